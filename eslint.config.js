@@ -1,0 +1,21 @@
+// Lint: the recommended type-aware rules, plus a ban on spawning processes outside the exec module.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'eslint.config.js'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'node:child_process', message: 'Spawn processes only through src/core/exec.ts.' },
+                { name: 'child_process', message: 'Spawn processes only through src/core/exec.ts.' }],
+      }],
+    },
+  },
+  { files: ['src/core/exec.ts'], rules: { 'no-restricted-imports': 'off' } },
+  { files: ['src/**/*.test.ts'], rules: { '@typescript-eslint/no-floating-promises': 'off' } },
+);

@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// Entry point: builds the command tree, runs it, and is the only place that formats errors and exits.
+import { Command, CommanderError } from 'commander';
+import { SynguardError } from '../core/errors.js';
+import { registerStatus } from './status.js';
+import { registerLab } from './lab.js';
+
+function buildProgram(): Command {
+  const program = new Command('synguard')
+    .description('Keeps a Linux server reachable during SYN floods and connection floods.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerStatus(program);
+  registerLab(program);
+  for (const cmd of program.commands) cmd.exitOverride();
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version exit 0; every usage error exits 2 (commander has already printed it)
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof SynguardError) {
+      process.stderr.write(`synguard: ${err.message}\n`);
+      return err.exitCode;
+    }
+    process.stderr.write(`synguard: unexpected error: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (process.env['SYNGUARD_DEBUG']) console.error(err);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,93 @@
+// The single place that spawns processes. Arguments are always arrays; no shell is ever involved.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { SynguardError } from './errors.js';
+
+export interface ExecResult {
+  readonly command: string;
+  readonly exitCode: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly failed: boolean;
+  readonly timedOut: boolean;
+  /** Set when the program could not be started at all (e.g. ENOENT: not installed). */
+  readonly spawnError?: string;
+}
+
+export interface ExecOptions {
+  /** Run inside this network namespace (via `ip netns exec`). */
+  readonly netns?: string;
+  readonly input?: string;
+  readonly timeoutMs?: number;
+  readonly maxBufferBytes?: number;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** An exec function; modules take one as an option so tests can pass their own. */
+export type Exec = (file: string, args: readonly string[], options?: ExecOptions) => Promise<ExecResult>;
+
+function argv(file: string, args: readonly string[], netns?: string): [string, string[]] {
+  return netns ? ['ip', ['netns', 'exec', netns, file, ...args]] : [file, [...args]];
+}
+
+/** Runs a program to completion and returns what happened as data; never throws. */
+export const exec: Exec = (file, args, options = {}) => {
+  const [cmd, cmdArgs] = argv(file, args, options.netns);
+  const command = [cmd, ...cmdArgs].join(' ');
+  return new Promise((resolve) => {
+    const child = execFile(
+      cmd,
+      cmdArgs,
+      {
+        timeout: options.timeoutMs ?? 30_000,
+        maxBuffer: options.maxBufferBytes ?? 256 * 1024 * 1024,
+        env: options.env ?? process.env,
+        encoding: 'utf8',
+      },
+      (error, stdout, stderr) => {
+        const err = error as (NodeJS.ErrnoException & { killed?: boolean; signal?: string | null; code?: number | string }) | null;
+        const spawnError = typeof err?.code === 'string' ? err.code : undefined;
+        const exitCode = err ? (typeof err.code === 'number' ? err.code : null) : 0;
+        resolve({
+          command,
+          exitCode,
+          stdout,
+          stderr,
+          failed: err !== null,
+          timedOut: err?.killed === true && err.signal === 'SIGTERM',
+          ...(spawnError ? { spawnError } : {}),
+        });
+      },
+    );
+    if (options.input !== undefined) child.stdin?.end(options.input);
+  });
+};
+
+/** Like exec, but throws a SynguardError naming the command and its stderr when it fails. */
+export async function execOrThrow(file: string, args: readonly string[], options?: ExecOptions, run: Exec = exec): Promise<string> {
+  const result = await run(file, args, options);
+  if (result.spawnError === 'ENOENT') {
+    throw new SynguardError('missing-tool', `${file} is not installed`);
+  }
+  if (result.failed) {
+    const detail = result.stderr.trim().split('\n').slice(-3).join(' / ') || `exit code ${String(result.exitCode)}`;
+    throw new SynguardError('exec', `${result.command} failed: ${detail}`);
+  }
+  return result.stdout;
+}
+
+export interface Spawned {
+  readonly child: ChildProcess;
+  /** Resolves with the exit code (or null when killed by a signal). */
+  readonly exited: Promise<number | null>;
+}
+
+/** Starts a long-running program (a server, a flood generator) and hands back the child. */
+export function spawnLong(file: string, args: readonly string[], options: Pick<ExecOptions, 'netns' | 'env'> & { stdio?: 'pipe' | 'ignore' } = {}): Spawned {
+  const [cmd, cmdArgs] = argv(file, args, options.netns);
+  const child = spawn(cmd, cmdArgs, { stdio: options.stdio ?? 'pipe', env: options.env ?? process.env });
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.once('error', () => resolve(null));
+  });
+  return { child, exited };
+}
