@@ -1,0 +1,66 @@
+// Bounded SYN floods from an attacker namespace: hping3 for IPv4 (optionally spoofed via nft numgen), a python3 raw sender for IPv6.
+import { spawnLong, exec } from '../core/exec.js';
+import { SynguardError } from '../core/errors.js';
+import type { LabHost } from './topology.js';
+import { assertLabRange, floodBudget, hpingArgs, parseHpingSent, spoofRuleset, type FloodBudget } from './flood-args.js';
+import { nftApply } from './netns.js';
+import { SYN6_SENDER } from './syn6-sender.js';
+import { ensureTools } from './tools.js';
+
+export interface SynFloodOptions {
+  target: string;
+  port: number;
+  pps: number;
+  maxPackets: number;
+  durationS: number;
+  /** IPv4: rewrite sources to random addresses in this prefix. IPv6: rotate sources inside this prefix (e.g. the attacker's /64). */
+  spoofCidr?: string;
+}
+
+let floodSeq = 0;
+
+/** Runs a program until it exits or the flood's time is up (SIGINT, then SIGKILL); returns its stdout. */
+async function runBounded(ns: string, file: string, args: string[], b: FloodBudget): Promise<string> {
+  const { child, exited } = spawnLong(file, args, { netns: ns });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const soft = setTimeout(() => child.kill('SIGINT'), b.durationS * 1000 + 500);
+  const hard = setTimeout(() => child.kill('SIGKILL'), b.durationS * 1000 + 3000);
+  await exited;
+  clearTimeout(soft);
+  clearTimeout(hard);
+  return out;
+}
+
+/** Floods `target:port` with SYNs from `from`; resolves when the flood has ended (≤ 30 s, ≤ maxPackets). */
+export async function synFlood(from: LabHost, opts: SynFloodOptions): Promise<{ packetsSent: number }> {
+  assertLabRange('target', opts.target);
+  if (opts.spoofCidr !== undefined) assertLabRange('spoofCidr', opts.spoofCidr);
+  const b = floodBudget(opts.pps, opts.maxPackets, opts.durationS);
+  if (opts.target.includes(':')) return synFlood6(from, opts, b);
+  ensureTools(['hping3', 'nft']);
+  const seq = ++floodSeq;
+  const ttl = 32 + (seq % 64);
+  const table = `sgl_spoof_${process.pid}_${seq}`;
+  if (opts.spoofCidr !== undefined) await nftApply(from.ns, spoofRuleset(table, opts.spoofCidr, ttl));
+  try {
+    const out = await runBounded(from.ns, 'hping3', hpingArgs(opts.target, opts.port, b, ttl), b);
+    const sent = parseHpingSent(out);
+    if (sent === null) throw new SynguardError('exec', `hping3 in ${from.ns} reported no statistics: ${out.trim().split('\n').slice(-2).join(' / ')}`);
+    return { packetsSent: sent };
+  } finally {
+    if (opts.spoofCidr !== undefined) await exec('nft', ['delete', 'table', 'ip', table], { netns: from.ns });
+  }
+}
+
+async function synFlood6(from: LabHost, opts: SynFloodOptions, b: FloodBudget): Promise<{ packetsSent: number }> {
+  ensureTools(['python3']);
+  const [mode, src] = opts.spoofCidr !== undefined ? ['rotate', opts.spoofCidr] : ['fixed', from.v6[0] ?? ''];
+  if (!src) throw new SynguardError('input', `attacker ${from.ns} has no IPv6 address`);
+  const args = ['-c', SYN6_SENDER, opts.target, String(opts.port), String(opts.pps), String(b.count), String(b.durationS), mode, src];
+  const out = await runBounded(from.ns, 'python3', args, b);
+  const m = /sent (\d+)/.exec(out);
+  if (!m) throw new SynguardError('exec', `IPv6 SYN sender in ${from.ns} failed: ${out.trim().split('\n').slice(-2).join(' / ')}`);
+  return { packetsSent: Number(m[1]) };
+}

@@ -1,0 +1,113 @@
+// Builds and tears down one lab: a victim namespace joined by veth pairs to a client and attacker namespaces, never to the root namespace.
+import { LINK_LOCAL_PEER, LINK_LOCAL_VICTIM, VICTIM_V4, VICTIM_V6, planPeers, type PeerPlan } from './addressing.js';
+import { newLabId, nsName, vethName } from './names.js';
+import { addNs, deleteNs, ipBatch, nftApply } from './netns.js';
+import { claimRun, releaseRun } from './owners.js';
+import { ensureRoot, ensureTools } from './tools.js';
+import { untrackOnSignal, trackOnSignal } from './signals.js';
+
+export { listLeftovers, removeLeftovers } from './leftovers.js';
+
+export interface LabHost {
+  ns: string;
+  v4: string[];
+  v6: string[];
+  /** This host's interface inside its namespace (the peer end of its veth); absent for the victim. */
+  dev?: string;
+}
+export interface Lab {
+  id: string;
+  victim: LabHost;
+  attackers: LabHost[];
+  client: LabHost;
+  teardown(): Promise<void>;
+}
+export interface LabOptions {
+  attackers?: number;
+  clientExtraAddrs?: number;
+}
+
+/** In attacker namespaces: never answer the victim's SYN-ACKs with RST, so half-open entries really pile up. */
+const ATTACKER_RULES = `table inet sgl_attacker {
+  chain out { type filter hook output priority 0; policy accept; tcp flags & rst == rst counter drop; }
+}
+`;
+
+function victimLines(id: string, peers: readonly PeerPlan[]): string[] {
+  const lines = ['link set lo up', `addr add ${VICTIM_V4}/32 dev lo`, `addr add ${VICTIM_V6}/128 dev lo nodad`];
+  for (const p of peers) {
+    const dev = vethName(id, 'v', p.link);
+    lines.push(`link set ${dev} up`, `addr add ${LINK_LOCAL_VICTIM}/64 dev ${dev} nodad`);
+    for (const r of p.victimRoutes4) lines.push(`route add ${r} via ${p.v4[0]} dev ${dev} onlink`);
+    for (const r of p.victimRoutes6) lines.push(`route add ${r} via ${LINK_LOCAL_PEER} dev ${dev}`);
+  }
+  return lines;
+}
+
+function peerLines(id: string, p: PeerPlan): string[] {
+  const dev = vethName(id, 'p', p.link);
+  const lines = ['link set lo up', `link set ${dev} up`, `addr add ${LINK_LOCAL_PEER}/64 dev ${dev} nodad`];
+  for (const a of p.v4) lines.push(`addr add ${a}/32 dev ${dev}`);
+  for (const a of p.v6) lines.push(`addr add ${a}/128 dev ${dev} nodad`);
+  lines.push(`route add default via ${VICTIM_V4} dev ${dev} onlink src ${p.v4[0]}`);
+  lines.push(`route add ::/0 via ${LINK_LOCAL_VICTIM} dev ${dev} src ${p.v6[0]}`);
+  return lines;
+}
+
+/** Creates a fresh lab (needs root). Defaults: 1 attacker, 2 extra client addresses (the first shares attacker 1's /24 and /64). */
+export async function createLab(opts: LabOptions = {}): Promise<Lab> {
+  ensureRoot();
+  ensureTools(['ip', 'nft', 'sysctl']);
+  const peers = planPeers(opts.attackers ?? 1, opts.clientExtraAddrs ?? 2);
+  const id = newLabId();
+  const victimNs = nsName(id, 'victim');
+  const created: string[] = [];
+  let torn: Promise<void> | undefined;
+  const teardown = (): Promise<void> => {
+    torn ??= (async () => {
+      untrackOnSignal(lab);
+      const errors: string[] = [];
+      for (const ns of [...created].reverse()) {
+        const err = await deleteNs(ns);
+        if (err) errors.push(err);
+      }
+      releaseRun(id);
+      if (errors.length > 0) throw new Error(`lab ${id} teardown incomplete: ${errors.join('; ')}`);
+    })();
+    return torn;
+  };
+  const hostOf = (p: PeerPlan): LabHost => ({ ns: nsName(id, p.role), v4: [...p.v4], v6: [...p.v6], dev: vethName(id, 'p', p.link) });
+  const lab: Lab = {
+    id,
+    victim: { ns: victimNs, v4: [VICTIM_V4], v6: [VICTIM_V6] },
+    client: hostOf(peers[0]!),
+    attackers: peers.slice(1).map(hostOf),
+    teardown,
+  };
+  claimRun(id);
+  trackOnSignal(lab);
+  try {
+    for (const ns of [victimNs, ...peers.map((p) => nsName(id, p.role))]) {
+      await addNs(ns);
+      created.push(ns);
+    }
+    await ipBatch(victimNs, peers.map((p) => `link add ${vethName(id, 'v', p.link)} type veth peer name ${vethName(id, 'p', p.link)} netns ${nsName(id, p.role)}`));
+    await ipBatch(victimNs, victimLines(id, peers));
+    for (const p of peers) await ipBatch(nsName(id, p.role), peerLines(id, p));
+    for (const a of lab.attackers) await nftApply(a.ns, ATTACKER_RULES);
+  } catch (err) {
+    await teardown().catch(() => undefined);
+    throw err;
+  }
+  return lab;
+}
+
+/** Runs `fn` with a fresh lab and always tears it down afterwards, whether `fn` succeeds or throws. */
+export async function withLab<T>(opts: LabOptions | undefined, fn: (lab: Lab) => Promise<T>): Promise<T> {
+  const lab = await createLab(opts);
+  try {
+    return await fn(lab);
+  } finally {
+    await lab.teardown();
+  }
+}
