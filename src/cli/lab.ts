@@ -1,6 +1,80 @@
-// `synguard lab`: placeholder until the lab lands.
+// `synguard lab`: run a flood rehearsal scenario in throwaway namespaces, list scenarios, and clean up leftovers.
 import type { Command } from 'commander';
+import { SynguardError } from '../core/errors.js';
+import { listLeftovers, removeLeftovers } from '../lab/leftovers.js';
+import { renderText } from '../lab/render-text.js';
+import { runScenario } from '../lab/runner.js';
+import { loadScenario, scenarioNames } from '../lab/scenario-load.js';
+import { ensureRoot } from '../lab/tools.js';
+
+interface RunFlags {
+  json?: boolean;
+  defend?: boolean;
+  short?: boolean;
+  scale?: string;
+  out?: string;
+  sysctl?: string[];
+}
+
+function parseSysctls(pairs: readonly string[] = []): Record<string, string> | undefined {
+  if (pairs.length === 0) return undefined;
+  const out: Record<string, string> = {};
+  for (const p of pairs) {
+    const m = /^([a-z0-9_.]+)=(\S+)$/i.exec(p);
+    if (!m) throw new SynguardError('usage', `--sysctl expects KEY=VALUE (e.g. tcp_syncookies=1), got "${p}"`);
+    out[m[1] ?? ''] = m[2] ?? '';
+  }
+  return out;
+}
+
+function parseScale(f: RunFlags): number {
+  if (f.scale === undefined) return f.short ? 0.3 : 1;
+  const n = Number(f.scale);
+  if (!(n > 0 && n <= 1)) throw new SynguardError('usage', `--scale expects a number in (0, 1], got "${f.scale}"`);
+  return n;
+}
 
 export function registerLab(program: Command): void {
-  program.command('lab').description('rehearse floods in network namespaces (not built yet)');
+  const lab = program.command('lab').description('rehearse SYN and connection floods in throwaway network namespaces and measure what legitimate clients feel');
+  lab
+    .command('run')
+    .description('run a scenario (a shipped name or a YAML file) and report legitimate success and latency per phase')
+    .argument('<scenario>', 'scenario name (see `synguard lab list`) or path to a YAML file')
+    .option('--json', 'print the report as one JSON object')
+    .option('--defend', 'run the defender (synguard run) in the victim namespace')
+    .option('--no-defend', 'do not run the defender')
+    .option('--short', 'scale every time by 0.3 (quick check)')
+    .option('--scale <factor>', 'scale every time by this factor (0-1]')
+    .option('--out <dir>', 'write timeline.csv, timeline.svg and report.json here')
+    .option('--sysctl <key=value...>', 'override a victim sysctl (e.g. tcp_syncookies=1)')
+    .action(async (name: string, f: RunFlags) => {
+      const { name: scenarioName, scenario } = loadScenario(name);
+      const sysctls = parseSysctls(f.sysctl);
+      const report = await runScenario(scenarioName, scenario, {
+        scale: parseScale(f),
+        ...(f.defend !== undefined ? { defend: f.defend } : {}),
+        ...(f.out !== undefined ? { outDir: f.out } : {}),
+        ...(sysctls ? { sysctls } : {}),
+      });
+      process.stdout.write(f.json ? JSON.stringify(report) + '\n' : renderText(report));
+    });
+  lab
+    .command('list')
+    .description('list the shipped scenarios and any lab namespaces present')
+    .action(async () => {
+      for (const n of scenarioNames()) {
+        process.stdout.write(`${n.padEnd(22)}${loadScenario(n).scenario.description}\n`);
+      }
+      const left = process.getuid?.() === 0 ? await listLeftovers() : [];
+      if (left.length > 0) process.stdout.write(`\nlab objects present (live runs or leftovers):\n${left.map((l) => `  ${l}`).join('\n')}\n`);
+    });
+  lab
+    .command('down')
+    .description('remove leftovers of earlier lab runs (never a run still in progress)')
+    .action(async () => {
+      ensureRoot();
+      const { removed, failed } = await removeLeftovers();
+      process.stdout.write(removed.length ? `removed:\n${removed.map((r) => `  ${r}`).join('\n')}\n` : 'nothing to remove\n');
+      if (failed.length) throw new SynguardError('exec', `could not remove: ${failed.join('; ')}`);
+    });
 }

@@ -25,8 +25,8 @@ async function runBounded(ns: string, file: string, args: string[], b: FloodBudg
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const soft = setTimeout(() => child.kill('SIGINT'), b.durationS * 1000 + 500);
-  const hard = setTimeout(() => child.kill('SIGKILL'), b.durationS * 1000 + 3000);
+  const soft = setTimeout(() => child.kill('SIGINT'), b.durationS * 1000);
+  const hard = setTimeout(() => child.kill('SIGKILL'), b.durationS * 1000 + 2000);
   await exited;
   clearTimeout(soft);
   clearTimeout(hard);

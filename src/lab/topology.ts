@@ -111,3 +111,15 @@ export async function withLab<T>(opts: LabOptions | undefined, fn: (lab: Lab) =>
     await lab.teardown();
   }
 }
+
+/** Adds `count` more addresses to a peer host inside its own /24 and /64 (198.18.K.3…, 2001:db8:0:K::3…); returns the host with them. */
+export async function addHostAddresses(host: LabHost, count: number): Promise<LabHost> {
+  const v4base = host.v4[0]?.split('.').slice(0, 3).join('.');
+  const v6base = host.v6[0]?.replace(/::2$/, '');
+  if (!host.dev || !v4base || !v6base || count < 1) return host;
+  const v4 = Array.from({ length: count }, (_, j) => `${v4base}.${3 + j}`);
+  const v6 = Array.from({ length: count }, (_, j) => `${v6base}::${(3 + j).toString(16)}`);
+  const lines = [...v4.map((a) => `addr add ${a}/32 dev ${host.dev ?? ''}`), ...v6.map((a) => `addr add ${a}/128 dev ${host.dev ?? ''} nodad`)];
+  await ipBatch(host.ns, lines);
+  return { ...host, v4: [...host.v4, ...v4], v6: [...host.v6, ...v6] };
+}

@@ -1,0 +1,50 @@
+// Pure text rendering of a lab report: a phase table with a one-word verdict per phase, so a newcomer sees the outcome at a glance.
+import type { LabReport } from './report.js';
+import type { LegitStats } from './stats.js';
+
+const sec = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
+const lat = (v: number | null): string => (v === null ? '-' : `${v < 10 ? v.toFixed(1) : Math.round(v)}ms`);
+const pad = (s: string, n: number): string => (s.length >= n ? s + ' ' : s + ' '.repeat(n - s.length));
+
+/** fine: every attempt succeeded and p99 is under the threshold; slow: ≥ 95 % succeeded; HURT otherwise. */
+export function verdict(l: LegitStats, thresholdMs: number | null): string {
+  if (l.attempts === 0) return '-';
+  const ratio = l.succeeded / l.attempts;
+  if (ratio >= 0.999 && (thresholdMs === null || (l.p99Ms ?? Infinity) < thresholdMs)) return 'fine';
+  if (ratio >= 0.95) return 'slow';
+  return 'HURT';
+}
+
+/** The report as a few lines of text. */
+export function renderText(r: LabReport): string {
+  const out: string[] = [];
+  out.push(`synguard lab: ${r.scenario} (lab ${r.labId}${r.scale !== 1 ? `, times ×${r.scale}` : ''})`);
+  out.push(`  ${r.description}`);
+  const sys = Object.entries(r.victim.sysctls).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+  out.push(`victim: listen backlog ${r.victim.backlog}${r.victim.maxConnections ? `, max ${r.victim.maxConnections} connections` : ''}${sys ? `, ${sys}` : ''}`);
+  out.push('');
+  const width = Math.max(10, ...r.phases.map((p) => p.name.length + 2));
+  out.push(pad('phase', width) + pad('time', 13) + pad('legit ok', 16) + pad('p50', 8) + pad('p95', 8) + pad('p99', 8) + pad('verdict', 8) + 'errors');
+  for (const p of r.phases) {
+    const l = p.legit;
+    const pct = l.attempts ? ` ${Math.round((100 * l.succeeded) / l.attempts)}%` : '';
+    const errors = Object.entries(l.errors).map(([k, n]) => `${k} ${n}`).join(', ');
+    out.push(
+      pad(p.name, width) + pad(`${sec(p.start)}-${sec(p.end)}`, 13) + pad(`${l.succeeded}/${l.attempts}${pct}`, 16) +
+        pad(lat(l.p50Ms), 8) + pad(lat(l.p95Ms), 8) + pad(lat(l.p99Ms), 8) + pad(verdict(l, r.recoveryThresholdMs), 8) + errors,
+    );
+  }
+  out.push('');
+  out.push(`attack: ${r.attack.packetsSent.toLocaleString('en-US')} packets/connections sent`);
+  for (const s of r.attack.steps) out.push(`  ${s.label} ${sec(s.start)}-${sec(s.end)}: ${s.packetsSent.toLocaleString('en-US')}${s.error ? ` (failed: ${s.error})` : ''}`);
+  if (r.defender === null) out.push('defender: not running (--no-defend)');
+  else {
+    out.push(`defender: ${r.defender.actions.length} action(s)`);
+    for (const a of r.defender.actions) out.push(`  ${sec(a.at)} ${a.kind} ${a.value}`);
+  }
+  out.push(`time to mitigate: ${r.timeToMitigateMs === null ? '- (no defender action)' : sec(r.timeToMitigateMs)}`);
+  const thr = r.recoveryThresholdMs === null ? '' : ` (p99 under 2× baseline = ${lat(r.recoveryThresholdMs)}, every attempt succeeding)`;
+  out.push(`time to recover: ${r.timeToRecoverMs === null ? `- (not recovered by the end)${thr}` : `${sec(r.timeToRecoverMs)} after the attack started${thr}`}`);
+  if (r.files) out.push(`files: ${r.files.dir} (timeline.csv, timeline.svg, report.json)`);
+  return out.join('\n') + '\n';
+}
