@@ -1,5 +1,5 @@
 // Child program run in an attacker namespace: opens real TCP connections and either holds them (connection flood) or makes one request each (trickle).
-// Usage: node load-client.js '{"target","port","rate","count","durationMs","sources":[...],"hold":true}'  → prints {"attempted","opened","failed"} at the end
+// Usage: node load-client.js '{"target","port","rate","count","endAt","sources":[...],"hold":true}'  (endAt: epoch ms)  → prints {"attempted","opened","failed"} at the end
 import { connect, type Socket } from 'node:net';
 
 interface LoadConfig {
@@ -7,7 +7,7 @@ interface LoadConfig {
   port: number;
   rate: number;
   count: number;
-  durationMs: number;
+  endAt: number;
   sources: string[];
   hold: boolean;
 }
@@ -33,7 +33,7 @@ function one(source: string | undefined): void {
     open.delete(sock);
   });
   sock.on('close', () => open.delete(sock));
-  sock.setTimeout(Math.max(1000, cfg.durationMs), () => sock.destroy());
+  sock.setTimeout(Math.max(1000, cfg.endAt - Date.now()), () => sock.destroy());
 }
 
 function finish(): void {
@@ -45,7 +45,7 @@ function finish(): void {
 
 function tick(): void {
   const elapsed = Date.now() - start;
-  if (elapsed >= cfg.durationMs) return finish();
+  if (Date.now() >= cfg.endAt) return finish();
   const due = Math.min(cfg.count, Math.floor((elapsed * cfg.rate) / 1000) + 1);
   while (attempted < due) one(cfg.sources.length ? cfg.sources[attempted % cfg.sources.length] : undefined);
   setTimeout(tick, 5);

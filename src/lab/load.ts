@@ -28,7 +28,7 @@ async function runLoad(from: LabHost, opts: LoadOptions, hold: boolean): Promise
   const durationMs = Math.min(opts.durationS, MAX_FLOOD_S) * 1000;
   const v6 = opts.target.includes(':');
   const sources = opts.sources ?? [(v6 ? from.v6[0] : from.v4[0]) ?? ''].filter(Boolean);
-  const cfg = { target: opts.target, port: opts.port, rate: opts.rate, count: Math.floor(opts.maxConnections), durationMs, sources, hold };
+  const cfg = { target: opts.target, port: opts.port, rate: opts.rate, count: Math.floor(opts.maxConnections), endAt: Date.now() + durationMs, sources, hold };
   const script = fileURLToPath(new URL('./load-client.js', import.meta.url));
   const { child, exited } = spawnLong(process.execPath, [script, JSON.stringify(cfg)], { netns: from.ns });
   let out = '';

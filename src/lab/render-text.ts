@@ -44,7 +44,8 @@ export function renderText(r: LabReport): string {
   }
   out.push(`time to mitigate: ${r.timeToMitigateMs === null ? '- (no defender action)' : sec(r.timeToMitigateMs)}`);
   const thr = r.recoveryThresholdMs === null ? '' : ` (p99 under 2× baseline = ${lat(r.recoveryThresholdMs)}, every attempt succeeding)`;
-  out.push(`time to recover: ${r.timeToRecoverMs === null ? `- (not recovered by the end)${thr}` : `${sec(r.timeToRecoverMs)} after the attack started${thr}`}`);
+  if (r.attack.steps.length === 0) out.push('time to recover: - (no attack)');
+  else out.push(`time to recover: ${r.timeToRecoverMs === null ? `- (not recovered by the end)${thr}` : `${sec(r.timeToRecoverMs)} after the attack started${thr}`}`);
   if (r.files) out.push(`files: ${r.files.dir} (timeline.csv, timeline.svg, report.json)`);
   return out.join('\n') + '\n';
 }

@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseScenario } from './scenario-load.js';
+import { phases, scaleScenario, scheduledEvents } from './plan.js';
+
+const s = parseScenario(`
+description: t
+durationS: 30
+victim: { backlog: 64 }
+topology: { attackers: 2 }
+attacks:
+  - { kind: syn-flood, startS: 5, stopS: 25, pps: 100, maxPackets: 1000 }
+  - { kind: conn-flood, attacker: 2, startS: 10, stopS: 20, rate: 10, connections: 50 }
+changes: [{ atS: 15, sysctls: { tcp_syncookies: 1 } }]
+`, 't');
+
+test('phases: baseline, one attack phase per change inside the window, recovery', () => {
+  assert.deepEqual(phases(s).map((p) => [p.name, p.start, p.end]), [
+    ['baseline', 0, 5000],
+    ['attack', 5000, 10000],
+    ['attack: conn-flood#2 starts', 10000, 15000],
+    ['attack: tcp_syncookies=1', 15000, 20000],
+    ['attack: conn-flood#2 stops', 20000, 25000],
+    ['recovery', 25000, 30000],
+  ]);
+});
+
+test('no attack: one baseline phase', () => {
+  assert.deepEqual(phases({ ...s, attacks: [] }).map((p) => p.name), ['baseline']);
+});
+
+test('scaling shrinks every time and keeps buckets ≥ 250 ms', () => {
+  const t = scaleScenario(s, 0.3);
+  assert.equal(t.durationS, 9);
+  assert.equal(t.attacks[0]?.startS, 1.5);
+  assert.equal(t.changes[0]?.atS, 4.5);
+  assert.equal(t.bucketMs, 300);
+  assert.equal(scaleScenario(s, 0.1).bucketMs, 250);
+  assert.throws(() => scaleScenario(s, 0), /scale/);
+});
+
+test('events are in time order', () => {
+  const at = scheduledEvents(s).map((e) => e.at);
+  assert.deepEqual(at, [...at].sort((a, b) => a - b));
+  assert.equal(scheduledEvents(s).length, 5);
+});
