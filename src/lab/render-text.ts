@@ -37,6 +37,8 @@ export function renderText(r: LabReport): string {
   out.push('');
   out.push(`attack: ${r.attack.packetsSent.toLocaleString('en-US')} packets/connections sent`);
   for (const s of r.attack.steps) out.push(`  ${s.label} ${sec(s.start)}-${sec(s.end)}: ${s.packetsSent.toLocaleString('en-US')}${s.error ? ` (failed: ${s.error})` : ''}`);
+  const c = Object.entries(r.victim.counters).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`);
+  out.push(`victim counters (increase): ${c.length ? c.join(', ') : 'none'}`);
   if (r.defender === null) out.push('defender: not running (--no-defend)');
   else {
     out.push(`defender: ${r.defender.actions.length} action(s)`);

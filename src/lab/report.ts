@@ -31,7 +31,8 @@ export interface LabReport {
   scale: number;
   durationMs: number;
   bucketMs: number;
-  victim: { backlog: number; maxConnections: number; sysctls: Record<string, string | number> };
+  /** counters: TcpExt increases on the victim over the whole run (proof the attack reached it). */
+  victim: { backlog: number; maxConnections: number; sysctls: Record<string, string | number>; counters: Record<string, number> };
   phases: Array<{ name: string; start: number; end: number; legit: LegitStats }>;
   attack: { packetsSent: number; steps: AttackStepResult[] };
   events: TimelineEvent[];
@@ -54,6 +55,7 @@ export interface ReportInput {
   steps: AttackStepResult[];
   events: TimelineEvent[];
   defender: { actions: DefenderAction[] } | null;
+  counters?: Record<string, number>;
 }
 
 /** A bucket counts as recovered when every attempt in it succeeded and its p99 is under the threshold. */
@@ -93,7 +95,7 @@ export function buildReport(i: ReportInput): LabReport {
     scale: i.scale,
     durationMs,
     bucketMs: s.bucketMs,
-    victim: { backlog: s.victim.backlog, maxConnections: s.victim.maxConnections, sysctls: { ...s.victim.sysctls } },
+    victim: { backlog: s.victim.backlog, maxConnections: s.victim.maxConnections, sysctls: { ...s.victim.sysctls }, counters: { ...(i.counters ?? {}) } },
     phases: ph,
     attack: { packetsSent: i.steps.reduce((n, st) => n + st.packetsSent, 0), steps: i.steps },
     events: [...i.events, ...(i.defender?.actions.map((a) => ({ at: a.at, kind: 'defender' as const, value: `${a.kind} ${a.value}` })) ?? [])].sort((a, b) => a.at - b.at),

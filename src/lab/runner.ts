@@ -15,6 +15,7 @@ import { ensureRoot, ensureTools } from './tools.js';
 import { setSysctls, startVictimServer } from './victim.js';
 import { timelineCsv } from './csv.js';
 import { timelineSvg } from './chart.js';
+import { counterDelta, readVictimCounters } from './counters.js';
 
 export interface RunOptions {
   /** Multiply every time by this (the short suite uses 0.3). */
@@ -75,6 +76,7 @@ export async function runScenario(name: string, loaded: Scenario, opts: RunOptio
     await setSysctls(lab.victim.ns, s.victim.sysctls);
     const server = await startVictimServer(lab.victim.ns, { port: s.victim.port, backlog: s.victim.backlog, maxConnections: s.victim.maxConnections });
     try {
+      const before = await readVictimCounters(lab.victim.ns);
       const origin = Date.now() + 500;
       const c = lab.client;
       const all = s.probe.family === 6 ? c.v6 : c.v4;
@@ -93,7 +95,8 @@ export async function runScenario(name: string, loaded: Scenario, opts: RunOptio
       const steps = await Promise.all(s.attacks.map((a, i) => runStep(lab, s, a, i, origin)));
       await Promise.all(changes);
       const samples = await probe.done;
-      const report = buildReport({ name, scenario: s, labId: lab.id, origin, scale, samples, steps, events, defender: null });
+      const counters = counterDelta(before, await readVictimCounters(lab.victim.ns));
+      const report = buildReport({ name, scenario: s, labId: lab.id, origin, scale, samples, steps, events, defender: null, counters });
       const dir = opts.outDir ?? join('/tmp/synguard-lab', `${name}-${lab.id}`);
       mkdirSync(dir, { recursive: true });
       report.files = { dir, csv: join(dir, 'timeline.csv'), svg: join(dir, 'timeline.svg'), json: join(dir, 'report.json') };
