@@ -17,7 +17,10 @@ function fieldPath(path: readonly PropertyKey[]): string {
 }
 
 function formatIssues(label: string, issues: readonly z.core.$ZodIssue[]): string {
-  return `scenario ${label}: ` + issues.slice(0, 3).map((i) => `field ${fieldPath(i.path)}: ${i.message}`).join('; ');
+  return `scenario ${label}: ` + issues.slice(0, 3).map((i) => {
+    const keys = i.code === 'unrecognized_keys' ? i.keys : [];
+    return keys.length > 0 ? `field ${fieldPath([...i.path, keys[0] ?? ''])}: unknown field (${keys.join(', ')})` : `field ${fieldPath(i.path)}: ${i.message}`;
+  }).join('; ');
 }
 
 /** Cross-field checks zod cannot express; returns [field, problem] pairs. */

@@ -1,0 +1,85 @@
+// `synguard lab` from the outside: bad input exits 2 with one line and creates nothing; down, SIGINT and non-root behave.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exec, spawnLong } from '../core/exec.js';
+import { listNs } from './netns.js';
+import { listLeftovers } from './leftovers.js';
+import { claimRun, releaseRun } from './owners.js';
+import { onPath } from './tools.js';
+
+const root = process.getuid?.() === 0;
+const main = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+const cli = (...args: string[]): ReturnType<typeof exec> => exec(process.execPath, [main, 'lab', ...args], { timeoutMs: 60_000 });
+const labNs = async (): Promise<string[]> => (await listNs()).filter((n) => n.startsWith('sgl-'));
+
+test('bad input: one line on stderr, exit 2, nothing created', { skip: !root && 'needs root' }, async () => {
+  const before = await labNs();
+  const bad = join(tmpdir(), `sgl-bad-${process.pid}.yaml`);
+  writeFileSync(bad, 'description: x\ndurationS: 10\nvictim: { backlog: 64 }\nattacks: [{ kind: syn-flood, startS: 1, stopS: 5, pps: fast, maxPackets: 10 }]\n');
+  for (const [args, re] of [
+    [['run', 'no-such-scenario'], /unknown scenario "no-such-scenario" \(known: baseline/],
+    [['run', bad], /field attacks\[0\]\.pps/],
+    [['run', 'baseline', '--defend'], /defender \(synguard run\) is not built yet/],
+    [['run', 'baseline', '--scale', '7'], /--scale expects/],
+    [['run', 'baseline', '--sysctl', 'nonsense'], /--sysctl expects KEY=VALUE/],
+  ] as const) {
+    const r = await cli(...args);
+    assert.equal(r.exitCode, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, re);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  }
+  assert.deepEqual(await labNs(), before);
+});
+
+test('not root: a clear message and exit 2', { skip: (!root || !onPath('setpriv')) && 'needs root and setpriv' }, async () => {
+  const r = await exec('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, main, 'lab', 'run', 'baseline']);
+  assert.equal(r.exitCode, 2, r.stderr);
+  assert.match(r.stderr, /run it as root/);
+});
+
+test('lab list names every shipped scenario', async () => {
+  const r = await cli('list');
+  assert.equal(r.exitCode, 0);
+  for (const n of ['baseline', 'spoofed-syn', 'concentrated-syn-v6', 'rotating-v6', 'connection-flood', 'mixed', 'trickle']) assert.match(r.stdout, new RegExp(`^${n} `, 'm'));
+});
+
+test('lab down removes leftovers of dead runs but never a live run', { skip: !root && 'needs root' }, async () => {
+  const stale = 'sgl-dead00-victim';
+  const live = 'sgl-11fe00-victim';
+  await exec('ip', ['netns', 'add', stale]);
+  await exec('ip', ['netns', 'add', live]);
+  claimRun('11fe00'); // owned by this (live) test process
+  try {
+    const r = await cli('down');
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stdout, /netns sgl-dead00-victim/);
+    const names = await listNs();
+    assert.ok(!names.includes(stale));
+    assert.ok(names.includes(live), 'a live run is left alone');
+  } finally {
+    await exec('ip', ['netns', 'del', live]);
+    await exec('ip', ['netns', 'del', stale]);
+    releaseRun('11fe00');
+  }
+});
+
+test('SIGINT during a run tears the lab down', { skip: !root && 'needs root', timeout: 60_000 }, async () => {
+  const before = new Set(await labNs());
+  const { child, exited } = spawnLong(process.execPath, [main, 'lab', 'run', 'spoofed-syn', '--short']);
+  let mine: string[] = [];
+  for (let i = 0; i < 100 && mine.length < 3; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    mine = (await labNs()).filter((n) => !before.has(n));
+  }
+  assert.ok(mine.length >= 3, `the run created its namespaces: ${mine.join(', ')}`);
+  await new Promise((r) => setTimeout(r, 2500)); // mid-flood
+  child.kill('SIGINT');
+  await exited;
+  const id = /^sgl-([0-9a-f]{6})-/.exec(mine[0] ?? '')?.[1];
+  assert.ok(id);
+  assert.deepEqual(await listLeftovers({ id }), []);
+});
