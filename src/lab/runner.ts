@@ -1,7 +1,6 @@
 // Runs one scenario for real: builds the lab, starts the victim and probe, fires the timed attacks and changes, then builds the report.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SynguardError } from '../core/errors.js';
 import { networkOf } from '../core/address.js';
 import { VICTIM_V4, VICTIM_V6 } from './addressing.js';
 import { synFlood } from './attacks.js';
@@ -16,6 +15,7 @@ import { setSysctls, startVictimServer } from './victim.js';
 import { timelineCsv } from './csv.js';
 import { timelineSvg } from './chart.js';
 import { counterDelta, readVictimCounters } from './counters.js';
+import { requireDefender, type DefenderLauncher, type RunningDefender } from './defender.js';
 
 export interface RunOptions {
   /** Multiply every time by this (the short suite uses 0.3). */
@@ -26,9 +26,10 @@ export interface RunOptions {
   outDir?: string;
   /** Extra victim sysctls applied over the scenario's. */
   sysctls?: Record<string, string | number>;
+  /** How to start the defender when it runs; default the built-in one (none yet). */
+  defender?: DefenderLauncher;
 }
 
-export const DEFENDER_MISSING = 'the defender (synguard run) is not built yet, so --defend cannot start it; run with --no-defend';
 
 /** Programs a scenario needs, beyond ip/nft/sysctl. */
 function toolsFor(s: Scenario): string[] {
@@ -69,13 +70,21 @@ export async function runScenario(name: string, loaded: Scenario, opts: RunOptio
   const scale = opts.scale ?? 1;
   const base = scaleScenario(loaded, scale);
   const s: Scenario = opts.sysctls ? { ...base, victim: { ...base.victim, sysctls: { ...base.victim.sysctls, ...opts.sysctls } } } : base;
-  if (opts.defend ?? s.defender.enabled) throw new SynguardError('unsupported', DEFENDER_MISSING);
+  const launcher = (opts.defend ?? s.defender.enabled) ? requireDefender(opts.defender ?? undefined) : null;
   ensureRoot();
   ensureTools(toolsFor(s));
   return withLab(s.topology, async (lab) => {
     await setSysctls(lab.victim.ns, s.victim.sysctls);
     const server = await startVictimServer(lab.victim.ns, { port: s.victim.port, backlog: s.victim.backlog, maxConnections: s.victim.maxConnections });
+    let defender: RunningDefender | null = null;
     try {
+      const dir = opts.outDir ?? join('/tmp/synguard-lab', `${name}-${lab.id}`);
+      mkdirSync(dir, { recursive: true });
+      if (launcher) {
+        const stateDir = join(dir, 'defender-state');
+        mkdirSync(stateDir, { recursive: true });
+        defender = await launcher({ ns: lab.victim.ns, config: s.defender.config, stateDir });
+      }
       const before = await readVictimCounters(lab.victim.ns);
       const origin = Date.now() + 500;
       const c = lab.client;
@@ -96,15 +105,15 @@ export async function runScenario(name: string, loaded: Scenario, opts: RunOptio
       await Promise.all(changes);
       const samples = await probe.done;
       const counters = counterDelta(before, await readVictimCounters(lab.victim.ns));
-      const report = buildReport({ name, scenario: s, labId: lab.id, origin, scale, samples, steps, events, defender: null, counters });
-      const dir = opts.outDir ?? join('/tmp/synguard-lab', `${name}-${lab.id}`);
-      mkdirSync(dir, { recursive: true });
+      const actions = defender?.actions().map((a) => ({ at: a.atEpochMs - origin, kind: a.kind, value: a.value }));
+      const report = buildReport({ name, scenario: s, labId: lab.id, origin, scale, samples, steps, events, defender: actions ? { actions } : null, counters });
       report.files = { dir, csv: join(dir, 'timeline.csv'), svg: join(dir, 'timeline.svg'), json: join(dir, 'report.json') };
       writeFileSync(report.files.csv, timelineCsv(report));
       writeFileSync(report.files.svg, timelineSvg(report));
       writeFileSync(report.files.json, JSON.stringify(report, null, 2) + '\n');
       return report;
     } finally {
+      await defender?.stop();
       await server.stop();
     }
   });

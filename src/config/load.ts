@@ -1,0 +1,74 @@
+// Loads the configuration once: read → parse YAML → apply defaults → validate strictly → freeze.
+import { existsSync, readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { SynguardError } from '../core/errors.js';
+import { configSchema, type Config } from './schema.js';
+
+export const DEFAULT_CONFIG_PATH = '/etc/synguard/config.yaml';
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  return `${JSON.stringify(value)} (${Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value})`;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v = root;
+  for (const key of path) v = v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined;
+  return v;
+}
+
+/** One line per problem, each naming the key, what was expected and what was found. */
+export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown): string {
+  return issues
+    .map((issue) => {
+      const key = issue.path.map(String).join('.') || '(top level)';
+      if (issue.code === 'unrecognized_keys') {
+        return issue.keys.map((k) => `${issue.path.length ? `${key}.` : ''}${k}: unknown key`).join('; ');
+      }
+      return `${key}: ${issue.message}, found ${describe(valueAt(input, issue.path))}`;
+    })
+    .join('; ');
+}
+
+/** Validates a plain object (already parsed) and returns the frozen config. */
+export function configFrom(input: unknown, source = 'config'): Config {
+  const result = configSchema.safeParse(input ?? {});
+  if (!result.success) throw new SynguardError('config', `${source}: ${formatIssues(result.error.issues, input)}`);
+  return deepFreeze(result.data);
+}
+
+/** Parses YAML text into a frozen config. */
+export function parseConfig(text: string, source = 'config'): Config {
+  const doc = parseDocument(text, { prettyErrors: false });
+  const [err] = doc.errors;
+  if (err) throw new SynguardError('config', `${source}: YAML error at line ${err.linePos?.[0].line ?? '?'}: ${err.message.split('\n')[0] ?? ''}`);
+  return configFrom(doc.toJS() as unknown, source);
+}
+
+/**
+ * Loads the config file. With no path given, the default path is used if it exists, and the built-in
+ * defaults otherwise. A path given explicitly must exist.
+ */
+export function loadConfig(path?: string): Config {
+  const file = path ?? DEFAULT_CONFIG_PATH;
+  if (!existsSync(file)) {
+    if (path !== undefined) throw new SynguardError('config', `config file ${path} does not exist`);
+    return configFrom({});
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new SynguardError('config', `cannot read config file ${file}: ${(err as Error).message}`);
+  }
+  return parseConfig(text, file);
+}

@@ -1,0 +1,50 @@
+// Thin reader: streams /proc/net/tcp and /proc/net/tcp6 through the parser in 1 MiB chunks.
+import { closeSync, openSync, readSync } from 'node:fs';
+import { endianness } from 'node:os';
+import { fromSystemError } from '../core/errors.js';
+import { TcpTableParser, type RowSink } from './tcp-table.js';
+
+export const PROC_TCP = ['/proc/net/tcp', '/proc/net/tcp6'] as const;
+const CHUNK = 1 << 20;
+
+export interface TableReadResult {
+  readonly rows: number;
+  readonly badLines: number;
+}
+
+/** Streams one file through a parser. Memory stays at one chunk however large the table is. */
+export function streamTable(path: string, parser: TcpTableParser, buf: Buffer = Buffer.allocUnsafe(CHUNK)): void {
+  const fd = openSync(path, 'r');
+  try {
+    let kept = 0;
+    for (;;) {
+      if (kept === buf.length) buf = Buffer.concat([buf, Buffer.allocUnsafe(buf.length)]); // a line longer than a chunk
+      const n = readSync(fd, buf, kept, buf.length - kept, null);
+      const length = kept + n;
+      const used = parser.feed(buf, length, n === 0);
+      if (n === 0) return;
+      buf.copy(buf, 0, used, length);
+      kept = length - used;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Reads the IPv4 and IPv6 socket tables into a sink. A missing tcp6 (IPv6 disabled) is not an error;
+ * a missing or unreadable tcp is.
+ */
+export function readSocketTables(sink: RowSink, paths: readonly string[] = PROC_TCP): TableReadResult {
+  const parser = new TcpTableParser(sink, endianness() === 'LE');
+  const buf = Buffer.allocUnsafe(CHUNK);
+  paths.forEach((path, i) => {
+    try {
+      streamTable(path, parser, buf);
+    } catch (err) {
+      if (i > 0 && (err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw fromSystemError(err, path);
+    }
+  });
+  return { rows: parser.rows, badLines: parser.badLines };
+}
