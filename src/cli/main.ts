@@ -9,12 +9,12 @@ function buildProgram(): Command {
   const program = new Command('synguard')
     .description('Keeps a Linux server reachable during SYN floods and connection floods.')
     .version('0.1.0')
-    .showHelpAfterError('(run with --help for usage)')
+    .showHelpAfterError(true)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerStatus(program);
   registerLab(program);
-  for (const cmd of program.commands) cmd.exitOverride();
+  for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError(true);
   return program;
 }
 

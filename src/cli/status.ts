@@ -1,6 +1,76 @@
-// `synguard status`: placeholder.
+// `synguard status`: one look (or a live view) at connections, listeners, SYN counters and the verdict.
 import type { Command } from 'commander';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadConfig } from '../config/load.js';
+import { buildReport } from '../detect/report.js';
+import { buildSnapshot, type Snapshot } from '../detect/snapshot.js';
+import { assertLinux, takeSample } from '../observe/sample.js';
+import { positiveInt, seconds } from './options.js';
+import { renderStatus } from './status-view.js';
+
+interface StatusOptions {
+  json?: boolean;
+  watch?: number | true;
+  top: number;
+  interval: number;
+  config?: string;
+}
 
 export function registerStatus(program: Command): void {
-  program.command('status').description('show connections, listeners, counters and a verdict');
+  program
+    .command('status')
+    .description('show connections by state and source, listener SYN queues, SYN-cookie counters, sysctls and a verdict')
+    .option('--json', 'print one JSON object (with --watch: one per line)')
+    .option('--watch [seconds]', 'redraw every SECONDS (default 2) until interrupted', seconds('--watch'))
+    .option('--top <n>', 'how many sources and prefixes to list', positiveInt('--top', 10_000), 10)
+    .option('--interval <seconds>', 'gap between the two samples behind the rates; 0 takes one sample and leaves rates null', seconds('--interval', 3600), 1)
+    .option('-c, --config <file>', 'config file (default /etc/synguard/config.yaml if it exists)')
+    .addHelpText('after', `
+What it reads (all in the current network namespace; run it with "ip netns exec NS" for another):
+  /proc/net/tcp{,6}         every socket: state, local and remote endpoint
+  ss -ltnH                  each listener's backlog cap (Send-Q) and accept queue (Recv-Q)
+  /proc/net/{netstat,snmp}  SYN-cookie, drop and open counters, as rates between two samples
+  /proc/sys/net/...         tcp_syncookies, tcp_max_syn_backlog, tcp_synack_retries, somaxconn, ...
+
+Verdicts: none, syn-flood (few sources: named), spoofed-syn-flood (many forged sources: harden, do not ban),
+cookies-coping, connection-flood (completed handshakes held by few sources), weak-config.
+
+Examples:
+  synguard status                     one look, rates over 1 s
+  synguard status --watch 2 --top 20  live view
+  synguard status --json --interval 0 one sample, no rates, for scripts`)
+    .action(async (opts: StatusOptions) => {
+      assertLinux();
+      const config = loadConfig(opts.config);
+      const watch = opts.watch === true ? 2 : opts.watch;
+      const once = async (): Promise<string> => {
+        let prev: Snapshot | undefined;
+        if (opts.interval > 0) {
+          prev = buildSnapshot(await takeSample({ light: true }), config.prefixes);
+          await sleep(opts.interval * 1000);
+        }
+        const cur = buildSnapshot(await takeSample(), config.prefixes);
+        const report = buildReport(prev, cur, config.assessment, opts.top);
+        return opts.json ? `${JSON.stringify(report, null, watch === undefined ? 2 : 0)}\n` : renderStatus(report);
+      };
+      if (watch === undefined) {
+        process.stdout.write(await once());
+        return;
+      }
+      let stop = false;
+      const onSignal = () => { stop = true; };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      while (!stop) {
+        const started = Date.now();
+        const text = await once();
+        if (stop) break;
+        process.stdout.write(opts.json ? text : `\x1b[H\x1b[2J${new Date().toLocaleTimeString()}  synguard status (every ${watch} s, Ctrl-C to quit)\n\n${text}`);
+        const wait = Math.max(0, watch * 1000 - (Date.now() - started));
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, wait);
+          process.once('SIGINT', () => { clearTimeout(t); resolve(); });
+        });
+      }
+    });
 }

@@ -26,11 +26,11 @@ test('counters: a mismatched pair is counted as bad, the rest still parse', () =
 });
 
 test('sysctls: captured values and unreadable ones', () => {
-  const captured = Object.fromEntries(fixtureText('concentrated-v4', 'sysctls').trim().split('\n').map((l) => l.split(' = ')));
+  const captured: Record<string, string> = Object.fromEntries(fixtureText('concentrated-v4', 'sysctls').trim().split('\n').map((l) => l.split(' = ') as [string, string]));
   const values = readSysctls((path) => {
     const name = path.replace('/proc/sys/', '').replaceAll('/', '.');
     if (name === 'net.ipv4.conf.all.rp_filter') throw new Error('EACCES');
-    return `${captured[name] as string}\n`;
+    return `${captured[name] ?? ''}\n`;
   });
   assert.equal(values['net.ipv4.tcp_syncookies'], 1);
   assert.equal(values['net.core.somaxconn'], 262144);

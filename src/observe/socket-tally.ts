@@ -32,7 +32,7 @@ export class SocketTally implements RowSink {
     }
     if (slot === STATE.SYN_RECV) {
       let byAddr = this.synRecvByPort.get(localPort);
-      if (!byAddr) this.synRecvByPort.set(localPort, (byAddr = new Map()));
+      if (!byAddr) this.synRecvByPort.set(localPort, (byAddr = new Map<AddrKey, number>()));
       byAddr.set(local, (byAddr.get(local) ?? 0) + 1);
     }
     if (isUnspecified(remote)) return;

@@ -1,0 +1,47 @@
+// The status report: the object `synguard status --json` prints, built from two snapshots. Pure.
+import type { AssessmentConfig } from '../config/schema.js';
+import { assess, type Assessment } from './assess.js';
+import { configNotes, type ConfigNote } from './notes.js';
+import { counterRates, elapsedSeconds, linkRates, type CounterRate, type LinkRates } from './rates.js';
+import type { ListenerStat, Snapshot } from './snapshot.js';
+import { summarizeSources, type PrefixStat, type SourceStat } from './sources.js';
+
+export interface StatusReport {
+  readonly takenAt: string;
+  /** Seconds between the two samples behind the rates; 0 when rates are null. */
+  readonly intervalSeconds: number;
+  readonly assessment: Assessment;
+  readonly states: Readonly<Record<string, number>>;
+  readonly totals: { sockets: number; halfOpen: number; established: number; sources: number; halfOpenSources: number };
+  readonly listeners: ReadonlyArray<ListenerStat & { fill: number | null }>;
+  readonly listenerError: string | null;
+  readonly sources: SourceStat[];
+  readonly topEstablished: SourceStat[];
+  readonly prefixes: PrefixStat[];
+  readonly counters: Record<string, CounterRate>;
+  readonly sysctls: Readonly<Record<string, number | null>>;
+  readonly notes: ConfigNote[];
+  readonly links: Record<string, LinkRates>;
+  readonly parseErrors: Snapshot['parseErrors'];
+}
+
+export function buildReport(prev: Snapshot | undefined, cur: Snapshot, cfg: AssessmentConfig, top: number): StatusReport {
+  const src = summarizeSources(cur, { top, halfOpenAtLeast: Infinity, establishedAtLeast: Infinity, offenderLimit: 0 });
+  return {
+    takenAt: new Date(cur.takenAt).toISOString(),
+    intervalSeconds: elapsedSeconds(prev, cur),
+    assessment: assess(prev, cur, cfg),
+    states: cur.states,
+    totals: { sockets: cur.sockets, halfOpen: cur.halfOpen, established: cur.established, sources: src.distinct, halfOpenSources: src.halfOpenSources },
+    listeners: cur.listeners.map((l) => ({ ...l, fill: l.backlog ? l.synRecv / l.backlog : null })),
+    listenerError: cur.listenerError,
+    sources: src.top,
+    topEstablished: src.topEstablished,
+    prefixes: src.topPrefixes,
+    counters: counterRates(prev, cur),
+    sysctls: cur.raw.sysctls,
+    notes: configNotes(cur, cfg),
+    links: linkRates(prev, cur),
+    parseErrors: cur.parseErrors,
+  };
+}
