@@ -94,3 +94,12 @@ test('trickle: steady low load leaves legitimate clients alone', opts, async () 
   assert.equal(r.attack.steps[0]?.detail?.['failed'], 0);
   for (const p of r.phases) assert.ok(ratio(p) >= 0.95, p.name);
 });
+
+test('two concurrent runs do not disturb each other', opts, async () => {
+  const [quiet, flooded] = await Promise.all([run('baseline'), run('spoofed-syn')]);
+  assert.notEqual(quiet.labId, flooded.labId);
+  for (const p of quiet.phases) assert.ok(ratio(p) >= 0.95, `baseline ${p.name}: ${p.legit.succeeded}/${p.legit.attempts}`);
+  assert.equal(quiet.victim.counters['TCPReqQFullDrop'], 0, 'no flood packet reached the other run');
+  assert.equal(quiet.victim.counters['SyncookiesSent'], 0);
+  assert.ok((flooded.victim.counters['TCPReqQFullDrop'] ?? 0) > 100);
+});
