@@ -27,19 +27,29 @@ export function timelineSvg(r: LabReport): string {
   for (const s of r.attack.steps) {
     parts.push(`<rect x="${f(x(s.start))}" y="${T}" width="${f(x(s.end) - x(s.start))}" height="${ph}" fill="#d62728" opacity="0.10"><title>${esc(s.label)}</title></rect>`);
   }
-  for (const p of r.phases) {
+  r.phases.forEach((p, i) => {
     parts.push(`<line x1="${f(x(p.start))}" y1="${T}" x2="${f(x(p.start))}" y2="${T + ph}" stroke="#999" stroke-dasharray="2,3"/>`);
-    parts.push(`<text x="${f(x(p.start) + 3)}" y="${T + 12}" fill="#666" font-size="10">${esc(p.name)}</text>`);
-  }
+    parts.push(`<text x="${f(x(p.start) + 3)}" y="${T + 12 + (i % 4) * 12}" fill="#666" font-size="10">${esc(p.name)}</text>`);
+  });
   for (const e of r.events.filter((ev) => ev.kind === 'defender' || ev.kind === 'change')) {
     const color = e.kind === 'defender' ? '#2ca02c' : '#9467bd';
     parts.push(`<line x1="${f(x(e.at))}" y1="${T}" x2="${f(x(e.at))}" y2="${T + ph}" stroke="${color}" stroke-width="2"><title>${esc(`${e.kind}: ${e.value}`)}</title></line>`);
     parts.push(`<text x="${f(x(e.at) + 3)}" y="${T + ph - 4}" fill="${color}" font-size="10">${esc(e.value)}</text>`);
   }
   const succ = r.buckets.filter((b) => b.attempts > 0).map((b) => `${f(x((b.start + b.end) / 2))},${f(ySucc((100 * b.succeeded) / b.attempts))}`);
-  const lat = r.buckets.filter((b) => b.p99Ms !== null).map((b) => `${f(x((b.start + b.end) / 2))},${f(yLat(b.p99Ms ?? 0))}`);
+  // p99 has gaps (no success in a bucket): start a new sub-path after each gap rather than bridging it
+  let pen = 'M';
+  const lat: string[] = [];
+  for (const b of r.buckets) {
+    if (b.p99Ms === null) {
+      pen = 'M';
+      continue;
+    }
+    lat.push(`${pen}${f(x((b.start + b.end) / 2))},${f(yLat(b.p99Ms))}`);
+    pen = 'L';
+  }
   parts.push(`<polyline points="${succ.join(' ')}" fill="none" stroke="#1f77b4" stroke-width="2.5"/>`);
-  parts.push(`<polyline points="${lat.join(' ')}" fill="none" stroke="#ff7f0e" stroke-width="2"/>`);
+  parts.push(`<path d="${lat.join(' ')}" fill="none" stroke="#ff7f0e" stroke-width="2"/>`);
   parts.push(`<rect x="${L}" y="${T}" width="${pw}" height="${ph}" fill="none" stroke="#333"/>`);
   for (const pct of [0, 50, 100]) parts.push(`<text x="${L - 6}" y="${f(ySucc(pct) + 4)}" text-anchor="end" fill="#1f77b4">${pct}%</text>`);
   for (const v of [0, Math.round(maxLat / 10), Math.round(maxLat)]) parts.push(`<text x="${L + pw + 6}" y="${f(yLat(v) + 4)}" fill="#ff7f0e">${v} ms</text>`);

@@ -73,6 +73,7 @@ test('text, CSV and SVG renderings', () => {
   const svg = timelineSvg(report);
   assert.match(svg, /^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   assert.match(svg, /<\/svg>\n$/);
-  assert.equal((svg.match(/<polyline/g) ?? []).length, 2);
+  assert.equal((svg.match(/<polyline/g) ?? []).length, 1);
+  assert.equal((svg.match(/<path d="M[^"]* M/g) ?? []).length, 1, 'the latency line breaks where nothing succeeded');
   assert.match(svg, /ban 198\.18\.2\.2/);
 });

@@ -13,8 +13,10 @@ const root = process.getuid?.() === 0;
 const main = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'sgl-test-'));
 
+let runs = 0;
 async function run(name: string, ...extra: string[]): Promise<LabReport> {
-  const r = await exec(process.execPath, [main, 'lab', 'run', name, '--short', '--json', '--out', join(out, name), ...extra], { timeoutMs: 90_000 });
+  const dir = join(out, `${name}-${++runs}`);
+  const r = await exec(process.execPath, [main, 'lab', 'run', name, '--short', '--json', '--out', dir, ...extra], { timeoutMs: 90_000 });
   assert.equal(r.exitCode, 0, `lab run ${name} failed: ${r.stderr}`);
   const report = JSON.parse(r.stdout) as LabReport;
   assert.deepEqual(await listLeftovers({ id: report.labId }), [], 'teardown left something');
@@ -48,9 +50,13 @@ test('spoofed-syn: cookies off + backlog 64 hurts legitimate clients, cookies on
   const off = phase(r, 'attack');
   const on = phase(r, 'attack: tcp_syncookies=1');
   assert.ok(ratio(phase(r, 'baseline')) >= 0.95);
-  assert.ok(ratio(off) <= 0.8, `cookies off: ${off.legit.succeeded}/${off.legit.attempts} succeeded`);
-  assert.ok((off.legit.errors['connect-timeout'] ?? 0) > 0);
+  // cookies off: first SYNs are dropped, so attempts time out or need the kernel's 1 s retransmit
+  assert.ok(ratio(off) <= 0.9, `cookies off: ${off.legit.succeeded}/${off.legit.attempts} succeeded`);
+  assert.ok((off.legit.errors['connect-timeout'] ?? 0) >= 5, `cookies off: ${JSON.stringify(off.legit.errors)}`);
+  assert.ok((off.legit.p50Ms ?? Infinity) >= 500, `cookies off: p50 ${off.legit.p50Ms} ms`);
+  // cookies on: every attempt succeeds at once (p50 well under a retransmit)
   assert.ok(ratio(on) >= 0.95, `cookies on: ${on.legit.succeeded}/${on.legit.attempts} succeeded`);
+  assert.ok((on.legit.p50Ms ?? Infinity) < 100, `cookies on: p50 ${on.legit.p50Ms} ms`);
   assert.ok((r.victim.counters['TCPReqQFullDrop'] ?? 0) > 100, 'SYNs were dropped while cookies were off');
   assert.ok((r.victim.counters['TCPReqQFullDoCookies'] ?? 0) > 100, 'cookies were sent once on');
   assert.ok(r.attack.packetsSent > 2000);
