@@ -1,3 +1,4 @@
+// The address plan: client/attacker prefix sharing and lab-range confinement.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { planPeers } from './addressing.js';

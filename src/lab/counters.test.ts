@@ -1,3 +1,4 @@
+// Parsing victim TcpExt counters and their deltas.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { counterDelta, parseTcpExt } from './counters.js';

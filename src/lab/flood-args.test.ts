@@ -1,3 +1,4 @@
+// Pure flood building blocks: budgets, hping3 arguments, the spoof ruleset, range checks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { floodBudget, hpingArgs, insideLabRanges, parseHpingSent, spoofRuleset } from './flood-args.js';

@@ -1,3 +1,4 @@
+// Run ids and object names.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { labIdOf, newLabId, nsName, vethName } from './names.js';

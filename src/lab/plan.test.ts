@@ -1,3 +1,4 @@
+// Scenario timing: phases, events and duration scaling.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseScenario } from './scenario-load.js';

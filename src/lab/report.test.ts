@@ -1,3 +1,4 @@
+// Report building and its text, CSV and SVG renderings, from synthetic samples.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseScenario } from './scenario-load.js';

@@ -1,3 +1,4 @@
+// Scenario validation: defaults, errors that name the field, shipped files.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadScenario, parseScenario, scenarioNames } from './scenario-load.js';

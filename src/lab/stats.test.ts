@@ -1,3 +1,4 @@
+// Percentile, summary and bucket math over probe samples.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bucketize, percentile, summarize } from './stats.js';

@@ -1,3 +1,4 @@
+// Preflight: missing tools name their Debian package; not root is exit 2.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ensureRoot, ensureTools } from './tools.js';

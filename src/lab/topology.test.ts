@@ -1,3 +1,4 @@
+// Real labs: concurrent isolation, nothing in the root namespace, teardown leaves nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLab, listLeftovers, withLab } from './topology.js';
