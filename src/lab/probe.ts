@@ -43,7 +43,12 @@ export function startProbe(ns: string, opts: ProbeOptions): RunningProbe {
   const lines = createInterface({ input: child.stdout! });
   const finished = new Promise<void>((resolve) => {
     lines.on('line', (line) => {
-      const parsed = JSON.parse(line) as Sample | { done: true };
+      let parsed: Sample | { done: true };
+      try {
+        parsed = JSON.parse(line) as Sample | { done: true };
+      } catch {
+        return; // not one of ours (a runtime warning); ignore
+      }
       if ('done' in parsed) {
         child.kill('SIGTERM');
         resolve();
@@ -58,5 +63,6 @@ export function startProbe(ns: string, opts: ProbeOptions): RunningProbe {
     if (samples.length === 0 && code !== 0 && code !== null && stderr) throw new Error(`probe in ${ns} failed: ${stderr.trim()}`);
     return samples;
   });
+  done.catch(() => undefined); // awaited later by the caller; never an unhandled rejection meanwhile
   return { done, stop: () => child.kill('SIGKILL') };
 }

@@ -98,8 +98,9 @@ export async function runScenario(name: string, loaded: Scenario, opts: RunOptio
       const changes = s.changes.map(async (ch) => {
         const wait = origin + ch.atS * 1000 - Date.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        await setSysctls(lab.victim.ns, ch.sysctls);
-        events.push({ at: Date.now() - origin, kind: 'change', value: Object.entries(ch.sysctls).map(([k, v]) => `${k}=${String(v)}`).join(' ') });
+        const value = Object.entries(ch.sysctls).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+        const failed = await setSysctls(lab.victim.ns, ch.sysctls).then(() => '', (err: Error) => ` (failed: ${err.message})`);
+        events.push({ at: Date.now() - origin, kind: 'change', value: value + failed });
       });
       const steps = await Promise.all(s.attacks.map((a, i) => runStep(lab, s, a, i, origin)));
       await Promise.all(changes);

@@ -45,8 +45,19 @@ test('baseline: every legitimate request succeeds; the report follows the contra
   assert.equal(r.timeToRecoverMs, null);
 });
 
+/** The root namespace's view of what the lab must never touch. */
+async function rootState(): Promise<string> {
+  const sysctls = await exec('sysctl', ['net.ipv4.tcp_syncookies', 'net.core.somaxconn', 'net.ipv4.tcp_max_syn_backlog', 'net.ipv4.tcp_synack_retries']);
+  const routes = await exec('ip', ['route', 'show', 'table', 'all']);
+  const routes6 = await exec('ip', ['-6', 'route', 'show', 'table', 'all']);
+  const labRoutes = (routes.stdout + routes6.stdout).split('\n').filter((l) => /198\.1[89]\.|2001:db8:/.test(l));
+  return sysctls.stdout + labRoutes.join('\n');
+}
+
 test('spoofed-syn: cookies off + backlog 64 hurts legitimate clients, cookies on does not', opts, async () => {
+  const before = await rootState();
   const r = await run('spoofed-syn', '--scale', '0.4');
+  assert.equal(await rootState(), before, 'root namespace sysctls and routes are untouched');
   const off = phase(r, 'attack');
   const on = phase(r, 'attack: tcp_syncookies=1');
   assert.ok(ratio(phase(r, 'baseline')) >= 0.95);
