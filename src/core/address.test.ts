@@ -42,3 +42,8 @@ test('compact forms format back to text', () => {
   assert.equal(formatV4(0xc6120001), '198.18.0.1');
   assert.equal(formatV6('20010db8000000000000000000000001'), '2001:db8::1');
 });
+
+test('thousands separators', async () => {
+  const { thousands } = await import('./format.js');
+  assert.deepEqual([0, 7, 999, 1000, 182738, 1234567.6, -45000].map(thousands), ['0', '7', '999', '1,000', '182,738', '1,234,568', '-45,000']);
+});

@@ -80,7 +80,7 @@ export function cidrContains(cidr: Cidr, address: string): boolean {
   return addr.match(ipaddr.parse(cidr.address), cidr.length);
 }
 
-/** Dotted text of an IPv4 address held as an unsigned 32-bit number in network order. */
+/** Dotted text of an IPv4 address held as a 32-bit number (signed or unsigned) in network order. */
 export function formatV4(n: number): string {
   return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 }

@@ -3,7 +3,7 @@ import type { AssessmentConfig } from '../config/schema.js';
 import { configNotes } from './notes.js';
 import { counterRates, rateOf } from './rates.js';
 import type { Snapshot } from './snapshot.js';
-import { summarizeSources, type SourceSummary } from './sources.js';
+import { summarizeSources, type SourceOptions, type SourceSummary } from './sources.js';
 
 export type AssessmentKind = 'none' | 'syn-flood' | 'spoofed-syn-flood' | 'cookies-coping' | 'connection-flood' | 'weak-config';
 
@@ -15,7 +15,7 @@ export interface Assessment {
   readonly offenders: string[];
 }
 
-const n = (v: number): string => Math.round(v).toLocaleString('en-US');
+import { thousands as n } from '../core/format.js';
 const plural = (count: number, word: string, many = `${word}s`): string => `${n(count)} ${count === 1 ? word : many}`;
 
 function list(items: string[], max = 5): string {
@@ -61,14 +61,21 @@ function pressureEvidence(cur: Snapshot, src: SourceSummary, s: Signals): string
   return ev;
 }
 
-/** Names the situation from the current snapshot and the one before it (absent: rates are unknown). */
-export function assess(prev: Snapshot | undefined, cur: Snapshot, cfg: AssessmentConfig): Assessment {
-  const src = summarizeSources(cur, {
-    top: 0,
+/** The source-summary options the assessment needs: offenders by the configured thresholds. */
+export function offenderOptions(cfg: AssessmentConfig, top = 0): SourceOptions {
+  return {
+    top,
     halfOpenAtLeast: cfg.synFlood.perSourceHalfOpen,
     establishedAtLeast: cfg.connectionFlood.perSourceEstablished,
     offenderLimit: Math.max(cfg.synFlood.maxOffenders, cfg.connectionFlood.maxOffenders),
-  });
+  };
+}
+
+/**
+ * Names the situation from the current snapshot and the one before it (absent: rates are unknown).
+ * `src` may be passed when the caller already summarised the sources with offenderOptions(cfg).
+ */
+export function assess(prev: Snapshot | undefined, cur: Snapshot, cfg: AssessmentConfig, src: SourceSummary = summarizeSources(cur, offenderOptions(cfg))): Assessment {
   const s = signals(prev, cur);
   const weak = configNotes(cur, cfg).filter((note) => note.weak);
   const weakLines = weak.map((note) => `${note.subject}: ${note.message}`);

@@ -1,6 +1,6 @@
 // The status report: the object `synguard status --json` prints, built from two snapshots. Pure.
 import type { AssessmentConfig } from '../config/schema.js';
-import { assess, type Assessment } from './assess.js';
+import { assess, offenderOptions, type Assessment } from './assess.js';
 import { configNotes, type ConfigNote } from './notes.js';
 import { counterRates, elapsedSeconds, linkRates, type CounterRate, type LinkRates } from './rates.js';
 import type { ListenerStat, Snapshot } from './snapshot.js';
@@ -26,11 +26,11 @@ export interface StatusReport {
 }
 
 export function buildReport(prev: Snapshot | undefined, cur: Snapshot, cfg: AssessmentConfig, top: number): StatusReport {
-  const src = summarizeSources(cur, { top, halfOpenAtLeast: Infinity, establishedAtLeast: Infinity, offenderLimit: 0 });
+  const src = summarizeSources(cur, offenderOptions(cfg, top));
   return {
     takenAt: new Date(cur.takenAt).toISOString(),
     intervalSeconds: elapsedSeconds(prev, cur),
-    assessment: assess(prev, cur, cfg),
+    assessment: assess(prev, cur, cfg, src),
     states: cur.states,
     totals: { sockets: cur.sockets, halfOpen: cur.halfOpen, established: cur.established, sources: src.distinct, halfOpenSources: src.halfOpenSources },
     listeners: cur.listeners.map((l) => ({ ...l, fill: l.backlog ? l.synRecv / l.backlog : null })),

@@ -53,7 +53,7 @@ export function keyText(key: AddrKey): string {
 /** The compact key of the prefix a compact address belongs to. */
 export function prefixKey(key: AddrKey, lengths: PrefixLengths): AddrKey {
   if (typeof key === 'number') {
-    return lengths.ipv4 === 0 ? 0 : (key & (~0 << (32 - lengths.ipv4))) >>> 0;
+    return lengths.ipv4 === 0 ? 0 : key & (~0 << (32 - lengths.ipv4));
   }
   const nibbles = lengths.ipv6 >> 2;
   let out = key.slice(0, nibbles);

@@ -1,4 +1,5 @@
 // One pass over the per-source tally: distinct sources, top talkers, offenders, and the same per prefix.
+// The pass allocates only for the few sources that make a list, so it stays fast at 100k+ sources.
 import { STATE, TCP_STATES, type AddrKey } from '../observe/tcp-table.js';
 import { STATE_SLOTS } from '../observe/socket-tally.js';
 import { TopN } from './top.js';
@@ -45,19 +46,29 @@ export interface SourceOptions {
   readonly offenderLimit: number;
 }
 
-interface Acc { key: AddrKey; counts: Uint32Array; synRecv: number; established: number; total: number; addresses: number }
-
-function stateCounts(counts: Uint32Array): Record<string, number> {
-  const out: Record<string, number> = {};
-  counts.forEach((n, code) => { if (n > 0) out[TCP_STATES[code] ?? 'UNKNOWN'] = n; });
-  return out;
-}
+/** A tallied source or prefix: its counts by state are counts[at + code]. */
+interface Acc { key: AddrKey; counts: Uint32Array; at: number; synRecv: number; established: number; total: number; addresses: number }
 
 const bySyn = (a: Acc, b: Acc) => b.synRecv - a.synRecv || b.total - a.total;
 const byEst = (a: Acc, b: Acc) => b.established - a.established || b.total - a.total;
 
+function stateCounts(a: Acc): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (let code = 0; code < STATE_SLOTS; code++) {
+    const v = a.counts[a.at + code] ?? 0;
+    if (v > 0) out[TCP_STATES[code] ?? 'UNKNOWN'] = v;
+  }
+  return out;
+}
+
 function prefixLabel(key: AddrKey, lengths: PrefixLengths): string {
   return `${keyText(key)}/${typeof key === 'number' ? lengths.ipv4 : lengths.ipv6}`;
+}
+
+/** Adds `item` (a reused probe) to each list that would take it, copying it only then. */
+function offer(probe: Acc, lists: ReadonlyArray<TopN<Acc> | null>): void {
+  let copy: Acc | undefined;
+  for (const list of lists) if (list?.wouldTake(probe)) list.add((copy ??= { ...probe }));
 }
 
 export function summarizeSources(snapshot: Snapshot, opts: SourceOptions): SourceSummary {
@@ -68,28 +79,26 @@ export function summarizeSources(snapshot: Snapshot, opts: SourceOptions): Sourc
   const synOff = new TopN<Acc>(limit, bySyn);
   const estOff = new TopN<Acc>(limit, byEst);
   const prefixes = new Map<AddrKey, Acc>();
+  const probe: Acc = { key: 0, counts: new Uint32Array(0), at: 0, synRecv: 0, established: 0, total: 0, addresses: 1 };
   let halfOpenSources = 0, maxHalfOpen = 0, maxEstablished = 0;
 
-  for (const [key, counts] of snapshot.raw.tally.sources) {
-    const synRecv = counts[STATE.SYN_RECV] ?? 0;
-    const established = counts[STATE.ESTABLISHED] ?? 0;
+  snapshot.raw.tally.forEachSource((key, counts, at) => {
+    const synRecv = counts[at + STATE.SYN_RECV] ?? 0;
+    const established = counts[at + STATE.ESTABLISHED] ?? 0;
     let total = 0;
-    for (const c of counts) total += c;
-    const acc: Acc = { key, counts, synRecv, established, total, addresses: 1 };
+    for (let i = 0; i < STATE_SLOTS; i++) total += counts[at + i] ?? 0;
     if (synRecv > 0) halfOpenSources++;
     if (synRecv > maxHalfOpen) maxHalfOpen = synRecv;
     if (established > maxEstablished) maxEstablished = established;
-    top.add(acc);
-    topEst.add(acc);
-    if (synRecv >= opts.halfOpenAtLeast) synOff.add(acc);
-    if (established >= opts.establishedAtLeast) estOff.add(acc);
+    probe.key = key; probe.counts = counts; probe.at = at;
+    probe.synRecv = synRecv; probe.established = established; probe.total = total;
+    offer(probe, [top, topEst, synRecv >= opts.halfOpenAtLeast ? synOff : null, established >= opts.establishedAtLeast ? estOff : null]);
     const pk = prefixKey(key, lengths);
-    const p = prefixes.get(pk);
-    if (p) {
-      p.synRecv += synRecv; p.established += established; p.total += total; p.addresses++;
-      for (let i = 0; i < STATE_SLOTS; i++) p.counts[i] = (p.counts[i] ?? 0) + (counts[i] ?? 0);
-    } else prefixes.set(pk, { key: pk, counts: counts.slice(), synRecv, established, total, addresses: 1 });
-  }
+    let p = prefixes.get(pk);
+    if (!p) prefixes.set(pk, (p = { key: pk, counts: new Uint32Array(STATE_SLOTS), at: 0, synRecv: 0, established: 0, total: 0, addresses: 0 }));
+    p.synRecv += synRecv; p.established += established; p.total += total; p.addresses++;
+    for (let i = 0; i < STATE_SLOTS; i++) p.counts[i] = (p.counts[i] ?? 0) + (counts[at + i] ?? 0);
+  });
 
   const topPrefixes = new TopN<Acc>(opts.top, bySyn);
   const prefixOff = new TopN<Acc>(limit, bySyn);
@@ -99,14 +108,14 @@ export function summarizeSources(snapshot: Snapshot, opts: SourceOptions): Sourc
   }
   const source = (a: Acc): SourceStat => ({
     address: keyText(a.key), prefix: prefixLabel(prefixKey(a.key, lengths), lengths),
-    synRecv: a.synRecv, established: a.established, total: a.total, states: stateCounts(a.counts),
+    synRecv: a.synRecv, established: a.established, total: a.total, states: stateCounts(a),
   });
   const prefix = (a: Acc): PrefixStat => ({
     prefix: prefixLabel(a.key, lengths), addresses: a.addresses, synRecv: a.synRecv, established: a.established, total: a.total,
-    states: stateCounts(a.counts),
+    states: stateCounts(a),
   });
   return {
-    distinct: snapshot.raw.tally.sources.size,
+    distinct: snapshot.raw.tally.sourceCount,
     halfOpenSources, maxHalfOpen, maxEstablished,
     top: top.list().map(source),
     topEstablished: topEst.list().map(source),

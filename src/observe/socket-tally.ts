@@ -1,5 +1,6 @@
 // Counts socket rows as they stream out of the parser: by state, by remote source, and SYN_RECV by local endpoint.
 import { STATE, TCP_STATES, type AddrKey, type RowSink } from './tcp-table.js';
+import { Int32Index } from './int-index.js';
 
 export const STATE_SLOTS = TCP_STATES.length;
 
@@ -17,11 +18,48 @@ function isUnspecified(key: AddrKey): boolean {
 export class SocketTally implements RowSink {
   /** Rows per state code (index 0 collects codes the kernel should never print). */
   readonly states = new Uint32Array(STATE_SLOTS);
-  /** Remote address → rows per state code. LISTEN rows and unconnected peers are not sources. */
-  readonly sources = new Map<AddrKey, Uint32Array>();
   readonly listening: ListenRow[] = [];
+  private readonly synRecvMap = new Map<number, Map<AddrKey, number>>();
+  private runPort = -1;
+  private runLocal: AddrKey = 0;
+  private runCount = 0;
+  /** Remote address → its ordinal; its counts are pool[ordinal * STATE_SLOTS + code]. LISTEN rows and unconnected peers are not sources. */
+  private readonly v4 = new Int32Index();
+  private readonly v6 = new Map<string, number>();
+  /** Per-source counts by state, STATE_SLOTS numbers a source, in one buffer: far lighter than an array each. */
+  private pool = new Uint32Array(STATE_SLOTS * 4096);
+
   /** Local port → local address → SYN_RECV rows: the per-listener SYN queue. */
-  readonly synRecvByPort = new Map<number, Map<AddrKey, number>>();
+  get synRecvByPort(): ReadonlyMap<number, ReadonlyMap<AddrKey, number>> {
+    this.flushRun();
+    return this.synRecvMap;
+  }
+
+  private flushRun(): void {
+    if (this.runCount === 0) return;
+    let byAddr = this.synRecvMap.get(this.runPort);
+    if (!byAddr) this.synRecvMap.set(this.runPort, (byAddr = new Map<AddrKey, number>()));
+    byAddr.set(this.runLocal, (byAddr.get(this.runLocal) ?? 0) + this.runCount);
+    this.runCount = 0;
+  }
+
+  get sourceCount(): number {
+    return this.v4.size + this.v6.size;
+  }
+
+  /** Calls `fn` for each source; its counts by state code are counts[at + code]. Allocates nothing. */
+  forEachSource(fn: (key: AddrKey, counts: Uint32Array, at: number) => void): void {
+    const pool = this.pool;
+    this.v4.forEach((key, ordinal) => fn(key, pool, ordinal * STATE_SLOTS));
+    for (const [key, ordinal] of this.v6) fn(key, pool, ordinal * STATE_SLOTS);
+  }
+
+  /** Each source with a copy of its counts by state code (for tests and small tables). */
+  sources(): Array<[AddrKey, Uint32Array]> {
+    const out: Array<[AddrKey, Uint32Array]> = [];
+    this.forEachSource((key, counts, at) => out.push([key, counts.slice(at, at + STATE_SLOTS)]));
+    return out;
+  }
 
   row(local: AddrKey, localPort: number, remote: AddrKey, _remotePort: number, state: number, _tx: number, rx: number): void {
     const slot = state < STATE_SLOTS ? state : 0;
@@ -31,13 +69,29 @@ export class SocketTally implements RowSink {
       return;
     }
     if (slot === STATE.SYN_RECV) {
-      let byAddr = this.synRecvByPort.get(localPort);
-      if (!byAddr) this.synRecvByPort.set(localPort, (byAddr = new Map<AddrKey, number>()));
-      byAddr.set(local, (byAddr.get(local) ?? 0) + 1);
+      // In a flood nearly every row hits the same listener: count runs, and touch the maps once per run.
+      if (localPort === this.runPort && local === this.runLocal) this.runCount++;
+      else {
+        this.flushRun();
+        this.runPort = localPort;
+        this.runLocal = local;
+        this.runCount = 1;
+      }
     }
     if (isUnspecified(remote)) return;
-    let counts = this.sources.get(remote);
-    if (!counts) this.sources.set(remote, (counts = new Uint32Array(STATE_SLOTS)));
-    counts[slot] = (counts[slot] ?? 0) + 1;
+    const next = this.sourceCount;
+    let ordinal: number;
+    if (typeof remote === 'number') ordinal = this.v4.getOrAdd(remote, next);
+    else {
+      ordinal = this.v6.get(remote) ?? next;
+      if (ordinal === next) this.v6.set(remote, next);
+    }
+    const at = ordinal * STATE_SLOTS;
+    if (at + STATE_SLOTS > this.pool.length) {
+      const bigger = new Uint32Array(this.pool.length * 2);
+      bigger.set(this.pool);
+      this.pool = bigger;
+    }
+    this.pool[at + slot] = (this.pool[at + slot] ?? 0) + 1;
   }
 }

@@ -10,7 +10,7 @@ export type TcpStateName = (typeof TCP_STATES)[number];
 export const STATE = { ESTABLISHED: 1, SYN_RECV: 3, LISTEN: 10 } as const;
 
 /**
- * A compact address: an IPv4 address is its unsigned 32-bit value in network order; an IPv6 address is
+ * A compact address: an IPv4 address is its 32-bit value in network order, held as a signed int32; an IPv6 address is
  * its 32 lowercase hex digits in network order. IPv4-mapped IPv6 (::ffff:a.b.c.d) becomes the IPv4 number.
  */
 export type AddrKey = number | string;
@@ -26,8 +26,9 @@ const SPACE = 32, COLON = 58, NL = 10;
 const FIELD_END = -1; // the field ends at a space or at the end of the line
 const CONTIGUOUS = -2; // the next field follows with no separator
 
+/** Byte-swaps to network order, as a signed 32-bit integer: small-integer Map keys are much faster than doubles. */
 function swap32(v: number): number {
-  return (((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24)) >>> 0;
+  return ((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24);
 }
 
 function hex8(word: number): string {
@@ -47,11 +48,10 @@ export class TcpTableParser {
   ) {}
 
   /**
-   * Parses the complete lines in buf[0, length). Returns how many bytes were consumed; the caller keeps
-   * the rest (an incomplete last line) for the next call. With `final`, the last line is parsed too.
+   * Parses the complete lines in buf[start, length). Returns the offset just past the last line parsed; the
+   * caller keeps the rest (an incomplete last line) for the next call. With `final`, the last line is parsed too.
    */
-  feed(buf: Uint8Array, length: number, final = false): number {
-    let start = 0;
+  feed(buf: Uint8Array, length: number, final = false, start = 0): number {
     for (;;) {
       let end = buf.indexOf(NL, start);
       if (end < 0 || end >= length) {
@@ -122,15 +122,15 @@ export class TcpTableParser {
     const p = this.pos;
     if (buf[p + 8] === COLON) {
       if (!this.hexField(buf, end, 8, COLON)) return null;
-      return this.littleEndian ? swap32(this.value) : this.value;
+      return this.littleEndian ? swap32(this.value) : this.value | 0;
     }
     const words: number[] = [0, 0, 0, 0];
     for (let w = 0; w < 4; w++) {
       if (!this.hexField(buf, end, 8, w === 3 ? COLON : CONTIGUOUS)) return null;
-      words[w] = this.littleEndian ? swap32(this.value) : this.value;
+      words[w] = this.littleEndian ? swap32(this.value) : this.value | 0;
     }
     const [a = 0, b = 0, c = 0, d = 0] = words;
     if (a === 0 && b === 0 && c === 0xffff) return d; // IPv4-mapped: the peer is IPv4
-    return hex8(a) + hex8(b) + hex8(c) + hex8(d);
+    return hex8(a >>> 0) + hex8(b >>> 0) + hex8(c >>> 0) + hex8(d >>> 0);
   }
 }

@@ -1,0 +1,45 @@
+// Runs competing commands in interleaved rounds and reports medians; the machine is shared, so only ratios matter.
+import { performance } from 'node:perf_hooks';
+import { exec, type ExecOptions } from '../core/exec.js';
+
+export interface Contender {
+  readonly name: string;
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly options?: ExecOptions;
+}
+
+export interface Timing {
+  wallMs: number[];
+  /** Only for synguard: time inside the process (no Node start-up) and its peak RSS. */
+  innerMs: number[];
+  rssMB: number[];
+  extra: Record<string, unknown>[];
+}
+
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? (s[mid] ?? NaN) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+}
+
+/** One round: each contender once, in order. Returns false when a command failed. */
+export async function round(contenders: readonly Contender[], timings: Map<string, Timing>): Promise<void> {
+  for (const c of contenders) {
+    const t0 = performance.now();
+    const res = await exec(c.file, c.args, { timeoutMs: 120_000, ...c.options });
+    const wall = performance.now() - t0;
+    if (res.failed) throw new Error(`${c.name} failed: ${res.stderr.trim().slice(0, 300)}`);
+    let t = timings.get(c.name);
+    if (!t) timings.set(c.name, (t = { wallMs: [], innerMs: [], rssMB: [], extra: [] }));
+    t.wallMs.push(wall);
+    const last = res.stdout.trim().split('\n').pop() ?? '';
+    if (last.startsWith('{')) {
+      const j = JSON.parse(last) as { ms: number; maxRssMB: number } & Record<string, unknown>;
+      t.innerMs.push(j.ms);
+      t.rssMB.push(j.maxRssMB);
+      t.extra.push(j);
+    }
+  }
+}
