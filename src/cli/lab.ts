@@ -65,8 +65,13 @@ export function registerLab(program: Command): void {
       for (const n of scenarioNames()) {
         process.stdout.write(`${n.padEnd(22)}${loadScenario(n).scenario.description}\n`);
       }
-      const left = process.getuid?.() === 0 ? await listLeftovers() : [];
-      if (left.length > 0) process.stdout.write(`\nlab objects present (live runs or leftovers):\n${left.map((l) => `  ${l}`).join('\n')}\n`);
+      if (process.getuid?.() !== 0) return;
+      const present = await listLeftovers();
+      const stale = new Set(await listLeftovers({ excludeLive: true }));
+      if (present.length > 0) {
+        const lines = present.map((l) => `  ${l}${stale.has(l) ? ' (leftover: `synguard lab down` removes it)' : ' (live run)'}`);
+        process.stdout.write(`\nlab objects present:\n${lines.join('\n')}\n`);
+      }
     });
   lab
     .command('down')
