@@ -11,8 +11,9 @@ export interface Contender {
 
 export interface Timing {
   wallMs: number[];
-  /** Only for synguard: time inside the process (no Node start-up) and its peak RSS. */
+  /** Only for synguard: time inside the process (no Node start-up), cold and warm, and its peak RSS. */
   innerMs: number[];
+  warmMs: number[];
   rssMB: number[];
   extra: Record<string, unknown>[];
 }
@@ -24,7 +25,7 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 ? (s[mid] ?? NaN) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
 }
 
-/** One round: each contender once, in order. Returns false when a command failed. */
+/** One round: each contender once, in order; throws when a command fails. */
 export async function round(contenders: readonly Contender[], timings: Map<string, Timing>): Promise<void> {
   for (const c of contenders) {
     const t0 = performance.now();
@@ -32,12 +33,13 @@ export async function round(contenders: readonly Contender[], timings: Map<strin
     const wall = performance.now() - t0;
     if (res.failed) throw new Error(`${c.name} failed: ${res.stderr.trim().slice(0, 300)}`);
     let t = timings.get(c.name);
-    if (!t) timings.set(c.name, (t = { wallMs: [], innerMs: [], rssMB: [], extra: [] }));
+    if (!t) timings.set(c.name, (t = { wallMs: [], innerMs: [], warmMs: [], rssMB: [], extra: [] }));
     t.wallMs.push(wall);
     const last = res.stdout.trim().split('\n').pop() ?? '';
     if (last.startsWith('{')) {
-      const j = JSON.parse(last) as { ms: number; maxRssMB: number } & Record<string, unknown>;
+      const j = JSON.parse(last) as { ms: number; warmMs: number | null; maxRssMB: number } & Record<string, unknown>;
       t.innerMs.push(j.ms);
+      if (j.warmMs !== null) t.warmMs.push(j.warmMs);
       t.rssMB.push(j.maxRssMB);
       t.extra.push(j);
     }
