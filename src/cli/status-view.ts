@@ -1,7 +1,7 @@
 // Renders a status report as the compact human screen: verdict first, then listeners, sources, counters, sysctls.
+import { thousands as n } from '../core/format.js';
 import type { StatusReport } from '../detect/report.js';
 
-import { thousands as n } from '../core/format.js';
 const rate = (v: number | null): string => (v === null ? '-' : v >= 100 ? n(v) : v.toFixed(1).replace(/\.0$/, ''));
 const pad = (s: string, w: number): string => (s.length >= w ? s : s + ' '.repeat(w - s.length));
 const lpad = (s: string, w: number): string => (s.length >= w ? s : ' '.repeat(w - s.length) + s);

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { thousands } from './format.js';
 import { normalizeAddress, parseCidr, prefixOf, cidrContains, formatV4, formatV6 } from './address.js';
 
 test('IPv4-mapped IPv6 addresses are normalised to IPv4', () => {
@@ -43,7 +44,6 @@ test('compact forms format back to text', () => {
   assert.equal(formatV6('20010db8000000000000000000000001'), '2001:db8::1');
 });
 
-test('thousands separators', async () => {
-  const { thousands } = await import('./format.js');
+test('thousands separators', () => {
   assert.deepEqual([0, 7, 999, 1000, 182738, 1234567.6, -45000].map(thousands), ['0', '7', '999', '1,000', '182,738', '1,234,568', '-45,000']);
 });

@@ -1,4 +1,5 @@
 // The verdict: a pure function of the last two snapshots that names the situation and gives its evidence.
+import { thousands as n } from '../core/format.js';
 import type { AssessmentConfig } from '../config/schema.js';
 import { configNotes } from './notes.js';
 import { counterRates, rateOf } from './rates.js';
@@ -15,7 +16,6 @@ export interface Assessment {
   readonly offenders: string[];
 }
 
-import { thousands as n } from '../core/format.js';
 const plural = (count: number, word: string, many = `${word}s`): string => `${n(count)} ${count === 1 ? word : many}`;
 
 function list(items: string[], max = 5): string {

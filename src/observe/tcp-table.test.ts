@@ -4,6 +4,10 @@ import { TcpTableParser, TCP_STATES, type AddrKey } from './tcp-table.js';
 import { SocketTally } from './socket-tally.js';
 import { CAPTURES, fixtureBytes, fixtureExpect } from '../testing/fixtures.js';
 import { formatV4, formatV6 } from '../core/address.js';
+import { readSocketTables } from './read-socket-table.js';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 
 function tally(...buffers: Buffer[]): { t: SocketTally; p: TcpTableParser } {
   const t = new SocketTally();
@@ -93,10 +97,6 @@ test('lines that do not parse are skipped and counted, never thrown', () => {
 });
 
 test('the double-buffered reader gives the same tally with any chunk size', async () => {
-  const { readSocketTables } = await import('./read-socket-table.js');
-  const { writeFileSync, mkdtempSync } = await import('node:fs');
-  const { join } = await import('node:path');
-  const { tmpdir } = await import('node:os');
   const dir = mkdtempSync(join(tmpdir(), 'sg-read-'));
   const files = ['tcp', 'tcp6'].map((f) => {
     const path = join(dir, f);

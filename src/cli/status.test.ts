@@ -1,0 +1,81 @@
+// The status command as a user runs it: a real process, real /proc, exit codes and messages.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { exec } from '../core/exec.js';
+import type { StatusReport } from '../detect/report.js';
+
+const CLI = fileURLToPath(new URL('./main.js', import.meta.url));
+const run = (args: string[], env?: NodeJS.ProcessEnv) => exec(process.execPath, [CLI, ...args], { timeoutMs: 20_000, ...(env ? { env } : {}) });
+
+test('--json --interval 0: one sample, the contract fields, rates null', async () => {
+  const r = await run(['status', '--json', '--interval', '0', '--top', '3']);
+  assert.equal(r.exitCode, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as StatusReport;
+  for (const key of ['states', 'listeners', 'sources', 'counters', 'sysctls', 'assessment'] as const) assert.ok(key in report, key);
+  assert.ok(['none', 'weak-config', 'syn-flood', 'spoofed-syn-flood', 'cookies-coping', 'connection-flood'].includes(report.assessment.kind));
+  assert.equal(typeof report.states['LISTEN'], 'number');
+  assert.equal(typeof report.counters['SyncookiesSent']?.value, 'number');
+  assert.ok(Object.values(report.counters).every((c) => c.perSecond === null));
+  assert.equal(typeof report.sysctls['net.ipv4.tcp_syncookies'], 'number');
+  assert.ok(report.sources.length <= 3);
+});
+
+test('--interval 1: rates are numbers, over about one second', async () => {
+  const r = await run(['status', '--json']);
+  const report = JSON.parse(r.stdout) as StatusReport;
+  assert.equal(typeof report.counters['InSegs']?.perSecond, 'number');
+  assert.equal(report.counters['CurrEstab']?.perSecond, null, 'a gauge has no rate');
+  assert.ok(report.intervalSeconds >= 0.9 && report.intervalSeconds < 5, String(report.intervalSeconds));
+});
+
+test('the human screen leads with the verdict and shows every section', async () => {
+  const r = await run(['status', '--interval', '0']);
+  assert.equal(r.exitCode, 0, r.stderr);
+  assert.match(r.stdout.split('\n')[0] ?? '', /^(OK|WEAK CONFIG|SYN FLOOD|SPOOFED SYN FLOOD|COOKIES COPING|CONNECTION FLOOD): /);
+  for (const section of ['Listeners', 'Top sources', 'Counters (single sample: no rates)', 'Sysctls', 'net.ipv4.tcp_syncookies']) {
+    assert.ok(r.stdout.includes(section), section);
+  }
+});
+
+test('without ss the listener section says so and the rest works', async () => {
+  const r = await run(['status', '--json', '--interval', '0'], { ...process.env, PATH: '/nonexistent' });
+  assert.equal(r.exitCode, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as StatusReport;
+  assert.match(report.listenerError ?? '', /ss not found: install iproute2/);
+  assert.ok(report.listeners.every((l) => l.backlog === null));
+});
+
+test('bad input: unknown flags, bad values and a bad config exit 2 with one clear line', async () => {
+  const unknown = await run(['status', '--bogus']);
+  assert.equal(unknown.exitCode, 2);
+  assert.match(unknown.stderr, /unknown option '--bogus'/);
+  assert.match(unknown.stderr, /Usage: synguard status/);
+  const top = await run(['status', '--top', 'lots']);
+  assert.equal(top.exitCode, 2);
+  assert.equal(top.stderr.trim(), 'synguard: --top takes a whole number from 1 to 10000, got "lots"');
+  const dir = mkdtempSync(join(tmpdir(), 'sg-cfg-'));
+  writeFileSync(join(dir, 'c.yaml'), 'assessment:\n  synFlood:\n    perSourceHalfOpen: -3\n  colour: red\n');
+  const cfg = await run(['status', '--config', join(dir, 'c.yaml')]);
+  assert.equal(cfg.exitCode, 2);
+  assert.match(cfg.stderr, /assessment\.synFlood\.perSourceHalfOpen: .*found -3 \(number\)/);
+  assert.match(cfg.stderr, /assessment\.colour: unknown key/);
+  assert.ok(!/\n\s+at /.test(cfg.stderr), 'no stack trace');
+  assert.equal(cfg.stderr.trim().split('\n').length, 1);
+});
+
+test('--watch redraws until interrupted, then exits 0', async () => {
+  const { spawnLong } = await import('../core/exec.js');
+  const { child, exited } = spawnLong(process.execPath, [CLI, 'status', '--watch', '0.2', '--interval', '0', '--json']);
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  child.kill('SIGINT');
+  assert.equal(await exited, 0);
+  const lines = out.trim().split('\n');
+  assert.ok(lines.length >= 2, `${lines.length} redraws`);
+  for (const line of lines) assert.ok((JSON.parse(line) as StatusReport).assessment);
+});
