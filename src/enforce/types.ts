@@ -1,0 +1,42 @@
+// The one small contract every enforcement backend fulfils (nftables, route, ipset+iptables, dry-run).
+// add() and delete() only buffer; commit() applies the buffer as one transaction, or nothing of it.
+import type { Ban } from '../core/decision.js';
+
+export type BackendName = 'nftables' | 'route' | 'ipset' | 'dry-run';
+
+export interface CheckResult {
+  readonly ok: boolean;
+  /** Why the backend cannot run here (missing tool, no permission), in one line naming the Debian package. */
+  readonly detail?: string;
+}
+
+export interface CommitResult {
+  readonly added: number;
+  readonly deleted: number;
+}
+
+/** A ban as the kernel holds it right now. `until` is null where the backend keeps no expiry (route). */
+export interface KernelBan {
+  readonly value: string;
+  readonly until: number | null;
+}
+
+export interface Enforcer {
+  readonly name: BackendName;
+  /** Can this backend run here? Never throws. */
+  check(): Promise<CheckResult>;
+  /** Creates synguard's kernel objects idempotently (table, sets, chains). */
+  init(): Promise<void>;
+  /** Buffers a ban (replaces any buffered change for the same value). */
+  add(ban: Ban): void;
+  /** Buffers an unban. */
+  delete(value: string): void;
+  /** Applies the buffer in one transaction; on failure nothing is applied, the buffer is kept, and it throws. */
+  commit(now: number): Promise<CommitResult>;
+  /** The bans the kernel holds now (for start-up reconcile and `synguard bans` cross-checks). */
+  list(now: number): Promise<KernelBan[]>;
+  /** Removes every ban, keeping the kernel objects. */
+  flush(): Promise<void>;
+  /** Removes every trace of synguard from the kernel (table, sets, chains, routes). */
+  shutdown(): Promise<void>;
+}
