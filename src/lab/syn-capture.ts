@@ -1,11 +1,12 @@
 // Captures SYNs arriving on an interface inside a namespace (python3 AF_PACKET) and checks their IP and TCP checksums; used to verify floods.
-import { execOrThrow } from '../core/exec.js';
+import { spawnLong } from '../core/exec.js';
 
 const CAPTURE = String.raw`
 import socket, struct, sys, time
 dev, n, timeout = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
 s.bind((dev, 0)); s.settimeout(timeout)
+print('ready', flush=True)
 def csum(b):
     if len(b) % 2: b += b'\0'
     t = sum(struct.unpack('!%dH' % (len(b)//2), b))
@@ -44,8 +45,34 @@ export interface CapturedSyn {
   tcpOk: boolean;
 }
 
-/** Up to `max` incoming SYNs seen on `dev` in namespace `ns` within `timeoutS` seconds. */
-export async function captureSyns(ns: string, dev: string, max: number, timeoutS: number): Promise<CapturedSyn[]> {
-  const out = await execOrThrow('python3', ['-c', CAPTURE, dev, String(max), String(timeoutS)], { netns: ns, timeoutMs: (timeoutS + 5) * 1000 });
-  return JSON.parse(out) as CapturedSyn[];
+export interface Capture {
+  /** Resolves once the socket is bound and capturing. */
+  readonly ready: Promise<void>;
+  /** Up to `max` incoming SYNs seen within `timeoutS` seconds of starting. */
+  readonly result: Promise<CapturedSyn[]>;
+}
+
+/** Starts capturing incoming SYNs on `dev` in namespace `ns`; flood only after `ready`. */
+export function captureSyns(ns: string, dev: string, max: number, timeoutS: number): Capture {
+  const { child, exited } = spawnLong('python3', ['-c', CAPTURE, dev, String(max), String(timeoutS)], { netns: ns });
+  let out = '';
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.startsWith('ready\n')) resolve();
+    });
+    void exited.then(() => reject(new Error(`capture in ${ns} ended before it was ready: ${err.trim()}`)));
+  });
+  const hard = setTimeout(() => child.kill('SIGKILL'), (timeoutS + 10) * 1000);
+  const result = exited.then((code) => {
+    clearTimeout(hard);
+    const json = out.split('\n').find((l) => l.startsWith('['));
+    if (code !== 0 || json === undefined) throw new Error(`capture in ${ns} failed (${String(code)}): ${err.trim()}`);
+    return JSON.parse(json) as CapturedSyn[];
+  });
+  ready.catch(() => undefined);
+  result.catch(() => undefined);
+  return { ready, result };
 }
