@@ -34,7 +34,10 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown
       if (issue.code === 'unrecognized_keys') {
         return issue.keys.map((k) => `${issue.path.length ? `${key}.` : ''}${k}: unknown key`).join('; ');
       }
-      return `${key}: ${issue.message}, found ${describe(valueAt(input, issue.path))}`;
+      const found = valueAt(input, issue.path);
+      // A cross-key rule (clear < ban) may fire on a key left at its default: the message names the value then.
+      if (found === undefined && issue.code === 'custom') return `${key}: ${issue.message} (default)`;
+      return `${key}: ${issue.message}, found ${describe(found)}`;
     })
     .join('; ');
 }

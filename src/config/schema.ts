@@ -1,5 +1,6 @@
 // The configuration schema: every key, its type, its default, and why. Unknown keys are rejected.
 import { z } from 'zod';
+import { defenderSchema } from './defender.js';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const ratio = z.number().min(0).max(1);
@@ -46,7 +47,11 @@ export const configSchema = z.strictObject({
     ipv6: int(16, 128).default(64),
   }).prefault({}),
   assessment: assessmentSchema.prefault({}),
+  /** `synguard run`: detection thresholds, ban policy, allow-list, hardening (docs/config.md). */
+  defender: defenderSchema.prefault({}),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
 export type AssessmentConfig = Config['assessment'];
+export type DefenderConfig = Config['defender'];
+export type BansConfig = DefenderConfig['bans'];
