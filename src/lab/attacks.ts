@@ -5,7 +5,7 @@ import type { LabHost } from './topology.js';
 import { assertLabRange, floodBudget, hpingArgs, parseHpingSent, spoofRuleset, type FloodBudget } from './flood-args.js';
 import { nftApply } from './netns.js';
 import { SYN6_SENDER } from './syn6-sender.js';
-import { ensureTools } from './tools.js';
+import { ensureTools, pythonBin } from './tools.js';
 
 export interface SynFloodOptions {
   target: string;
@@ -58,8 +58,9 @@ async function synFlood6(from: LabHost, opts: SynFloodOptions, b: FloodBudget): 
   ensureTools(['python3']);
   const [mode, src] = opts.spoofCidr !== undefined ? ['rotate', opts.spoofCidr] : ['fixed', from.v6[0] ?? ''];
   if (!src) throw new SynguardError('input', `attacker ${from.ns} has no IPv6 address`);
-  const args = ['-c', SYN6_SENDER, opts.target, String(opts.port), String(opts.pps), String(b.count), String(b.durationS), mode, src];
-  const out = await runBounded(from.ns, 'python3', args, b);
+  const endAt = (Date.now() + b.durationS * 1000) / 1000;
+  const args = ['-c', SYN6_SENDER, opts.target, String(opts.port), String(opts.pps), String(b.count), endAt.toFixed(3), mode, src];
+  const out = await runBounded(from.ns, pythonBin(), args, { ...b, durationS: b.durationS + 1 });
   const m = /sent (\d+)/.exec(out);
   if (!m) throw new SynguardError('exec', `IPv6 SYN sender in ${from.ns} failed: ${out.trim().split('\n').slice(-2).join(' / ')}`);
   return { packetsSent: Number(m[1]) };

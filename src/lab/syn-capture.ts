@@ -1,5 +1,6 @@
 // Captures SYNs arriving on an interface inside a namespace (python3 AF_PACKET) and checks their IP and TCP checksums; used to verify floods.
 import { spawnLong } from '../core/exec.js';
+import { pythonBin } from './tools.js';
 
 const CAPTURE = String.raw`
 import socket, struct, sys, time
@@ -54,7 +55,7 @@ export interface Capture {
 
 /** Starts capturing incoming SYNs on `dev` in namespace `ns`; flood only after `ready`. */
 export function captureSyns(ns: string, dev: string, max: number, timeoutS: number): Capture {
-  const { child, exited } = spawnLong('python3', ['-c', CAPTURE, dev, String(max), String(timeoutS)], { netns: ns });
+  const { child, exited } = spawnLong(pythonBin(), ['-c', CAPTURE, dev, String(max), String(timeoutS)], { netns: ns });
   let out = '';
   let err = '';
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));

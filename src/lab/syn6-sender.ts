@@ -1,10 +1,10 @@
 // Source of a small python3 raw-socket IPv6 SYN sender (hping3 has no IPv6); run with `python3 -c`.
-// argv: TARGET PORT PPS COUNT DURATION_S MODE SRC   where MODE is "fixed" (SRC = comma list) or "rotate" (SRC = PREFIX/LEN).
-// Prints "sent N" when it stops: after COUNT packets, after DURATION_S, or on SIGINT/SIGTERM.
+// argv: TARGET PORT PPS COUNT END_EPOCH_S MODE SRC   where MODE is "fixed" (SRC = comma list) or "rotate" (SRC = PREFIX/LEN).
+// Prints "sent N" when it stops: after COUNT packets, at END_EPOCH_S (wall clock, so slow start-up eats no budget), or on SIGINT/SIGTERM.
 export const SYN6_SENDER = String.raw`
 import ipaddress, random, signal, socket, struct, sys, time
-target, port, pps, count, duration, mode, src = sys.argv[1:8]
-port, pps, count, duration = int(port), float(pps), int(count), float(duration)
+target, port, pps, count, end_at, mode, src = sys.argv[1:8]
+port, pps, count, end_at = int(port), float(pps), int(count), float(end_at)
 dst = ipaddress.IPv6Address(target).packed
 if mode == "rotate":
     net = ipaddress.IPv6Network(src, strict=False)
@@ -26,7 +26,7 @@ def on_signal(*_):
 signal.signal(signal.SIGINT, on_signal)
 signal.signal(signal.SIGTERM, on_signal)
 start = time.monotonic()
-deadline = start + duration
+deadline = start + (end_at - time.time())
 while sent < count and not stop:
     now = time.monotonic()
     if now >= deadline: break

@@ -12,6 +12,16 @@ export const TOOL_PACKAGES: Readonly<Record<string, string>> = {
   sysctl: 'procps',
 };
 
+/** Debian's python3 when present (fast start-up), else whatever python3 is on PATH (a pyenv shim can take a second to start). */
+export function pythonBin(): string {
+  try {
+    accessSync('/usr/bin/python3', constants.X_OK);
+    return '/usr/bin/python3';
+  } catch {
+    return 'python3';
+  }
+}
+
 /** True when `file` is an executable somewhere on PATH. */
 export function onPath(file: string, path = process.env['PATH'] ?? ''): boolean {
   return path.split(delimiter).some((dir) => {
