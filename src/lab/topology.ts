@@ -2,7 +2,7 @@
 import { LINK_LOCAL_PEER, LINK_LOCAL_VICTIM, VICTIM_V4, VICTIM_V6, planPeers, type PeerPlan } from './addressing.js';
 import { newLabId, nsName, vethName } from './names.js';
 import { addNs, deleteNs, ipBatch, nftApply } from './netns.js';
-import { claimRun, releaseRun } from './owners.js';
+import { claimRun, ownedRuns, releaseRun } from './owners.js';
 import { ensureRoot, ensureTools } from './tools.js';
 import { untrackOnSignal, trackOnSignal } from './signals.js';
 
@@ -59,7 +59,8 @@ export async function createLab(opts: LabOptions = {}): Promise<Lab> {
   ensureRoot();
   ensureTools(['ip', 'nft', 'sysctl']);
   const peers = planPeers(opts.attackers ?? 1, opts.clientExtraAddrs ?? 2);
-  const id = newLabId();
+  let id = newLabId();
+  while (ownedRuns().includes(id)) id = newLabId(); // never share an id with a run in progress
   const victimNs = nsName(id, 'victim');
   const created: string[] = [];
   let torn: Promise<void> | undefined;
