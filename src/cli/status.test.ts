@@ -72,7 +72,10 @@ test('--watch redraws until interrupted, then exits 0', async () => {
   const { child, exited } = spawnLong(process.execPath, [CLI, 'status', '--watch', '0.2', '--interval', '0', '--json']);
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  // interrupt only once two redraws arrived: the handler is installed by then, however slow the machine
+  for (let waited = 0; out.trim().split('\n').length < 2 && waited < 20_000; waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   child.kill('SIGINT');
   assert.equal(await exited, 0);
   const lines = out.trim().split('\n');

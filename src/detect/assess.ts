@@ -88,7 +88,8 @@ export function assess(prev: Snapshot | undefined, cur: Snapshot, cfg: Assessmen
 
   // 1. A SYN flood from few sources: a handful of addresses (or prefixes) hold most half-open entries.
   if (synPressure) {
-    for (const offenders of [src.halfOpenOffenders, src.halfOpenPrefixOffenders]) {
+    const min = cfg.synFlood.perSourceHalfOpen; // src may have been summarised with lower thresholds (the defender's)
+    for (const offenders of [src.halfOpenOffenders.filter((o) => o.synRecv >= min), src.halfOpenPrefixOffenders.filter((o) => o.synRecv >= min)]) {
       const held = offenders.reduce((sum, o) => sum + o.synRecv, 0);
       const few = offenders.length > 0 && offenders.length <= cfg.synFlood.maxOffenders;
       if (few && held >= cfg.synFlood.concentratedShare * cur.halfOpen) {
@@ -105,7 +106,7 @@ export function assess(prev: Snapshot | undefined, cur: Snapshot, cfg: Assessmen
   }
 
   // 2. A connection flood: completed handshakes held open by a few sources. Cookies do not help here.
-  const conn = src.establishedOffenders;
+  const conn = src.establishedOffenders.filter((o) => o.established >= cfg.connectionFlood.perSourceEstablished);
   if (conn.length > 0 && conn.length <= cfg.connectionFlood.maxOffenders) {
     const names = conn.map((o) => o.address);
     return {
@@ -124,10 +125,11 @@ export function assess(prev: Snapshot | undefined, cur: Snapshot, cfg: Assessmen
     const returnRatio = s.cookiesSent && s.cookiesSent > 0 ? (s.cookiesRecv ?? 0) / s.cookiesSent : null;
     const unreturned = returnRatio !== null && (s.cookiesSent ?? 0) >= cfg.synFlood.minCookieRate && returnRatio < cfg.spoofed.maxCookieReturn;
     const manySources = src.halfOpenSources >= cfg.spoofed.minSources;
+    const heavy = src.halfOpenOffenders.filter((o) => o.synRecv >= cfg.synFlood.perSourceHalfOpen).length;
     // 3. Many sources, none standing out: forged addresses. Banning them would be useless.
     if (manySources) {
       const why = [
-        `${plural(src.halfOpenSources, 'distinct source')}, none above ${n(cfg.synFlood.perSourceHalfOpen - 1)} half-open (the most from one is ${n(src.maxHalfOpen)})`,
+        `${plural(src.halfOpenSources, 'distinct source')}, ${heavy === 0 ? 'none' : n(heavy)} above ${n(cfg.synFlood.perSourceHalfOpen - 1)} half-open (the most from one is ${n(src.maxHalfOpen)})`,
         `${plural(cur.halfOpen, 'half-open connection')} in all`,
         ...pressureEvidence(cur, src, s).filter((_, i) => i > 0),
       ];
@@ -149,7 +151,7 @@ export function assess(prev: Snapshot | undefined, cur: Snapshot, cfg: Assessmen
       };
     }
     // 5. SYN pressure from sources that neither stand out nor are many.
-    const names = src.halfOpenOffenders.map((o) => o.address);
+    const names = src.halfOpenOffenders.filter((o) => o.synRecv >= cfg.synFlood.perSourceHalfOpen).map((o) => o.address);
     return {
       kind: 'syn-flood',
       summary: `SYN flood from ${plural(src.halfOpenSources, 'source')}, none clearly dominant`,

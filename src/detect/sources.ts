@@ -18,6 +18,8 @@ export interface SourceStat {
 export interface PrefixStat {
   readonly prefix: string;
   readonly addresses: number;
+  /** Addresses of this prefix holding at least one half-open entry. */
+  readonly halfOpenAddresses: number;
   readonly synRecv: number;
   readonly established: number;
   readonly total: number;
@@ -42,12 +44,14 @@ export interface SourceSummary {
 export interface SourceOptions {
   readonly top: number;
   readonly halfOpenAtLeast: number;
+  /** For prefixes; halfOpenAtLeast when absent. */
+  readonly prefixHalfOpenAtLeast?: number;
   readonly establishedAtLeast: number;
   readonly offenderLimit: number;
 }
 
 /** A tallied source or prefix: its counts by state are counts[at + code]. */
-interface Acc { key: AddrKey; counts: Uint32Array; at: number; synRecv: number; established: number; total: number; addresses: number }
+interface Acc { key: AddrKey; counts: Uint32Array; at: number; synRecv: number; established: number; total: number; addresses: number; halfOpenAddresses: number }
 
 const bySyn = (a: Acc, b: Acc) => b.synRecv - a.synRecv || b.total - a.total;
 const byEst = (a: Acc, b: Acc) => b.established - a.established || b.total - a.total;
@@ -79,7 +83,7 @@ export function summarizeSources(snapshot: Snapshot, opts: SourceOptions): Sourc
   const synOff = new TopN<Acc>(limit, bySyn);
   const estOff = new TopN<Acc>(limit, byEst);
   const prefixes = new Map<AddrKey, Acc>();
-  const probe: Acc = { key: 0, counts: new Uint32Array(0), at: 0, synRecv: 0, established: 0, total: 0, addresses: 1 };
+  const probe: Acc = { key: 0, counts: new Uint32Array(0), at: 0, synRecv: 0, established: 0, total: 0, addresses: 1, halfOpenAddresses: 0 };
   let halfOpenSources = 0, maxHalfOpen = 0, maxEstablished = 0;
 
   snapshot.raw.tally.forEachSource((key, counts, at) => {
@@ -95,8 +99,9 @@ export function summarizeSources(snapshot: Snapshot, opts: SourceOptions): Sourc
     offer(probe, [top, topEst, synRecv >= opts.halfOpenAtLeast ? synOff : null, established >= opts.establishedAtLeast ? estOff : null]);
     const pk = prefixKey(key, lengths);
     let p = prefixes.get(pk);
-    if (!p) prefixes.set(pk, (p = { key: pk, counts: new Uint32Array(STATE_SLOTS), at: 0, synRecv: 0, established: 0, total: 0, addresses: 0 }));
+    if (!p) prefixes.set(pk, (p = { key: pk, counts: new Uint32Array(STATE_SLOTS), at: 0, synRecv: 0, established: 0, total: 0, addresses: 0, halfOpenAddresses: 0 }));
     p.synRecv += synRecv; p.established += established; p.total += total; p.addresses++;
+    if (synRecv > 0) p.halfOpenAddresses++;
     for (let i = 0; i < STATE_SLOTS; i++) p.counts[i] = (p.counts[i] ?? 0) + (counts[at + i] ?? 0);
   });
 
@@ -104,14 +109,14 @@ export function summarizeSources(snapshot: Snapshot, opts: SourceOptions): Sourc
   const prefixOff = new TopN<Acc>(limit, bySyn);
   for (const p of prefixes.values()) {
     topPrefixes.add(p);
-    if (p.synRecv >= opts.halfOpenAtLeast) prefixOff.add(p);
+    if (p.synRecv >= (opts.prefixHalfOpenAtLeast ?? opts.halfOpenAtLeast)) prefixOff.add(p);
   }
   const source = (a: Acc): SourceStat => ({
     address: keyText(a.key), prefix: prefixLabel(prefixKey(a.key, lengths), lengths),
     synRecv: a.synRecv, established: a.established, total: a.total, states: stateCounts(a),
   });
   const prefix = (a: Acc): PrefixStat => ({
-    prefix: prefixLabel(a.key, lengths), addresses: a.addresses, synRecv: a.synRecv, established: a.established, total: a.total,
+    prefix: prefixLabel(a.key, lengths), addresses: a.addresses, halfOpenAddresses: a.halfOpenAddresses, synRecv: a.synRecv, established: a.established, total: a.total,
     states: stateCounts(a),
   });
   return {
