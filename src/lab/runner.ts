@@ -30,7 +30,6 @@ export interface RunOptions {
   defender?: DefenderLauncher;
 }
 
-
 /** Programs a scenario needs, beyond ip/nft/sysctl. */
 function toolsFor(s: Scenario): string[] {
   const t = ['ip', 'nft', 'sysctl'];

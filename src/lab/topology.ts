@@ -62,13 +62,14 @@ export async function createLab(opts: LabOptions = {}): Promise<Lab> {
   let id = newLabId();
   while (ownedRuns().includes(id)) id = newLabId(); // never share an id with a run in progress
   const victimNs = nsName(id, 'victim');
-  const created: string[] = [];
+  const allNs = [victimNs, ...peers.map((p) => nsName(id, p.role))];
   let torn: Promise<void> | undefined;
   const teardown = (): Promise<void> => {
     torn ??= (async () => {
       untrackOnSignal(lab);
       const errors: string[] = [];
-      for (const ns of [...created].reverse()) {
+      // every planned name, created or not: a signal may arrive while a namespace is being added
+      for (const ns of [...allNs].reverse()) {
         const err = await deleteNs(ns);
         if (err) errors.push(err);
       }
@@ -88,10 +89,7 @@ export async function createLab(opts: LabOptions = {}): Promise<Lab> {
   claimRun(id);
   trackOnSignal(lab);
   try {
-    for (const ns of [victimNs, ...peers.map((p) => nsName(id, p.role))]) {
-      await addNs(ns);
-      created.push(ns);
-    }
+    for (const ns of allNs) await addNs(ns);
     await ipBatch(victimNs, peers.map((p) => `link add ${vethName(id, 'v', p.link)} type veth peer name ${vethName(id, 'p', p.link)} netns ${nsName(id, p.role)}`));
     await ipBatch(victimNs, victimLines(id, peers));
     for (const p of peers) await ipBatch(nsName(id, p.role), peerLines(id, p));
@@ -120,7 +118,7 @@ export async function addHostAddresses(host: LabHost, count: number): Promise<La
   if (!host.dev || !v4base || !v6base || count < 1) return host;
   const v4 = Array.from({ length: count }, (_, j) => `${v4base}.${3 + j}`);
   const v6 = Array.from({ length: count }, (_, j) => `${v6base}::${(3 + j).toString(16)}`);
-  const lines = [...v4.map((a) => `addr add ${a}/32 dev ${host.dev ?? ''}`), ...v6.map((a) => `addr add ${a}/128 dev ${host.dev ?? ''} nodad`)];
+  const lines = [...v4.map((a) => `addr replace ${a}/32 dev ${host.dev ?? ''}`), ...v6.map((a) => `addr replace ${a}/128 dev ${host.dev ?? ''} nodad`)];
   await ipBatch(host.ns, lines);
   return { ...host, v4: [...host.v4, ...v4], v6: [...host.v6, ...v6] };
 }
