@@ -17,7 +17,7 @@ let last: Record<string, unknown> = {};
 for (let i = 0; i < repeat; i++) {
   const start = performance.now();
   const tally = new SocketTally();
-  const table = await readSocketTables(tally, args);
+  const table = readSocketTables(tally, args);
   const snapshot = buildSnapshot(
     { takenAt: Date.now(), tally, tableBadLines: table.badLines, listeners: { ok: false, error: 'not read' }, counters: {}, counterBadLines: 0, sysctls: {}, links: {} },
     config.prefixes,

@@ -1,53 +1,35 @@
 // Thin reader: streams /proc/net/tcp and /proc/net/tcp6 through the parser in 1 MiB chunks.
-// Reads are double-buffered: while the parser works on one chunk, the kernel already formats the next one
-// on a libuv thread, so a snapshot costs about what the kernel's own formatting costs, not the sum of both.
-import { open } from 'node:fs/promises';
+// Synchronous reads measured faster than double-buffered async ones on a 120k-entry table (docs/benchmarks.md).
+import { closeSync, openSync, readSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { fromSystemError } from '../core/errors.js';
 import { TcpTableParser, type RowSink } from './tcp-table.js';
 
 export const PROC_TCP = ['/proc/net/tcp', '/proc/net/tcp6'] as const;
 const CHUNK = 1 << 20;
-const NL = 10;
 
 export interface TableReadResult {
   readonly rows: number;
   readonly badLines: number;
 }
 
-/** Streams one file through a parser. Memory stays at two chunks however large the table is. */
-export async function streamTable(path: string, parser: TcpTableParser, chunk = CHUNK): Promise<void> {
-  const fh = await open(path, 'r');
+/** Streams one file through a parser. Memory stays at one chunk however large the table is. */
+export function streamTable(path: string, parser: TcpTableParser, chunk = CHUNK): void {
+  const fd = openSync(path, 'r');
   try {
-    const bufs = [Buffer.allocUnsafe(chunk), Buffer.allocUnsafe(chunk)];
-    const read = (i: number): Promise<{ bytesRead: number; buffer: Buffer }> => fh.read(bufs[i] as Buffer, 0, chunk, null);
-    let carry = Buffer.alloc(0); // the incomplete line at the end of the previous chunk
-    let which = 0;
-    let pending = read(0);
+    let buf = Buffer.allocUnsafe(chunk);
+    let kept = 0; // bytes of an incomplete line carried over to the front of buf
     for (;;) {
-      const { bytesRead, buffer } = await pending;
-      if (bytesRead === 0) {
-        parser.feed(carry, carry.length, true);
-        return;
-      }
-      which ^= 1;
-      pending = read(which); // the kernel formats the next chunk meanwhile
-      let start = 0;
-      if (carry.length > 0) {
-        const nl = buffer.indexOf(NL);
-        if (nl < 0 || nl >= bytesRead) {
-          carry = Buffer.concat([carry, buffer.subarray(0, bytesRead)]);
-          continue;
-        }
-        const joined = Buffer.concat([carry, buffer.subarray(0, nl + 1)]);
-        parser.feed(joined, joined.length);
-        start = nl + 1;
-      }
-      const used = parser.feed(buffer, bytesRead, false, start);
-      carry = Buffer.from(buffer.subarray(used, bytesRead));
+      if (kept === buf.length) buf = Buffer.concat([buf, Buffer.allocUnsafe(buf.length)]); // a line longer than a chunk
+      const n = readSync(fd, buf, kept, buf.length - kept, null);
+      const length = kept + n;
+      const used = parser.feed(buf, length, n === 0);
+      if (n === 0) return;
+      buf.copy(buf, 0, used, length);
+      kept = length - used;
     }
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }
 
@@ -55,11 +37,11 @@ export async function streamTable(path: string, parser: TcpTableParser, chunk = 
  * Reads the IPv4 and IPv6 socket tables into a sink. A missing tcp6 (IPv6 disabled) is not an error;
  * a missing or unreadable tcp is.
  */
-export async function readSocketTables(sink: RowSink, paths: readonly string[] = PROC_TCP, chunk = CHUNK): Promise<TableReadResult> {
+export function readSocketTables(sink: RowSink, paths: readonly string[] = PROC_TCP, chunk = CHUNK): TableReadResult {
   const parser = new TcpTableParser(sink, endianness() === 'LE');
   for (const [i, path] of paths.entries()) {
     try {
-      await streamTable(path, parser, chunk);
+      streamTable(path, parser, chunk);
     } catch (err) {
       if (i > 0 && (err as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw fromSystemError(err, path);

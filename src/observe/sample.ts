@@ -23,7 +23,7 @@ export async function takeSample(opts: { light?: boolean; now?: () => number } =
   const now = opts.now ?? Date.now;
   const tally = new SocketTally();
   const listeners = opts.light ? { ok: true as const, listeners: [], badLines: 0 } : await readListeners();
-  const table = opts.light ? { badLines: 0 } : await readSocketTables(tally);
+  const table = opts.light ? { badLines: 0 } : readSocketTables(tally);
   const counters = readCounters();
   return {
     takenAt: now(),
