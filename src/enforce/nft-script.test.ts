@@ -1,0 +1,96 @@
+// Unit tests for the nft script text and the `nft -j` parser (fixture captured from nftables 1.0.6 in a namespace).
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FIXTURES } from '../testing/fixtures.js';
+import { parseCidr } from '../core/address.js';
+import type { Change } from './buffer.js';
+import { ChangeBuffer } from './buffer.js';
+import { hostStatements, initScript, netPlan, netStatements, timeoutText } from './nft-script.js';
+import { parseNftBans } from './nft-parse.js';
+
+const NOW = 1_800_000_000_000;
+const ban = (value: string, until: number | null): Change => ({ cidr: parseCidr(value), value, until });
+
+describe('nft script', () => {
+  it('init adds (never creates) and refills the chain in one script', () => {
+    const s = initScript();
+    assert.match(s, /^add table inet synguard$/m);
+    assert.match(s, /flags interval, timeout/);
+    assert.match(s, /hook prerouting priority raw/);
+    assert.match(s, /^flush chain inet synguard prerouting$/m);
+    assert.doesNotMatch(s, /^create /m);
+  });
+
+  it('timeouts are until - now in ms, null once past', () => {
+    assert.equal(timeoutText(NOW + 2500, NOW), '2500ms');
+    assert.equal(timeoutText(NOW, NOW), null);
+  });
+
+  it('host changes: bare add, delete, then timed add', () => {
+    const s = hostStatements([ban('198.51.100.7/32', NOW + 1000), ban('198.51.100.8/32', null), ban('2001:db8::5/128', NOW + 60_000)], NOW);
+    assert.deepEqual(s, [
+      'add element inet synguard ban4 { 198.51.100.7, 198.51.100.8 }',
+      'delete element inet synguard ban4 { 198.51.100.7, 198.51.100.8 }',
+      'add element inet synguard ban4 { 198.51.100.7 timeout 1000ms }',
+      'add element inet synguard ban6 { 2001:db8::5 }',
+      'delete element inet synguard ban6 { 2001:db8::5 }',
+      'add element inet synguard ban6 { 2001:db8::5 timeout 60000ms }',
+    ]);
+  });
+
+  it('prefix changes: deletes only what the kernel holds', () => {
+    const plan = netPlan([{ value: '203.0.113.0/24', until: NOW + 5000 }], [ban('198.51.100.0/24', null), ban('203.0.113.0/24', null)], NOW);
+    assert.deepEqual(plan.deletes.map((c) => `${c.address}/${c.length}`), ['203.0.113.0/24']);
+    assert.deepEqual(plan.adds, []);
+    assert.deepEqual(netStatements(plan, NOW), [
+      'add element inet synguard net4 { 203.0.113.0/24 }',
+      'delete element inet synguard net4 { 203.0.113.0/24 }',
+    ]);
+  });
+
+  it('overlapping prefixes merge into the widest, lasting as long as the longest', () => {
+    const kernel = [{ value: '198.51.100.0/24', until: NOW + 10_000 }, { value: '2001:db8::/64', until: NOW + 1000 }];
+    const plan = netPlan(kernel, [ban('198.51.100.128/25', NOW + 50_000), ban('2001:db8::/48', NOW + 2000)], NOW);
+    assert.deepEqual(plan.adds.map((a) => [`${a.cidr.address}/${a.cidr.length}`, a.until - NOW]), [['198.51.100.0/24', 50_000], ['2001:db8::/48', 2000]]);
+    assert.equal(plan.deletes.length, 2);
+  });
+
+  it('a new ban for the same prefix replaces the old timeout, even a shorter one', () => {
+    const plan = netPlan([{ value: '198.51.100.0/24', until: NOW + 10_000 }], [ban('198.51.100.0/24', NOW + 3000)], NOW);
+    assert.deepEqual(plan.adds.map((a) => a.until - NOW), [3000]);
+  });
+});
+
+describe('change buffer', () => {
+  it('canonicalises, keeps the last word, and restores without overwriting newer changes', () => {
+    const b = new ChangeBuffer();
+    b.add({ value: '::ffff:198.51.100.7', family: 4, until: NOW });
+    b.delete('198.51.100.7/32');
+    const taken = b.take();
+    assert.deepEqual(taken.map((c) => [c.value, c.until]), [['198.51.100.7/32', null]]);
+    b.add({ value: '198.51.100.7', family: 4, until: NOW + 1 });
+    b.restore(taken);
+    assert.deepEqual(b.take().map((c) => c.until), [NOW + 1]);
+    assert.throws(() => b.add({ value: '198.51.100.7; drop', family: 4, until: NOW }), /e\.g\./);
+  });
+});
+
+describe('nft -j parser', () => {
+  it('reads hosts and prefixes from a real capture, until from expires', () => {
+    const json = readFileSync(join(FIXTURES, 'enforce', 'nft-list-table.json'), 'utf8');
+    const bans = parseNftBans(json, NOW);
+    assert.deepEqual(bans, [
+      { value: '198.18.2.7/32', until: NOW + 599_000 },
+      { value: '2001:db8:1::5/128', until: NOW + 899_000 },
+      { value: '198.18.1.0/24', until: NOW + 999_000 },
+      { value: '2001:db8:2::/64', until: NOW + 119_000 },
+    ]);
+  });
+
+  it('rejects text that is not nft JSON', () => {
+    assert.throws(() => parseNftBans('Error: oops', NOW), /not JSON/);
+    assert.throws(() => parseNftBans('{}', NOW), /nftables/);
+  });
+});
