@@ -34,6 +34,14 @@ export function renderText(r: LabReport): string {
         pad(lat(l.p50Ms), 8) + pad(lat(l.p95Ms), 8) + pad(lat(l.p99Ms), 8) + pad(verdict(l, r.recoveryThresholdMs), 8) + errors,
     );
   }
+  for (const p of r.phases) {
+    // only when sources fare differently: that is where a defender's collateral damage shows
+    const src = Object.entries(p.legit.bySource);
+    const ratios = src.map(([, v]) => v.succeeded / Math.max(1, v.attempts));
+    if (src.length > 1 && Math.max(...ratios) - Math.min(...ratios) > 0.1) {
+      out.push(`  ${p.name} by client address: ${src.map(([a, v]) => `${a} ${v.succeeded}/${v.attempts}`).join(', ')}`);
+    }
+  }
   out.push('');
   out.push(`attack: ${r.attack.packetsSent.toLocaleString('en-US')} packets/connections sent`);
   for (const s of r.attack.steps) out.push(`  ${s.label} ${sec(s.start)}-${sec(s.end)}: ${s.packetsSent.toLocaleString('en-US')}${s.error ? ` (failed: ${s.error})` : ''}`);

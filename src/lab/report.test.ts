@@ -43,6 +43,7 @@ test('phases carry the contract fields and the right counts', () => {
     ['recovery', 6000, 10000, 40, 40],
   ]);
   assert.equal(report.phases[1]?.legit.p99Ms, 1000);
+  assert.deepEqual(report.phases[0]?.legit.bySource, { default: { attempts: 20, succeeded: 20 } });
   assert.deepEqual(report.attack, { packetsSent: 400, steps: report.attack.steps });
 });
 

@@ -2,7 +2,7 @@
 import type { Sample } from './probe.js';
 import type { Scenario } from './scenario-schema.js';
 import { attackWindow, phases, type TimelineEvent } from './plan.js';
-import { bucketize, summarize, within, type Bucket, type LegitStats } from './stats.js';
+import { bucketize, bySource, summarize, within, type Bucket, type LegitStats } from './stats.js';
 
 /** Below this, a baseline p99 is noise: the recovery threshold is 2 × max(baseline p99, this). */
 export const P99_FLOOR_MS = 2;
@@ -33,7 +33,8 @@ export interface LabReport {
   bucketMs: number;
   /** counters: TcpExt increases on the victim over the whole run (proof the attack reached it). */
   victim: { backlog: number; maxConnections: number; sysctls: Record<string, string | number>; counters: Record<string, number> };
-  phases: Array<{ name: string; start: number; end: number; legit: LegitStats }>;
+  /** legit.bySource: attempts and successes per client source address. */
+  phases: Array<{ name: string; start: number; end: number; legit: LegitStats & { bySource: ReturnType<typeof bySource> } }>;
   attack: { packetsSent: number; steps: AttackStepResult[] };
   events: TimelineEvent[];
   defender: { actions: DefenderAction[] } | null;
@@ -81,7 +82,10 @@ export function timeToRecover(buckets: readonly Bucket[], attackStart: number, t
 export function buildReport(i: ReportInput): LabReport {
   const s = i.scenario;
   const durationMs = Math.round(s.durationS * 1000);
-  const ph = phases(s).map((p) => ({ ...p, legit: summarize(within(i.samples, i.origin, p.start, p.end)) }));
+  const ph = phases(s).map((p) => {
+    const inside = within(i.samples, i.origin, p.start, p.end);
+    return { ...p, legit: { ...summarize(inside), bySource: bySource(inside) } };
+  });
   const buckets = bucketize(i.samples, i.origin, durationMs, s.bucketMs);
   const w = attackWindow(s);
   const baseP99 = ph.find((p) => p.name === 'baseline')?.legit.p99Ms ?? null;

@@ -44,6 +44,10 @@ test('a defender plugged into the seam: actions in the report, time to mitigate 
   assert.ok(r.timeToMitigateMs !== null && r.timeToMitigateMs >= 0 && r.timeToMitigateMs < 3000, `mitigated after ${r.timeToMitigateMs} ms`);
   assert.ok(r.events.some((e) => e.kind === 'defender'));
   assert.ok(existsSync(join(r.files?.dir ?? '', 'defender-state')));
+  // the /24 ban also hits the client address that shares the attacker's /24: the lab shows the collateral damage
+  const recovery = r.phases.find((p) => p.name === 'recovery')?.legit.bySource ?? {};
+  assert.equal(recovery['198.18.2.200']?.succeeded, 0);
+  assert.ok((recovery['198.18.1.2']?.succeeded ?? 0) > 0);
 });
 
 test('--defend without a defender fails before creating anything', async () => {

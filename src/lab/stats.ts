@@ -56,3 +56,14 @@ export function bucketize(samples: readonly Sample[], origin: number, totalMs: n
   }
   return out;
 }
+
+/** Attempts and successes per source address (a defender's collateral damage shows up here). */
+export function bySource(samples: readonly Sample[]): Record<string, { attempts: number; succeeded: number }> {
+  const out: Record<string, { attempts: number; succeeded: number }> = {};
+  for (const s of samples) {
+    const e = (out[s.src ?? 'default'] ??= { attempts: 0, succeeded: 0 });
+    e.attempts++;
+    if (s.ok) e.succeeded++;
+  }
+  return out;
+}
