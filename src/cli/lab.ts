@@ -55,6 +55,7 @@ export function registerLab(program: Command): void {
         ...(f.defend !== undefined ? { defend: f.defend } : {}),
         ...(f.out !== undefined ? { outDir: f.out } : {}),
         ...(sysctls ? { sysctls } : {}),
+        ...(f.json ? {} : { log: (line: string) => process.stderr.write(`  … ${line}\n`) }),
       });
       process.stdout.write(f.json ? JSON.stringify(report) + '\n' : renderText(report));
     });

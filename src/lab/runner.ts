@@ -28,6 +28,8 @@ export interface RunOptions {
   sysctls?: Record<string, string | number>;
   /** How to start the defender when it runs; default the built-in one (none yet). */
   defender?: DefenderLauncher;
+  /** Progress lines (lab up, attacks starting and stopping, changes); default silent. */
+  log?: (line: string) => void;
 }
 
 /** Programs a scenario needs, beyond ip/nft/sysctl. */
@@ -38,11 +40,18 @@ function toolsFor(s: Scenario): string[] {
   return t;
 }
 
-async function runStep(lab: Lab, s: Scenario, a: AttackStep, index: number, origin: number): Promise<AttackStepResult> {
+async function runStep(lab: Lab, s: Scenario, a: AttackStep, index: number, origin: number, log: (l: string) => void): Promise<AttackStepResult> {
+  const result = await runStepQuiet(lab, s, a, index, origin, log);
+  log(`${(result.end / 1000).toFixed(1)}s ${result.label} ended: ${result.packetsSent} sent${result.error ? `, failed: ${result.error}` : ''}`);
+  return result;
+}
+
+async function runStepQuiet(lab: Lab, s: Scenario, a: AttackStep, index: number, origin: number, log: (l: string) => void): Promise<AttackStepResult> {
   const label = attackLabel(a, index);
   const wait = origin + a.startS * 1000 - Date.now();
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   const start = Date.now() - origin;
+  log(`${(start / 1000).toFixed(1)}s ${label} starts`);
   const durationS = Math.max(0.1, a.stopS - (Date.now() - origin) / 1000);
   const base = lab.attackers[a.attacker - 1];
   if (!base) throw new Error(`no attacker ${a.attacker}`);
@@ -72,7 +81,9 @@ export async function runScenario(name: string, loaded: Scenario, opts: RunOptio
   const launcher = (opts.defend ?? s.defender.enabled) ? requireDefender(opts.defender ?? undefined) : null;
   ensureRoot();
   ensureTools(toolsFor(s));
+  const log = opts.log ?? ((): void => undefined);
   return withLab(s.topology, async (lab) => {
+    log(`lab ${lab.id} up: namespaces sgl-${lab.id}-*; running ${name} for ${s.durationS} s`);
     await setSysctls(lab.victim.ns, s.victim.sysctls);
     const server = await startVictimServer(lab.victim.ns, { port: s.victim.port, backlog: s.victim.backlog, maxConnections: s.victim.maxConnections });
     let defender: RunningDefender | null = null;
@@ -100,10 +111,12 @@ export async function runScenario(name: string, loaded: Scenario, opts: RunOptio
         const value = Object.entries(ch.sysctls).map(([k, v]) => `${k}=${String(v)}`).join(' ');
         const failed = await setSysctls(lab.victim.ns, ch.sysctls).then(() => '', (err: Error) => ` (failed: ${err.message})`);
         events.push({ at: Date.now() - origin, kind: 'change', value: value + failed });
+        log(`${((Date.now() - origin) / 1000).toFixed(1)}s victim: ${value}${failed}`);
       });
-      const steps = await Promise.all(s.attacks.map((a, i) => runStep(lab, s, a, i, origin)));
+      const steps = await Promise.all(s.attacks.map((a, i) => runStep(lab, s, a, i, origin, log)));
       await Promise.all(changes);
       const samples = await probe.done;
+      log(`probe done: ${samples.length} legitimate attempts; tearing down`);
       const counters = counterDelta(before, await readVictimCounters(lab.victim.ns));
       const actions = defender?.actions().map((a) => ({ at: a.atEpochMs - origin, kind: a.kind, value: a.value }));
       const report = buildReport({ name, scenario: s, labId: lab.id, origin, scale, samples, steps, events, defender: actions ? { actions } : null, counters });
