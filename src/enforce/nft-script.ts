@@ -34,9 +34,15 @@ export function initScript(): string {
 
 /** Kernel timeout text for a ban ending at `until`; null when it has already ended. */
 export function timeoutText(until: number, now: number): string | null {
-  const ms = Math.round(until - now);
+  const ms = Math.round(Math.min(until - now, MAX_TIMEOUT_MS));
   return ms > 0 ? `${ms}ms` : null;
 }
+
+/**
+ * Timeouts are capped at ten years: the kernel rejects ones beyond about 213,000 days with ERANGE, and one such element
+ * would fail every commit (the buffer is kept and retried) and block all other bans.
+ */
+export const MAX_TIMEOUT_MS = 3650 * 86_400_000;
 
 function elements(verb: 'add' | 'delete', set: SetName, items: readonly string[]): string[] {
   return items.length === 0 ? [] : [`${verb} element inet ${TABLE} ${set} { ${items.join(', ')} }`];
