@@ -1,0 +1,45 @@
+// Destroys the existing TCP sockets of banned sources with `ss -K` (SOCK_DESTROY) and counts what was killed.
+import { cidrText, parseCidr, type Cidr } from '../core/address.js';
+import { exec as realExec, type Exec } from '../core/exec.js';
+import { SynguardError } from '../core/errors.js';
+
+export interface SocketKillOptions {
+  readonly exec?: Exec;
+  readonly netns?: string;
+  /** Values per `ss` invocation (one `or` filter each). */
+  readonly chunk?: number;
+}
+
+/**
+ * The ss filter for some sources. An IPv4 peer of a dual-stack (::) listener shows as ::ffff:a.b.c.d, so each IPv4
+ * prefix is matched in its mapped form too.
+ */
+export function ssFilter(cidrs: readonly Cidr[]): string[] {
+  const terms: string[][] = [];
+  for (const c of cidrs) {
+    terms.push(['dst', cidrText(c)]);
+    if (c.family === 4) terms.push(['dst', `[::ffff:${c.address}]/${96 + c.length}`]);
+  }
+  return terms.flatMap((t, i) => (i === 0 ? t : ['or', ...t]));
+}
+
+/** Lines ss -K printed for killed sockets (it prints each socket it closed; -H drops the header). */
+export function countKilled(stdout: string): number {
+  return stdout.split('\n').filter((l) => l.trim() !== '').length;
+}
+
+/** Kills every TCP socket whose peer lies in one of `values` (validated through parseCidr); returns how many died. */
+export async function killSockets(values: readonly string[], opts: SocketKillOptions = {}): Promise<number> {
+  const run = opts.exec ?? realExec;
+  const cidrs = values.map(parseCidr);
+  const chunk = Math.max(1, opts.chunk ?? 100);
+  let killed = 0;
+  for (let i = 0; i < cidrs.length; i += chunk) {
+    const args = ['-H', '-t', '-n', '-K', 'state', 'connected', ...ssFilter(cidrs.slice(i, i + chunk))];
+    const r = await run('ss', args, { ...(opts.netns ? { netns: opts.netns } : {}), timeoutMs: 30_000 });
+    if (r.spawnError) throw new SynguardError('missing-tool', 'ss is not installed (Debian package: iproute2)');
+    if (r.failed) throw new SynguardError('exec', `ss -K failed: ${r.stderr.trim().slice(0, 300)}`);
+    killed += countKilled(r.stdout);
+  }
+  return killed;
+}
