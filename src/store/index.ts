@@ -1,0 +1,6 @@
+// The store's public face: open it, then use its repositories.
+export { openStore, DB_FILE, type Store } from './open.js';
+export { DecisionRepo, type DecisionRecord, type EndKind, type EndRequest } from './decisions.js';
+export { SysctlRepo } from './sysctls.js';
+export { EventRepo, type StoredEvent } from './events.js';
+export { MIGRATIONS, SCHEMA_VERSION, migrate } from './migrations.js';

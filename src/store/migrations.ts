@@ -1,0 +1,60 @@
+// The versioned schema: an append-only list of migrations, applied in order and tracked in PRAGMA user_version.
+import type Database from 'better-sqlite3';
+import { SynguardError } from '../core/errors.js';
+
+/** Migration N (1-based) brings the schema from version N−1 to N. Never edit a shipped one; append a new one. */
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE decisions (
+     id         INTEGER PRIMARY KEY,
+     scope      TEXT    NOT NULL CHECK (scope IN ('ip', 'prefix')),
+     value      TEXT    NOT NULL,
+     action     TEXT    NOT NULL CHECK (action IN ('ban')),
+     reason     TEXT    NOT NULL,
+     evidence   TEXT    NOT NULL,            -- JSON array of strings
+     origin     TEXT    NOT NULL CHECK (origin IN ('auto', 'manual')),
+     created_at INTEGER NOT NULL,            -- ms since the epoch
+     until      INTEGER NOT NULL,
+     offence    INTEGER NOT NULL,
+     ended_at   INTEGER,                     -- set when ended before until (unban, superseded)
+     ended_by   TEXT,
+     end_kind   TEXT CHECK (end_kind IN ('unban', 'superseded'))
+   );
+   CREATE INDEX decisions_live ON decisions (until) WHERE ended_at IS NULL;
+   CREATE INDEX decisions_value ON decisions (value, created_at);
+   CREATE INDEX decisions_auto ON decisions (origin, created_at);
+   CREATE TABLE sysctl_originals (
+     name     TEXT PRIMARY KEY,
+     value    TEXT NOT NULL,
+     saved_at INTEGER NOT NULL
+   );
+   CREATE TABLE events (
+     id         INTEGER PRIMARY KEY,
+     kind       TEXT    NOT NULL,
+     started_at INTEGER NOT NULL,
+     ended_at   INTEGER,
+     summary    TEXT    NOT NULL,
+     detail     TEXT    NOT NULL DEFAULT '{}'  -- JSON object
+   );
+   CREATE INDEX events_started ON events (started_at);`,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Applies the missing migrations, each in its own transaction. Returns the versions before and after. */
+export function migrate(db: Database.Database, migrations: readonly string[] = MIGRATIONS): { from: number; to: number } {
+  const from = db.pragma('user_version', { simple: true }) as number;
+  if (from > migrations.length) {
+    throw new SynguardError(
+      'config',
+      `${db.name} has schema version ${from}, newer than this synguard knows (${migrations.length}): upgrade synguard or use another --state-dir`,
+    );
+  }
+  for (let version = from + 1; version <= migrations.length; version++) {
+    const sql = migrations[version - 1] ?? '';
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${version}`);
+    })();
+  }
+  return { from, to: migrations.length };
+}

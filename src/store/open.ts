@@ -1,0 +1,83 @@
+// Opens (and creates) the state directory and its SQLite database: WAL, migrated, with the repositories on top.
+import { accessSync, chmodSync, constants, mkdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { SynguardError } from '../core/errors.js';
+import { DecisionRepo } from './decisions.js';
+import { EventRepo } from './events.js';
+import { migrate, MIGRATIONS } from './migrations.js';
+import { SysctlRepo } from './sysctls.js';
+
+export const DB_FILE = 'synguard.db';
+
+export interface Store {
+  readonly dir: string;
+  readonly path: string;
+  /** Schema version before this open (0 for a new database) and after. */
+  readonly migrated: { readonly from: number; readonly to: number };
+  readonly decisions: DecisionRepo;
+  readonly sysctls: SysctlRepo;
+  readonly events: EventRepo;
+  /** Runs fn in one transaction: all of its writes or none. */
+  transaction<T>(fn: () => T): T;
+  close(): void;
+}
+
+const errno = (err: unknown): string | undefined => (err as NodeJS.ErrnoException | undefined)?.code;
+
+function unusable(dir: string, err: unknown): SynguardError {
+  const code = errno(err);
+  const why = (err as Error).message;
+  if (code === 'ENOTDIR' || code === 'EEXIST') {
+    return new SynguardError('config', `state directory ${dir} cannot be used: a path component is not a directory (--state-dir or defender.stateDir)`, { cause: err });
+  }
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || /readonly|read-only|unable to open|SQLITE_CANTOPEN|SQLITE_READONLY/i.test(`${code ?? ''} ${why}`)) {
+    return new SynguardError('permission', `state directory ${dir} is not writable (${code ?? why}): run as root or choose another --state-dir`, { cause: err });
+  }
+  return new SynguardError('config', `state directory ${dir} cannot be used: ${why}`, { cause: err });
+}
+
+/** Creates the directory (mode 0700) if needed and checks that it is a writable directory. */
+function prepareDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (!statSync(dir).isDirectory()) throw Object.assign(new Error(`${dir} is not a directory`), { code: 'ENOTDIR' });
+    accessSync(dir, constants.W_OK | constants.X_OK);
+  } catch (err) {
+    throw unusable(dir, err);
+  }
+}
+
+/** Opens the store under stateDir, creating and migrating it as needed. Fails with 'permission' or 'config' errors. */
+export function openStore(stateDir: string, migrations: readonly string[] = MIGRATIONS): Store {
+  const dir = resolve(stateDir);
+  prepareDir(dir);
+  const path = join(dir, DB_FILE);
+  let db: Database.Database;
+  try {
+    db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000'); // the CLI and the daemon share the file
+  } catch (err) {
+    throw unusable(dir, err);
+  }
+  let migrated: { from: number; to: number };
+  try {
+    migrated = migrate(db, migrations);
+    chmodSync(path, 0o600);
+  } catch (err) {
+    db.close();
+    throw err instanceof SynguardError ? err : unusable(dir, err);
+  }
+  return {
+    dir,
+    path,
+    migrated,
+    decisions: new DecisionRepo(db),
+    sysctls: new SysctlRepo(db),
+    events: new EventRepo(db),
+    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    close: () => db.close(),
+  };
+}
