@@ -11,16 +11,11 @@ export interface SocketKillOptions {
 }
 
 /**
- * The ss filter for some sources. An IPv4 peer of a dual-stack (::) listener shows as ::ffff:a.b.c.d, so each IPv4
- * prefix is matched in its mapped form too.
+ * The ss filter for some sources: `dst A or dst B …`. An IPv4 condition also matches IPv4-mapped peers
+ * (::ffff:a.b.c.d) of dual-stack listeners: the kernel's inet_diag filter compares them as IPv4 (checked on 6.x).
  */
 export function ssFilter(cidrs: readonly Cidr[]): string[] {
-  const terms: string[][] = [];
-  for (const c of cidrs) {
-    terms.push(['dst', cidrText(c)]);
-    if (c.family === 4) terms.push(['dst', `[::ffff:${c.address}]/${96 + c.length}`]);
-  }
-  return terms.flatMap((t, i) => (i === 0 ? t : ['or', ...t]));
+  return cidrs.flatMap((c, i) => (i === 0 ? ['dst', cidrText(c)] : ['or', 'dst', cidrText(c)]));
 }
 
 /** Lines ss -K printed for killed sockets (it prints each socket it closed; -H drops the header). */

@@ -1,0 +1,67 @@
+// Real-kernel test of socket kill: a source's established connections are gone after killSockets; others stay.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { exec, spawnLong } from '../core/exec.js';
+import { parseCidr } from '../core/address.js';
+import { withLab } from '../lab/topology.js';
+import { startVictimServer } from '../lab/victim.js';
+import { countKilled, killSockets, ssFilter } from './socket-kill.js';
+
+const HOLD = `
+const net = require('node:net');
+const [host, port, localAddress, n] = process.argv.slice(1);
+let up = 0;
+for (let i = 0; i < Number(n); i++) {
+  const s = net.connect({ host, port: Number(port), localAddress });
+  s.on('connect', () => { if (++up === Number(n)) console.log('ready'); });
+  s.on('error', () => {});
+}
+setTimeout(() => process.exit(0), 30000);
+`;
+
+async function established(ns: string, peer: string): Promise<number> {
+  const r = await exec('ss', ['-H', '-t', '-n', 'state', 'established', ...ssFilter([parseCidr(peer)])], { netns: ns });
+  return countKilled(r.stdout);
+}
+
+function hold(ns: string, from: string, to: string, n: number): Promise<() => void> {
+  const { child } = spawnLong(process.execPath, ['-e', HOLD, to, '8080', from, String(n)], { netns: ns });
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`connections from ${from} not up in 5 s`)), 5000);
+    child.stdout?.on('data', (d: Buffer) => {
+      if (d.toString().includes('ready')) {
+        clearTimeout(t);
+        resolve(() => child.kill('SIGKILL'));
+      }
+    });
+  });
+}
+
+describe('socket kill', () => {
+  it('builds an or-filter from parsed values only', () => {
+    assert.deepEqual(ssFilter([parseCidr('::ffff:198.51.100.0/120'), parseCidr('2001:db8::/64')]), ['dst', '198.51.100.0/24', 'or', 'dst', '2001:db8::/64']);
+    assert.rejects(killSockets(['198.51.100.7 or src 0/0']), /not an IP address/);
+  });
+
+  it('destroys the established connections of banned sources only', async () => {
+    await withLab({ attackers: 1 }, async (lab) => {
+      const server = await startVictimServer(lab.victim.ns, { port: 8080, backlog: 128 });
+      const stops: (() => void)[] = [];
+      try {
+        const a = lab.attackers[0]!;
+        stops.push(await hold(a.ns, a.v4[0]!, lab.victim.v4[0]!, 20));
+        stops.push(await hold(a.ns, a.v6[0]!, lab.victim.v6[0]!, 5));
+        stops.push(await hold(lab.client.ns, lab.client.v4[0]!, lab.victim.v4[0]!, 3));
+        assert.equal(await established(lab.victim.ns, a.v4[0]!), 20);
+        const killed = await killSockets([a.v4[0]!, `${a.v6[0]!}/128`], { netns: lab.victim.ns, chunk: 1 });
+        assert.equal(killed, 25);
+        assert.equal(await established(lab.victim.ns, a.v4[0]!), 0);
+        assert.equal(await established(lab.victim.ns, a.v6[0]!), 0);
+        assert.equal(await established(lab.victim.ns, lab.client.v4[0]!), 3, 'the client keeps its connections');
+      } finally {
+        for (const stop of stops) stop();
+        await server.stop();
+      }
+    });
+  });
+});
