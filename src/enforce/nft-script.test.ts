@@ -57,6 +57,13 @@ describe('nft script', () => {
     assert.equal(plan.deletes.length, 2);
   });
 
+  it('nests across kernel and batch collapse into one element; disjoint prefixes are left alone', () => {
+    const kernel = [{ value: '198.51.100.0/24', until: NOW + 10_000 }, { value: '203.0.113.0/24', until: NOW + 10_000 }];
+    const plan = netPlan(kernel, [ban('198.51.0.0/16', NOW + 5000), ban('198.51.7.0/24', NOW + 20_000), ban('2001:db8::/64', NOW + 1000)], NOW);
+    assert.deepEqual(plan.adds.map((a) => [`${a.cidr.address}/${a.cidr.length}`, a.until - NOW]), [['198.51.0.0/16', 20_000], ['2001:db8::/64', 1000]]);
+    assert.deepEqual(plan.deletes.map((c) => `${c.address}/${c.length}`), ['198.51.100.0/24']);
+  });
+
   it('a new ban for the same prefix replaces the old timeout, even a shorter one', () => {
     const plan = netPlan([{ value: '198.51.100.0/24', until: NOW + 10_000 }], [ban('198.51.100.0/24', NOW + 3000)], NOW);
     assert.deepEqual(plan.adds.map((a) => a.until - NOW), [3000]);
