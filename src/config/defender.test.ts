@@ -1,6 +1,8 @@
 // The defender section: defaults with no file, strict durations, hysteresis, allow-list CIDRs, named errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { configFrom, parseConfig } from './load.js';
 import { formatDuration, parseDuration } from './duration.js';
 
@@ -65,4 +67,11 @@ test('enums, paths, ports and unknown keys are checked by name', () => {
   assert.throws(() => parseConfig('defender:\n  bans:\n    perHour: 5\n'), /defender\.bans\.perHour: unknown key/);
   assert.throws(() => parseConfig('defender:\n  interval: 0\n'), /defender\.interval: .*found 0 \(number\)/);
   assert.equal(parseConfig('defender:\n  interval: 0.5\n  backend: route\n  dryRun: true\n').defender.backend, 'route');
+});
+
+test('the defaults block in docs/config.md is exactly the built-in defaults', () => {
+  const doc = readFileSync(fileURLToPath(new URL('../../docs/config.md', import.meta.url)), 'utf8');
+  const block = /```yaml\n(defender:[\s\S]*?)```/.exec(doc)?.[1];
+  assert.ok(block, 'docs/config.md has a yaml block starting with defender:');
+  assert.deepEqual(parseConfig(block, 'docs/config.md'), configFrom({}));
 });
