@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { SynguardError } from '../core/errors.js';
 import { registerStatus } from './status.js';
 import { registerLab } from './lab.js';
+import { registerBans } from './bans.js';
 
 function buildProgram(): Command {
   const program = new Command('synguard')
@@ -13,6 +14,7 @@ function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerStatus(program);
+  registerBans(program);
   registerLab(program);
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError(true);
   return program;

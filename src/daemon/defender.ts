@@ -1,0 +1,169 @@
+// The defender's tick: look, judge, decide, store, enforce. Every effect comes in as a dependency, so a test can
+// drive ticks with captured snapshots and a fixed clock.
+import type { Decision } from '../core/decision.js';
+import type { Config } from '../config/schema.js';
+import { assess, type Assessment } from '../detect/assess.js';
+import { buildSnapshot, type RawSample, type Snapshot } from '../detect/snapshot.js';
+import { summarizeSources } from '../detect/sources.js';
+import { defenderSourceOptions, INITIAL, track, type Offender, type TrackerState } from '../detect/tracker.js';
+import type { Enforcer } from '../enforce/types.js';
+import type { Store } from '../store/index.js';
+import type { Log } from './log.js';
+import { afterCommit, diffBans } from './sync.js';
+
+export interface DecideInput {
+  readonly offenders: readonly Offender[];
+  readonly spoofed: boolean;
+  readonly active: readonly Decision[];
+  readonly offenceCounts: ReadonlyMap<string, number>;
+  readonly now: number;
+}
+export interface DecideOutput {
+  readonly decisions: Decision[];
+  readonly refused: ReadonlyArray<{ readonly value: string; readonly why: string }>;
+}
+
+export interface DefenderDeps {
+  readonly store: Store;
+  /** null in dry-run: decisions are logged, nothing is stored or enforced. */
+  readonly enforcer: Enforcer | null;
+  readonly log: Log;
+  readonly sample: () => Promise<RawSample>;
+  /** The ban policy with the allow-list already bound (src/decide). */
+  readonly decide: (input: DecideInput) => DecideOutput;
+  /** Destroys the sockets of these sources; resolves with how many were killed. */
+  readonly killSockets: ((values: readonly string[]) => Promise<number>) | null;
+  /** Raises the SYN defences (attack) or restores the originals (calm); resolves with a summary for the log. */
+  readonly harden: ((mode: 'attack' | 'calm', now: number) => Promise<string[]>) | null;
+  readonly now: () => number;
+}
+
+const SYN_KINDS = new Set(['syn-flood', 'spoofed-syn-flood', 'cookies-coping']);
+
+export class Defender {
+  private prev: Snapshot | undefined;
+  private tracker: TrackerState = INITIAL;
+  private applied = new Map<string, number>();
+  private eventId: number | null = null;
+  private guardLogged = false;
+  private hardened = false;
+  lastAssessment: Assessment | null = null;
+
+  constructor(
+    private config: Config,
+    private readonly deps: DefenderDeps,
+  ) {}
+
+  /** A new, already validated config (SIGHUP). */
+  reconfigure(config: Config): void {
+    this.config = config;
+  }
+
+  /** Start-up: create the kernel objects, then make the kernel match the store (re-apply, remove stale state). */
+  async start(): Promise<void> {
+    const { enforcer, now, log, store } = this.deps;
+    if (!enforcer) return;
+    await enforcer.init();
+    const t = now();
+    const kernel = await enforcer.list(t);
+    // What the kernel holds counts as applied; a route (no kernel expiry) is applied "until the store says".
+    this.applied = new Map(kernel.map((k) => [k.value, k.until ?? Number.MAX_SAFE_INTEGER]));
+    const active = store.decisions.active(t);
+    const result = await this.sync(t);
+    log('info', 'reconcile', { backend: enforcer.name, inStore: active.length, inKernel: kernel.length, added: result.added, removed: result.removed });
+  }
+
+  async tick(): Promise<void> {
+    const { store, log, now } = this.deps;
+    const cfg = this.config;
+    const cur = buildSnapshot(await this.deps.sample(), cfg.prefixes);
+    const t = now();
+    const sources = summarizeSources(cur, defenderSourceOptions(cfg.assessment, cfg.defender.detection));
+    const assessment = assess(this.prev, cur, cfg.assessment, sources);
+    const out = track(this.tracker, {
+      prev: this.prev, cur, assessment, sources, assessmentConfig: cfg.assessment, detection: cfg.defender.detection,
+      calmMs: cfg.defender.hardening.calmDown, now: t,
+    });
+    this.prev = cur;
+    this.tracker = out.state;
+    this.lastAssessment = assessment;
+
+    if (out.changed === 'started') {
+      log('warn', 'attack-start', { kind: assessment.kind, summary: assessment.summary, evidence: assessment.evidence });
+      this.eventId = store.events.start(assessment.kind, assessment.summary, t, { evidence: assessment.evidence });
+      this.guardLogged = false;
+      if (SYN_KINDS.has(assessment.kind)) await this.setHardening('attack', t);
+    } else if (out.changed === 'ended') {
+      log('info', 'attack-end', { kind: out.state.attack.kind });
+      if (this.eventId !== null) store.events.end(this.eventId, t);
+      this.eventId = null;
+      await this.setHardening('calm', t);
+    }
+    if (out.spoofed && !this.guardLogged) {
+      log('warn', 'spoofing-guard', { reason: out.guardReason, action: 'no bans; SYN defences raised instead' });
+      this.guardLogged = true;
+      if (!this.hardened) await this.setHardening('attack', t);
+    }
+    if (out.offenders.length > 0) this.decide(out.offenders, out.spoofed, t);
+    await this.sync(t);
+  }
+
+  private decide(offenders: readonly Offender[], spoofed: boolean, t: number): void {
+    const { store, log, enforcer } = this.deps;
+    const active = store.decisions.active(t);
+    const offenceCounts = store.decisions.offences(offenders.map((o) => o.value), t, this.config.defender.bans.memory);
+    const { decisions, refused } = this.deps.decide({ offenders, spoofed, active, offenceCounts, now: t });
+    for (const r of refused) log('info', 'refused', { value: r.value, why: r.why });
+    if (decisions.length === 0) return;
+    if (!enforcer) {
+      for (const d of decisions) log('info', 'ban', { ...decisionFields(d), dryRun: true });
+      return;
+    }
+    const saved = store.decisions.insertMany(decisions); // stored before it is applied
+    for (const d of saved) log('warn', 'ban', decisionFields(d));
+  }
+
+  /** Brings the kernel in line with the store: new bans, extended bans, unbans. Retried next tick on failure. */
+  private async sync(t: number): Promise<{ added: number; removed: number }> {
+    const { enforcer, store, log, killSockets } = this.deps;
+    if (!enforcer) return { added: 0, removed: 0 };
+    const diff = diffBans(store.decisions.active(t), this.applied, t, enforcer.name !== 'route');
+    if (diff.add.length === 0 && diff.remove.length === 0) return { added: 0, removed: 0 };
+    for (const b of diff.add) enforcer.add(b);
+    for (const v of diff.remove) enforcer.delete(v);
+    try {
+      await enforcer.commit(t);
+    } catch (err) {
+      log('error', 'commit-failed', { error: (err as Error).message, add: diff.add.length, remove: diff.remove.length, retry: 'next tick' });
+      return { added: 0, removed: 0 };
+    }
+    const fresh = diff.add.filter((b) => !this.applied.has(b.value)).map((b) => b.value);
+    this.applied = afterCommit(this.applied, diff, t);
+    log('info', 'commit', { backend: enforcer.name, added: diff.add.length, removed: diff.remove.length });
+    if (killSockets && this.config.defender.killSockets && fresh.length > 0) {
+      try {
+        const killed = await killSockets(fresh);
+        if (killed > 0) log('info', 'sockets-killed', { count: killed, sources: fresh.slice(0, 20) });
+      } catch (err) {
+        log('error', 'socket-kill-failed', { error: (err as Error).message });
+      }
+    }
+    return { added: diff.add.length, removed: diff.remove.length };
+  }
+
+  private async setHardening(mode: 'attack' | 'calm', t: number): Promise<void> {
+    const { harden, log } = this.deps;
+    if (!harden || !this.config.defender.hardening.enabled || (mode === 'attack') === this.hardened) return;
+    try {
+      const changes = await harden(mode, t);
+      this.hardened = mode === 'attack';
+      log('warn', mode === 'attack' ? 'harden' : 'restore', { changes });
+    } catch (err) {
+      log('error', mode === 'attack' ? 'harden-failed' : 'restore-failed', { error: (err as Error).message });
+    }
+  }
+}
+
+function decisionFields(d: Decision): Record<string, unknown> {
+  return { value: d.value, scope: d.scope, reason: d.reason, evidence: d.evidence, origin: d.origin, offence: d.offence, until: new Date(d.until).toISOString() };
+}
