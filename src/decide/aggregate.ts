@@ -1,8 +1,8 @@
 // Prefix aggregation: when enough addresses of one /24 (IPv4) or /64 (IPv6) offend, the prefix is judged instead.
 import { prefixOf } from '../core/address.js';
-import type { Decision } from '../core/decision.js';
 import type { Config } from '../config/schema.js';
-import { contains, toNet, type Net } from './cidr-math.js';
+import type { ActiveIndex } from './active-index.js';
+import { toNet, type Net } from './cidr-math.js';
 
 export interface Offence {
   readonly net: Net;
@@ -26,7 +26,7 @@ function addressOf(net: Net): string {
  * Groups address offenders by prefix. A group whose distinct addresses (offending now, or already banned) reach
  * `bans.prefixAfter` becomes one prefix candidate; prefix candidates come first, then the remaining offenders.
  */
-export function aggregate(offenders: readonly Offence[], active: readonly Decision[], config: Config): Candidate[] {
+export function aggregate(offenders: readonly Offence[], active: ActiveIndex, config: Config): Candidate[] {
   const { ipv4, ipv6 } = config.prefixes;
   const groups = new Map<string, Offence[]>();
   const singles: Candidate[] = [];
@@ -37,14 +37,15 @@ export function aggregate(offenders: readonly Offence[], active: readonly Decisi
       continue;
     }
     const prefix = prefixOf(addressOf(o.net), ipv4, ipv6);
-    groups.set(prefix, [...(groups.get(prefix) ?? []), o]);
+    const members = groups.get(prefix);
+    if (members) members.push(o);
+    else groups.set(prefix, [o]);
   }
   const prefixes: Candidate[] = [];
-  const activeHosts = active.filter((d) => d.scope === 'ip').map((d) => toNet(d.value));
   for (const [prefix, members] of groups) {
     const net = toNet(prefix);
     const addresses = new Set(members.map((m) => m.net.text));
-    for (const host of activeHosts) if (contains(net, host)) addresses.add(host.text);
+    for (const host of active.hostsIn(net)) addresses.add(host.value);
     const needed = net.family === 4 ? config.defender.bans.prefixAfter.ipv4 : config.defender.bans.prefixAfter.ipv6;
     if (addresses.size < needed) {
       for (const m of members) singles.push({ ...m, members: [] });

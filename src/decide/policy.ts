@@ -3,8 +3,9 @@ import type { Decision } from '../core/decision.js';
 import type { Config } from '../config/schema.js';
 import { formatDuration } from '../config/duration.js';
 import { aggregate, type Candidate, type Offence } from './aggregate.js';
+import { ActiveIndex } from './active-index.js';
 import type { AllowList } from './allow-list.js';
-import { contains, toNet } from './cidr-math.js';
+import { toNet } from './cidr-math.js';
 import { banDuration } from './durations.js';
 
 export interface Offender {
@@ -86,10 +87,10 @@ export function decide(input: PolicyInput): PolicyResult {
     for (const o of offences) out.refused.push({ value: o.net.text, why: SPOOFING_GUARD });
     return out;
   }
-  const live = new Map(input.active.filter((d) => d.until > now).map((d) => [d.value, d]));
+  const live = new ActiveIndex(input.active, now);
   const isAuto = (d: Decision) => d.origin === 'auto';
-  let activeAuto = [...live.values()].filter(isAuto).length;
-  let recent = input.recentAutoBans ?? [...live.values()].filter((d) => isAuto(d) && d.createdAt > now - MINUTE).length;
+  let activeAuto = live.values().filter(isAuto).length;
+  let recent = input.recentAutoBans ?? live.values().filter((d) => isAuto(d) && d.createdAt > now - MINUTE).length;
 
   const place = (c: Candidate): boolean => {
     const value = c.net.text;
@@ -101,16 +102,16 @@ export function decide(input: PolicyInput): PolicyResult {
       if (until > same.until) {
         const longer = { ...same, until };
         out.extended.push(longer);
-        live.set(value, longer);
+        live.set(longer);
         out.notes.push(`${value} is still offending while banned: ban extended to ${formatDuration(until - now)} from now`);
       }
       return true;
     }
-    const cover = [...live.values()].find((d) => contains(toNet(d.value), c.net));
+    const cover = live.covering(c.net);
     if (cover) return void out.notes.push(`${value} is already covered by the active ban on ${cover.value}`), true;
     const offence = (input.offenceCounts.get(value) ?? 0) + 1;
     const until = now + banDuration(offence, bans);
-    const replaced = [...live.values()].filter((d) => d.scope === 'ip' && d.until <= until && contains(c.net, toNet(d.value)));
+    const replaced = live.hostsIn(c.net).filter((d) => d.until <= until);
     const freed = replaced.filter(isAuto).length;
     if (recent >= bans.perMinute) {
       return void out.refused.push({ value, why: `cap reached: ${recent} auto-bans in the last minute (defender.bans.perMinute = ${bans.perMinute})` }), false;
@@ -125,13 +126,13 @@ export function decide(input: PolicyInput): PolicyResult {
     out.decisions.push(decision);
     for (const d of replaced) live.delete(d.value);
     out.superseded.push(...replaced);
-    live.set(value, decision);
+    live.set(decision);
     activeAuto += 1 - freed;
     recent += 1;
     return true;
   };
 
-  for (const c of aggregate(offences, [...live.values()], config)) {
+  for (const c of aggregate(offences, live, config)) {
     if (place(c) || c.members.length === 0) continue;
     out.notes.push(`${c.net.text} was not banned as a prefix; its ${c.members.length} offending addresses are judged one by one`);
     for (const m of c.members) place({ ...m, members: [] });
