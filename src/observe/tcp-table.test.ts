@@ -81,7 +81,7 @@ test('lines that do not parse are skipped and counted, never thrown', () => {
   const lines = [
     '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
     '   0: 0100007F:0050 0200007F:D431 01 00000000:00000000 00:00000000 00000000     0        0 1 1 0 20 4 30 10 -1',
-    '   1: 0100007F:0050 0200007F:D431 0Z 00000000:00000000',
+    '   1: 0100007F:0050 0200007F:D431 1Z 00000000:00000000 00:00000000 00000000     0        0 1 1 0 20 4 30 10 -1',
     'garbage',
     '   2: 0100007F:005',
     '   3: 0100007F0050 0200007F:D431 01 00000000:00000000',

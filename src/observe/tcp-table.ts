@@ -23,24 +23,28 @@ const HEX = new Int8Array(256).fill(-1);
 for (let i = 0; i < 10; i++) HEX[48 + i] = i;
 for (let i = 0; i < 6; i++) { HEX[65 + i] = 10 + i; HEX[97 + i] = 10 + i; }
 const SPACE = 32, COLON = 58, NL = 10;
-const FIELD_END = -1; // the field ends at a space or at the end of the line
-const CONTIGUOUS = -2; // the next field follows with no separator
 
 /** Byte-swaps to network order, as a signed 32-bit integer: small-integer Map keys are much faster than doubles. */
 function swap32(v: number): number {
   return ((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24);
 }
 
-function hex8(word: number): string {
-  return word.toString(16).padStart(8, '0');
+function wordHex(word: number): string {
+  return (word >>> 0).toString(16).padStart(8, '0');
 }
 
-/** Parses one table's bytes incrementally; feed it chunks, then call end(). */
+/** Four hex digits at p as a number, or -1. Values stay small integers: no heap numbers, even before the JIT warms up. */
+function hex4(buf: Uint8Array, p: number): number {
+  const a = HEX[buf[p] ?? 0] ?? -1, b = HEX[buf[p + 1] ?? 0] ?? -1, c = HEX[buf[p + 2] ?? 0] ?? -1, d = HEX[buf[p + 3] ?? 0] ?? -1;
+  return (a | b | c | d) < 0 ? -1 : (a << 12) | (b << 8) | (c << 4) | d;
+}
+
+/** Parses one table's bytes incrementally: feed it chunks, the last one with `final`. */
 export class TcpTableParser {
   rows = 0;
   badLines = 0;
-  private pos = 0;
-  private value = 0;
+  /** Set by word() when a digit was not hex. */
+  private bad = false;
 
   constructor(
     private readonly sink: RowSink,
@@ -58,79 +62,61 @@ export class TcpTableParser {
         if (!final || start >= length) return start;
         end = length;
       }
-      this.line(buf, start, end);
+      if (!this.line(buf, start, end)) this.badLines++;
       start = end + 1;
     }
   }
 
-  private line(buf: Uint8Array, start: number, end: number): void {
+  /** Eight hex digits at p as an int32 (the kernel's %08X of a 32-bit word); sets `bad` on a non-hex digit. */
+  private word(buf: Uint8Array, p: number): number {
+    const hi = hex4(buf, p), lo = hex4(buf, p + 4);
+    if ((hi | lo) < 0) this.bad = true;
+    return (hi << 16) | lo;
+  }
+
+  /** An address at p (8 or 32 hex digits, followed by ':'), in network order, IPv4-mapped IPv6 as IPv4. */
+  private addr(buf: Uint8Array, p: number, v6: boolean): AddrKey {
+    const le = this.littleEndian;
+    if (!v6) {
+      const v = this.word(buf, p);
+      return le ? swap32(v) : v;
+    }
+    let a = this.word(buf, p), b = this.word(buf, p + 8), c = this.word(buf, p + 16), d = this.word(buf, p + 24);
+    if (le) { a = swap32(a); b = swap32(b); c = swap32(c); d = swap32(d); }
+    if (a === 0 && b === 0 && c === 0xffff) return d; // IPv4-mapped: the peer is IPv4
+    return wordHex(a) + wordHex(b) + wordHex(c) + wordHex(d);
+  }
+
+  /** Parses one line; false when it is malformed (the "sl" header and blank lines are fine). */
+  private line(buf: Uint8Array, start: number, end: number): boolean {
     let p = start;
     while (p < end && buf[p] === SPACE) p++;
-    if (p >= end) return; // blank line
+    if (p >= end) return true; // blank line
     const first = buf[p] ?? 0;
-    if (first < 48 || first > 57) {
-      if (first !== 115 /* s: the "sl" header */) this.badLines++;
-      return;
-    }
-    this.pos = p;
-    if (!this.skipSlot(buf, end)) return void this.badLines++;
-    const local = this.addr(buf, end);
-    if (local === null || !this.hexField(buf, end, 4, SPACE)) return void this.badLines++;
-    const localPort = this.value;
-    const remote = this.addr(buf, end);
-    if (remote === null || !this.hexField(buf, end, 4, SPACE)) return void this.badLines++;
-    const remotePort = this.value;
-    if (!this.hexField(buf, end, 2, SPACE)) return void this.badLines++;
-    const state = this.value;
-    if (!this.hexField(buf, end, 8, COLON)) return void this.badLines++;
-    const tx = this.value;
-    if (!this.hexField(buf, end, 8, FIELD_END)) return void this.badLines++;
-    this.rows++;
-    this.sink.row(local, localPort, remote, remotePort, state, tx, this.value);
-  }
-
-  /** Skips "  123: ". */
-  private skipSlot(buf: Uint8Array, end: number): boolean {
-    let p = this.pos;
-    while (p < end && (buf[p] ?? 0) >= 48 && (buf[p] ?? 0) <= 57) p++;
+    if (first < 48 || first > 57) return first === 115; // s: the "sl" header
+    while (p < end && (buf[p] ?? 0) >= 48 && (buf[p] ?? 0) <= 57) p++; // the slot number
     if (buf[p] !== COLON || buf[p + 1] !== SPACE) return false;
-    this.pos = p + 2;
+    p += 2;
+    // "LLLLLLLL:PPPP RRRRRRRR:PPPP SS TTTTTTTT:QQQQQQQQ" (addresses are 32 digits in tcp6)
+    const v6 = buf[p + 8] !== COLON;
+    const w = v6 ? 32 : 8;
+    if (p + 2 * w + 31 > end || buf[p + w] !== COLON || buf[p + w + 5] !== SPACE || buf[p + 2 * w + 6] !== COLON ||
+        buf[p + 2 * w + 11] !== SPACE || buf[p + 2 * w + 14] !== SPACE || buf[p + 2 * w + 23] !== COLON) return false;
+    this.bad = false;
+    const local = this.addr(buf, p, v6);
+    const localPort = hex4(buf, p + w + 1);
+    p += w + 6;
+    const remote = this.addr(buf, p, v6);
+    const remotePort = hex4(buf, p + w + 1);
+    p += w + 6;
+    const s1 = HEX[buf[p] ?? 0] ?? -1, s2 = HEX[buf[p + 1] ?? 0] ?? -1;
+    const state = (s1 | s2) < 0 ? -1 : s1 * 16 + s2;
+    const tx = this.word(buf, p + 3);
+    const rx = this.word(buf, p + 12);
+    const after = buf[p + 20];
+    if (this.bad || localPort < 0 || remotePort < 0 || state < 0 || (p + 20 < end && after !== SPACE)) return false;
+    this.rows++;
+    this.sink.row(local, localPort, remote, remotePort, state, tx >>> 0, rx >>> 0);
     return true;
-  }
-
-  /** Reads exactly `digits` hex digits followed by `sep` (a byte, FIELD_END or CONTIGUOUS) into this.value. */
-  private hexField(buf: Uint8Array, end: number, digits: number, sep: number): boolean {
-    let p = this.pos;
-    if (p + digits > end) return false;
-    let v = 0;
-    for (let i = 0; i < digits; i++) {
-      const d = HEX[buf[p++] ?? 0] ?? -1;
-      if (d < 0) return false;
-      v = v * 16 + d;
-    }
-    if (sep >= 0) {
-      if (buf[p] !== sep) return false;
-      p++;
-    } else if (sep === FIELD_END && p < end && buf[p] !== SPACE) return false;
-    this.value = v;
-    this.pos = p;
-    return true;
-  }
-
-  /** Reads an 8- or 32-digit address and its ':' into an AddrKey. */
-  private addr(buf: Uint8Array, end: number): AddrKey | null {
-    const p = this.pos;
-    if (buf[p + 8] === COLON) {
-      if (!this.hexField(buf, end, 8, COLON)) return null;
-      return this.littleEndian ? swap32(this.value) : this.value | 0;
-    }
-    const words: number[] = [0, 0, 0, 0];
-    for (let w = 0; w < 4; w++) {
-      if (!this.hexField(buf, end, 8, w === 3 ? COLON : CONTIGUOUS)) return null;
-      words[w] = this.littleEndian ? swap32(this.value) : this.value | 0;
-    }
-    const [a = 0, b = 0, c = 0, d = 0] = words;
-    if (a === 0 && b === 0 && c === 0xffff) return d; // IPv4-mapped: the peer is IPv4
-    return hex8(a >>> 0) + hex8(b >>> 0) + hex8(c >>> 0) + hex8(d >>> 0);
   }
 }
