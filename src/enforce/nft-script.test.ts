@@ -64,6 +64,13 @@ describe('nft script', () => {
     assert.deepEqual(plan.deletes.map((c) => `${c.address}/${c.length}`), ['198.51.100.0/24']);
   });
 
+  it('many prefix deletes rewrite the set (flush and add back) instead', () => {
+    const kernel = Array.from({ length: 300 }, (_, i) => ({ value: `10.${i >> 8}.${i & 255}.0/24`, until: NOW + 60_000 }));
+    const changes = kernel.slice(0, 299).map((k) => ban(k.value, null));
+    const s = netStatements(netPlan(kernel, changes, NOW), NOW);
+    assert.deepEqual(s, ['flush set inet synguard net4', 'add element inet synguard net4 { 10.1.43.0/24 timeout 60000ms }']);
+  });
+
   it('a new ban for the same prefix replaces the old timeout, even a shorter one', () => {
     const plan = netPlan([{ value: '198.51.100.0/24', until: NOW + 10_000 }], [ban('198.51.100.0/24', NOW + 3000)], NOW);
     assert.deepEqual(plan.adds.map((a) => a.until - NOW), [3000]);
