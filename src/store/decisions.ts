@@ -57,6 +57,7 @@ export class DecisionRepo {
       offences: p<{ n: number }>(`SELECT count(*) AS n FROM decisions WHERE value = @value AND created_at > @since
                                   AND created_at <= @now AND end_kind IS NOT 'unban'`),
       activeAuto: p<{ n: number }>(`SELECT count(*) AS n FROM decisions WHERE origin = 'auto' AND ${LIVE}`),
+      purge: p('DELETE FROM decisions WHERE min(until, coalesce(ended_at, until)) < @before'),
       autoSince: p<{ n: number }>(`SELECT count(*) AS n FROM decisions WHERE origin = 'auto' AND created_at >= @since`),
     };
   }
@@ -120,6 +121,11 @@ export class DecisionRepo {
   /** Auto-bans in force at `now` (the total cap). */
   activeAutoCount(now: number): number {
     return this.s.activeAuto.get({ now })?.n ?? 0;
+  }
+
+  /** Forgets decisions that ended before `before` (keep at least `bans.memory` of them for escalation). */
+  purge(before: number): number {
+    return this.s.purge.run({ before }).changes;
   }
 
   /** Auto-bans created at or after `since` (the per-minute cap). */

@@ -95,6 +95,18 @@ test('decisions: caps read the active auto-bans and the auto-bans of the last mi
   });
 });
 
+test('decisions: purge forgets only what ended before the cut-off', () => {
+  withStore(({ decisions }) => {
+    decisions.insert(ban('198.51.100.1/32', T0 - 60 * MIN, 10)); // ended T0 - 50m
+    const early = decisions.insert(ban('198.51.100.2/32', T0 - 60 * MIN, 600)); // unbanned at T0 - 55m
+    decisions.end(early.id, { now: T0 - 55 * MIN, by: 'cli', kind: 'unban' });
+    decisions.insert(ban('198.51.100.3/32', T0 - 60 * MIN, 120)); // still active
+    assert.equal(decisions.purge(T0 - 52 * MIN), 1, 'only the unbanned one ended before T0-52m');
+    assert.equal(decisions.purge(T0), 1);
+    assert.deepEqual(decisions.history().map((d) => d.value), ['198.51.100.3/32']);
+  });
+});
+
 test('sysctl originals: saved once, read back, cleared once restored', () => {
   withStore(({ sysctls }) => {
     assert.equal(sysctls.saveOnce('net.ipv4.tcp_synack_retries', '5', T0), true);
