@@ -1,3 +1,4 @@
+// Loading the config: defaults with no file, partial sections, unknown keys, named errors, YAML syntax errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { configFrom, parseConfig, loadConfig } from './load.js';

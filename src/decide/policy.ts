@@ -77,6 +77,11 @@ export function offenceValues(offenders: readonly Offender[], config: Config): s
   return [...values];
 }
 
+/**
+ * Judges one tick's offenders. Order: allow-list (refused), already banned (extended at the same offence level if
+ * the new end is later), covered by an active prefix (nothing), caps (refused), else a new decision whose length
+ * grows with past offences. Aggregated prefixes are judged first; a refused prefix falls back to its addresses.
+ */
 export function decide(input: PolicyInput): PolicyResult {
   const { config, now, allow } = input;
   const bans = config.defender.bans;
