@@ -1,13 +1,14 @@
 // Opening the store: creation (0700, WAL), migrations from empty, idempotent reopen, newer schemas, unusable dirs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openStore } from './open.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import { SynguardError } from '../core/errors.js';
+import { exec } from '../core/exec.js';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'synguard-store-'));
@@ -87,6 +88,42 @@ test('a state directory that cannot be used fails with a clear error naming it',
     // sysfs refuses mkdir even to root (EPERM), which stands in for a directory we may not write.
     assert.throws(() => openStore('/sys/synguard-test-state'), (e: unknown) =>
       e instanceof SynguardError && e.code === 'permission' && /\/sys\/synguard-test-state is not writable/.test(e.message));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an unprivileged user gets a permission error for a directory it may not write, existing or not', async (t) => {
+  if (process.getuid?.() !== 0) return t.skip('needs root to switch to an unprivileged user');
+  const root = tempDir();
+  try {
+    chmodSync(root, 0o755);
+    mkdirSync(join(root, 'existing'), { mode: 0o755 });
+    const openJs = new URL('./open.js', import.meta.url).href;
+    const script = `import(${JSON.stringify(openJs)}).then((m) => { for (const d of process.argv.slice(1)) {
+      try { m.openStore(d); console.log('opened'); } catch (e) { console.log(e.code + ': ' + e.message); } } })`;
+    const r = await exec('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', script,
+      join(root, 'existing'), join(root, 'new', 'state')]);
+    if (r.spawnError) return t.skip('setpriv is not available');
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines.length, 2, r.stdout + r.stderr);
+    for (const [i, dir] of [join(root, 'existing'), join(root, 'new', 'state')].entries()) {
+      assert.match(lines[i] ?? '', new RegExp(`^permission: state directory ${dir} is not writable \\(EACCES\\): run as root or choose another --state-dir$`));
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('the CLI and the daemon can hold the store open together (WAL)', () => {
+  const dir = tempDir();
+  try {
+    const daemon = openStore(dir);
+    const cli = openStore(dir);
+    cli.decisions.insert({ scope: 'ip', value: '198.51.100.7/32', action: 'ban', reason: 'manual ban', evidence: [], origin: 'manual', createdAt: 1, until: 100, offence: 1 });
+    assert.equal(daemon.decisions.active(50).length, 1, 'the daemon sees the manual ban at its next tick');
+    cli.close();
+    daemon.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
