@@ -30,8 +30,8 @@ function toBan(item: unknown, now: number): KernelBan | null {
   return { value, until };
 }
 
-/** Parses the JSON text; throws an exec error if it is not nft's JSON. */
-export function parseNftBans(json: string, now: number): KernelBan[] {
+/** Parses the JSON text (elements of the named sets only); throws an exec error if it is not nft's JSON. */
+export function parseNftBans(json: string, now: number, sets: ReadonlySet<string> = BAN_SETS): KernelBan[] {
   let doc: unknown;
   try {
     doc = JSON.parse(json);
@@ -43,7 +43,7 @@ export function parseNftBans(json: string, now: number): KernelBan[] {
   const bans: KernelBan[] = [];
   for (const item of items as unknown[]) {
     const set = (item as { set?: { name?: unknown; table?: unknown; elem?: unknown } } | null)?.set;
-    if (!set || typeof set.name !== 'string' || !BAN_SETS.has(set.name) || !Array.isArray(set.elem)) continue;
+    if (!set || typeof set.name !== 'string' || !sets.has(set.name) || !Array.isArray(set.elem)) continue;
     for (const e of set.elem as unknown[]) {
       const ban = toBan(e, now);
       if (ban) bans.push(ban);
