@@ -5,6 +5,8 @@ import { SynguardError } from '../core/errors.js';
 import { registerStatus } from './status.js';
 import { registerLab } from './lab.js';
 import { registerBans } from './bans.js';
+import { registerBan } from './ban.js';
+import { registerDefend } from './defend.js';
 
 function buildProgram(): Command {
   const program = new Command('synguard')
@@ -14,7 +16,9 @@ function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerStatus(program);
+  registerDefend(program);
   registerBans(program);
+  registerBan(program);
   registerLab(program);
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError(true);
   return program;

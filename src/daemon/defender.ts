@@ -8,20 +8,11 @@ import { summarizeSources } from '../detect/sources.js';
 import { defenderSourceOptions, INITIAL, track, type Offender, type TrackerState } from '../detect/tracker.js';
 import type { Enforcer } from '../enforce/types.js';
 import type { Store } from '../store/index.js';
+import { offenceValues, type PolicyInput, type PolicyResult } from '../decide/index.js';
 import type { Log } from './log.js';
 import { afterCommit, diffBans } from './sync.js';
 
-export interface DecideInput {
-  readonly offenders: readonly Offender[];
-  readonly spoofed: boolean;
-  readonly active: readonly Decision[];
-  readonly offenceCounts: ReadonlyMap<string, number>;
-  readonly now: number;
-}
-export interface DecideOutput {
-  readonly decisions: Decision[];
-  readonly refused: ReadonlyArray<{ readonly value: string; readonly why: string }>;
-}
+export type DecideInput = Omit<PolicyInput, 'allow' | 'config'>;
 
 export interface DefenderDeps {
   readonly store: Store;
@@ -30,7 +21,7 @@ export interface DefenderDeps {
   readonly log: Log;
   readonly sample: () => Promise<RawSample>;
   /** The ban policy with the allow-list already bound (src/decide). */
-  readonly decide: (input: DecideInput) => DecideOutput;
+  readonly decide: (input: DecideInput) => PolicyResult;
   /** Destroys the sockets of these sources; resolves with how many were killed. */
   readonly killSockets: ((values: readonly string[]) => Promise<number>) | null;
   /** Raises the SYN defences (attack) or restores the originals (calm); resolves with a summary for the log. */
@@ -111,16 +102,24 @@ export class Defender {
   private decide(offenders: readonly Offender[], spoofed: boolean, t: number): void {
     const { store, log, enforcer } = this.deps;
     const active = store.decisions.active(t);
-    const offenceCounts = store.decisions.offences(offenders.map((o) => o.value), t, this.config.defender.bans.memory);
-    const { decisions, refused } = this.deps.decide({ offenders, spoofed, active, offenceCounts, now: t });
-    for (const r of refused) log('info', 'refused', { value: r.value, why: r.why });
-    if (decisions.length === 0) return;
+    const offenceCounts = store.decisions.offences(offenceValues(offenders, this.config), t, this.config.defender.bans.memory);
+    const r = this.deps.decide({ offenders, spoofed, active, offenceCounts, now: t });
+    for (const x of r.refused) log('info', 'refused', { value: x.value, why: x.why });
+    if (r.decisions.length + r.extended.length + r.superseded.length === 0) return;
     if (!enforcer) {
-      for (const d of decisions) log('info', 'ban', { ...decisionFields(d), dryRun: true });
+      for (const d of r.decisions) log('info', 'ban', { ...decisionFields(d), dryRun: true });
       return;
     }
-    const saved = store.decisions.insertMany(decisions); // stored before it is applied
+    // Stored before applied, all in one transaction: a crash leaves the store either before or after this tick.
+    const saved = store.transaction(() => {
+      const inserted = store.decisions.insertMany(r.decisions);
+      for (const e of r.extended) if (e.id !== undefined) store.decisions.extend(e.id, e.until, t);
+      for (const s of r.superseded) if (s.id !== undefined) store.decisions.end(s.id, { now: t, by: 'daemon: superseded by a prefix ban', kind: 'superseded' });
+      return inserted;
+    });
     for (const d of saved) log('warn', 'ban', decisionFields(d));
+    for (const e of r.extended) log('info', 'ban-extended', decisionFields(e));
+    for (const s of r.superseded) log('info', 'ban-superseded', { value: s.value });
   }
 
   /** Brings the kernel in line with the store: new bans, extended bans, unbans. Retried next tick on failure. */

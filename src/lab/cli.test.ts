@@ -23,7 +23,6 @@ test('bad input: one line on stderr, exit 2, nothing created', { skip: !root && 
   for (const [args, re] of [
     [['run', 'no-such-scenario'], /unknown scenario "no-such-scenario" \(known: baseline/],
     [['run', bad], /field attacks\[0\]\.pps/],
-    [['run', 'baseline', '--defend'], /defender \(synguard run\) is not built yet/],
     [['run', 'baseline', '--scale', '7'], /--scale expects/],
     [['run', 'baseline', '--sysctl', 'nonsense'], /--sysctl expects KEY=VALUE/],
   ] as const) {

@@ -1,4 +1,9 @@
-// The seam where the defender (`synguard run`) plugs into a lab run; until it exists, asking for it fails plainly.
+// The seam where the defender (`synguard run`) plugs into a lab run: started in the victim namespace with its own state.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { spawnLong } from '../core/exec.js';
 import { SynguardError } from '../core/errors.js';
 
 export const DEFENDER_MISSING = 'the defender (synguard run) is not built yet, so --defend cannot start it; run with --no-defend';
@@ -27,9 +32,46 @@ export interface DefenderStart {
 /** Starts a defender inside the victim namespace; resolves once it is watching. */
 export type DefenderLauncher = (opts: DefenderStart) => Promise<RunningDefender>;
 
-/** The built-in launcher: none yet. Returns null so a run can refuse before it creates anything. */
+const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+const ACTIONS = new Set(['ban', 'ban-extended', 'harden', 'restore', 'spoofing-guard', 'sockets-killed', 'commit-failed']);
+
+/** The built-in launcher: `synguard run` in the victim namespace, its JSON log lines read back as actions. */
 export function builtinDefender(): DefenderLauncher | null {
-  return null;
+  return async ({ ns, config, stateDir }) => {
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    const configPath = join(stateDir, 'config.yaml');
+    writeFileSync(configPath, JSON.stringify(config)); // JSON is YAML
+    const { child, exited } = spawnLong(process.execPath, [CLI, 'run', '--state-dir', stateDir, '--config', configPath], { netns: ns });
+    const actions: DefenderEvent[] = [];
+    let errors = '';
+    let ready: () => void = () => undefined;
+    const watching = new Promise<void>((resolve) => { ready = resolve; });
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      let e: { time?: string; event?: string; value?: string; changes?: string[]; reason?: string; count?: number };
+      try {
+        e = JSON.parse(line) as typeof e;
+      } catch {
+        return;
+      }
+      if (e.event === 'reconcile') ready();
+      if (e.event && ACTIONS.has(e.event)) {
+        actions.push({ atEpochMs: Date.parse(e.time ?? '') || Date.now(), kind: e.event, value: e.value ?? e.changes?.join(', ') ?? e.reason ?? (e.count === undefined ? '' : String(e.count)) });
+      }
+    });
+    child.stderr?.on('data', (d: Buffer) => { errors += d.toString(); });
+    const failed = exited.then((code) => { throw new SynguardError('exec', `synguard run exited (${String(code)}) before watching: ${errors.trim().split('\n').pop() ?? ''}`); });
+    await Promise.race([watching, failed]);
+    void failed.catch(() => undefined);
+    return {
+      actions: () => [...actions],
+      stop: async () => {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+      },
+    };
+  };
 }
 
 /** The launcher to use, or a SynguardError saying the defender does not exist yet. */

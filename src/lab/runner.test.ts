@@ -50,7 +50,7 @@ test('a defender plugged into the seam: actions in the report, time to mitigate 
   assert.ok((recovery['198.18.1.2']?.succeeded ?? 0) > 0);
 });
 
-test('--defend without a defender fails before creating anything', async () => {
+test('--defend without a launcher fails before creating anything', async () => {
   const { scenario } = loadScenario('baseline');
-  await assert.rejects(runScenario('baseline', scenario, { defend: true }), /not built yet/);
+  await assert.rejects(runScenario('baseline', scenario, { defend: true, defender: null }), /not built yet/);
 });

@@ -15,7 +15,7 @@ import { setSysctls, startVictimServer } from './victim.js';
 import { timelineCsv } from './csv.js';
 import { timelineSvg } from './chart.js';
 import { counterDelta, readVictimCounters } from './counters.js';
-import { requireDefender, type DefenderLauncher, type RunningDefender } from './defender.js';
+import { builtinDefender, requireDefender, type DefenderLauncher, type RunningDefender } from './defender.js';
 
 export interface RunOptions {
   /** Multiply every time by this (the short suite uses 0.3). */
@@ -27,7 +27,7 @@ export interface RunOptions {
   /** Extra victim sysctls applied over the scenario's. */
   sysctls?: Record<string, string | number>;
   /** How to start the defender when it runs; default the built-in one (none yet). */
-  defender?: DefenderLauncher;
+  defender?: DefenderLauncher | null;
   /** Progress lines (lab up, attacks starting and stopping, changes); default silent. */
   log?: (line: string) => void;
 }
@@ -78,7 +78,7 @@ export async function runScenario(name: string, loaded: Scenario, opts: RunOptio
   const scale = opts.scale ?? 1;
   const base = scaleScenario(loaded, scale);
   const s: Scenario = opts.sysctls ? { ...base, victim: { ...base.victim, sysctls: { ...base.victim.sysctls, ...opts.sysctls } } } : base;
-  const launcher = (opts.defend ?? s.defender.enabled) ? requireDefender(opts.defender ?? undefined) : null;
+  const launcher = (opts.defend ?? s.defender.enabled) ? requireDefender(opts.defender === undefined ? builtinDefender() : opts.defender) : null;
   ensureRoot();
   ensureTools(toolsFor(s));
   const log = opts.log ?? ((): void => undefined);

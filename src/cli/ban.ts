@@ -1,0 +1,77 @@
+// `synguard ban` and `synguard unban`: write the store first; the daemon applies it within one tick, or, with no
+// daemon running, the command applies it to the kernel at once.
+import type { Command } from 'commander';
+import type { Config } from '../config/schema.js';
+import { SynguardError } from '../core/errors.js';
+import { manualBan, manualUnbanValue } from '../decide/index.js';
+import { currentAllowList } from '../daemon/allow.js';
+import { runningDaemon } from '../daemon/pidfile.js';
+import { selectEnforcer } from '../enforce/select.js';
+import { killSockets } from '../enforce/socket-kill.js';
+import type { Ban } from '../core/decision.js';
+import { assertLinux } from '../observe/sample.js';
+import { openState, withStateOptions, type StateOptions } from './state-dir.js';
+
+/** With no daemon: applies one change to the kernel now, through the configured backend. */
+async function applyNow(config: Config, change: { add?: Ban; remove?: string }): Promise<string> {
+  const { enforcer, warning } = await selectEnforcer(config.defender.backend);
+  if (warning) process.stderr.write(`synguard: warning: ${warning}\n`);
+  await enforcer.init();
+  const now = Date.now();
+  if (change.remove !== undefined) {
+    const held = await enforcer.list(now);
+    if (!held.some((b) => b.value === change.remove)) return `${change.remove} was not in the kernel (${enforcer.name})`;
+    enforcer.delete(change.remove);
+  }
+  if (change.add) enforcer.add(change.add);
+  await enforcer.commit(now);
+  if (change.add && config.defender.killSockets) {
+    const killed = await killSockets([change.add.value]);
+    return `applied to the kernel now (${enforcer.name}); ${killed} existing connection${killed === 1 ? '' : 's'} closed`;
+  }
+  return `applied to the kernel now (${enforcer.name})`;
+}
+
+export function registerBan(program: Command): void {
+  withStateOptions(program.command('ban'))
+    .argument('<address>', 'ADDR or ADDR/LEN, IPv4 or IPv6 (e.g. 203.0.113.7, 198.51.100.0/24, 2001:db8:1::/64)')
+    .description('ban an address or prefix by hand (stored, then applied to the kernel)')
+    .option('--for <duration>', 'how long, e.g. 30s, 10m, 2h, 7d (default: defender.bans.manual, 24h)')
+    .option('--reason <text>', 'why, for the history')
+    .action(async (target: string, opts: StateOptions & { for?: string; reason?: string }) => {
+      assertLinux();
+      const { config, stateDir, store } = openState(opts);
+      try {
+        const now = Date.now();
+        const allow = await currentAllowList(config, (w) => process.stderr.write(`synguard: warning: ${w}\n`));
+        const value = manualUnbanValue(target); // canonical form, for the offence count
+        const offences = store.decisions.offences([value], now, config.defender.bans.memory).get(value) ?? 0;
+        const decision = manualBan({ target, ...(opts.for ? { for: opts.for } : {}), ...(opts.reason ? { reason: opts.reason } : {}) }, { allow, config, now, offences });
+        store.decisions.insert(decision);
+        const until = new Date(decision.until).toISOString();
+        const how = runningDaemon(stateDir) !== null
+          ? 'the running daemon applies it within one tick'
+          : await applyNow(config, { add: { value: decision.value, family: decision.value.includes(':') ? 6 : 4, until: decision.until } });
+        process.stdout.write(`banned ${decision.value} until ${until}: ${how}\n`);
+      } finally {
+        store.close();
+      }
+    });
+
+  withStateOptions(program.command('unban'))
+    .argument('<address>', 'ADDR or ADDR/LEN exactly as banned (see synguard bans)')
+    .description('lift a ban (in the store and the kernel)')
+    .action(async (target: string, opts: StateOptions) => {
+      assertLinux();
+      const { config, stateDir, store } = openState(opts);
+      try {
+        const value = manualUnbanValue(target);
+        const ended = store.decisions.endValue(value, { now: Date.now(), by: 'cli', kind: 'unban' });
+        if (ended.length === 0) throw new SynguardError('input', `no active ban on ${value} (synguard bans lists them)`);
+        const how = runningDaemon(stateDir) !== null ? 'the running daemon lifts it within one tick' : await applyNow(config, { remove: value });
+        process.stdout.write(`unbanned ${value}: ${how}\n`);
+      } finally {
+        store.close();
+      }
+    });
+}

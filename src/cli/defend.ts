@@ -1,0 +1,82 @@
+// `synguard run`, `synguard off` and `synguard harden`: the defender and its kernel state.
+import type { Command } from 'commander';
+import { SynguardError } from '../core/errors.js';
+import { applyHardening, hardeningPlan, restoreHardening } from '../daemon/hardening.js';
+import { runningDaemon } from '../daemon/pidfile.js';
+import { runDaemon } from '../daemon/run.js';
+import { createEnforcer } from '../enforce/select.js';
+import type { BackendName } from '../enforce/types.js';
+import { assertLinux } from '../observe/sample.js';
+import { openState, withStateOptions, type StateOptions } from './state-dir.js';
+
+export function registerDefend(program: Command): void {
+  withStateOptions(program.command('run'))
+    .description('run the defender: detect, decide, ban at the kernel\'s front door, harden, remember')
+    .option('--dry-run', 'log the decisions; store and enforce nothing')
+    .addHelpText('after', `
+Each tick (defender.interval, 1 s) it reads the socket table and SYN counters, names the flood, and:
+  - bans the few real sources of a SYN flood or connection flood (nftables sets with kernel timeouts,
+    one transaction per tick; their established sockets are destroyed),
+  - never mass-bans a spoofed flood: it raises SYN defences (cookies, backlogs, shorter SYN-ACK retries)
+    and restores the original sysctls once calm,
+  - never bans loopback, this host's addresses, the default gateways, current SSH peers or defender.allowList.
+Decisions are stored in SQLite under the state directory before they are applied, and re-applied at start.
+Logs: one JSON line per decision and state change on stdout. SIGHUP reloads the config; SIGTERM stops.`)
+    .action(async (opts: StateOptions & { dryRun?: boolean }) => {
+      await runDaemon({ ...(opts.config ? { configPath: opts.config } : {}), ...(opts.stateDir ? { stateDir: opts.stateDir } : {}), dryRun: opts.dryRun === true });
+    });
+
+  withStateOptions(program.command('off'))
+    .description('remove every trace of synguard from the kernel (table, sets, routes), restore the sysctls, end the active bans')
+    .action(async (opts: StateOptions) => {
+      assertLinux();
+      const { stateDir, store } = openState(opts);
+      try {
+        const pid = runningDaemon(stateDir);
+        if (pid !== null) throw new SynguardError('usage', `the daemon (pid ${pid}) is running and would re-apply its bans: stop it first (systemctl stop synguard, or kill ${pid})`);
+        const done: string[] = [];
+        for (const name of ['nftables', 'route', 'ipset'] as BackendName[]) {
+          const e = createEnforcer(name);
+          if ((await e.check()).ok) {
+            await e.shutdown();
+            done.push(`${name}: removed`);
+          }
+        }
+        const restored = await restoreHardening(store);
+        const now = Date.now();
+        let ended = 0;
+        for (const d of store.decisions.active(now)) ended += store.decisions.endValue(d.value, { now, by: 'synguard off', kind: 'unban' }).length;
+        process.stdout.write(`${[...done, restored.length ? `sysctls restored: ${restored.join(', ')}` : 'sysctls: nothing to restore', `${ended} active ban(s) ended in the store`].join('\n')}\n`);
+      } finally {
+        store.close();
+      }
+    });
+
+  withStateOptions(program.command('harden'))
+    .description('check, apply or restore the SYN-flood sysctls of this network namespace')
+    .option('--check', 'show what --apply would change (the default)')
+    .option('--apply', 'record the original values, then apply')
+    .option('--restore', 'write the recorded originals back')
+    .addHelpText('after', `
+--apply sets net.ipv4.tcp_syncookies=1 (never 0), raises tcp_max_syn_backlog and net.core.somaxconn, and lowers
+tcp_synack_retries (defender.hardening). net.ipv4.tcp_syn_retries is left alone: it governs outgoing connects only.`)
+    .action(async (opts: StateOptions & { check?: boolean; apply?: boolean; restore?: boolean }) => {
+      assertLinux();
+      if ([opts.check, opts.apply, opts.restore].filter(Boolean).length > 1) throw new SynguardError('usage', 'choose one of --check, --apply, --restore');
+      const { config, store } = openState(opts);
+      try {
+        if (opts.apply) {
+          const changes = await applyHardening(store, config.defender.hardening, Date.now());
+          process.stdout.write(changes.length ? `applied:\n  ${changes.join('\n  ')}\n` : 'nothing to change: already hardened\n');
+        } else if (opts.restore) {
+          const changes = await restoreHardening(store);
+          process.stdout.write(changes.length ? `restored:\n  ${changes.join('\n  ')}\n` : 'nothing recorded to restore\n');
+        } else {
+          const plan = hardeningPlan(config.defender.hardening);
+          process.stdout.write(plan.length ? `--apply would change:\n  ${plan.map((c) => `${c.name} ${c.from} -> ${c.to}`).join('\n  ')}\n` : 'already hardened: nothing to change\n');
+        }
+      } finally {
+        store.close();
+      }
+    });
+}

@@ -1,0 +1,98 @@
+// `synguard run`: wires the readers, the store, the policy and a backend into the defender, then loops until
+// SIGTERM/SIGINT. SIGHUP reloads the config (validated first; the old one stays on error).
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { policyFor, type AllowList } from '../decide/index.js';
+import { currentAllowList } from './allow.js';
+import { selectEnforcer } from '../enforce/select.js';
+import { killSockets } from '../enforce/socket-kill.js';
+import { assertLinux, takeSample } from '../observe/sample.js';
+import { openStore } from '../store/index.js';
+import { Defender } from './defender.js';
+import { applyHardening, restoreHardening } from './hardening.js';
+import { jsonLog, type Log } from './log.js';
+import { claimPidFile } from './pidfile.js';
+
+export interface RunOptions {
+  readonly configPath?: string;
+  readonly dryRun?: boolean;
+  readonly stateDir?: string;
+  /** Stop after this many ticks (tests); forever when absent. */
+  readonly ticks?: number;
+}
+
+const ALLOW_REFRESH_MS = 30_000;
+
+function allowList(config: Config, log: Log): Promise<AllowList> {
+  return currentAllowList(config, (warning) => log('warn', 'allow-list', { warning }));
+}
+
+export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise<void> {
+  assertLinux();
+  let config = loadConfig(opts.configPath);
+  const stateDir = opts.stateDir ?? config.defender.stateDir;
+  const dryRun = opts.dryRun === true || config.defender.dryRun;
+  const store = openStore(stateDir);
+  const release = claimPidFile(stateDir);
+  try {
+    let enforcer = null;
+    if (!dryRun) {
+      const selected = await selectEnforcer(config.defender.backend);
+      if (selected.warning) log('warn', 'backend-fallback', { warning: selected.warning });
+      enforcer = selected.enforcer;
+    }
+    let allow = await allowList(config, log);
+    let allowAt = Date.now();
+    let decide = policyFor(allow, config);
+    const defender = new Defender(config, {
+      store, enforcer, log, now: Date.now,
+      sample: () => takeSample(),
+      decide: (input) => decide({ ...input, recentAutoBans: store.decisions.autoCreatedSince(input.now - 60_000) }),
+      killSockets: dryRun ? null : (values) => killSockets(values),
+      harden: dryRun ? null : (mode, now) => (mode === 'attack' ? applyHardening(store, config.defender.hardening, now) : restoreHardening(store)),
+    });
+    log('info', 'start', { pid: process.pid, stateDir, backend: enforcer?.name ?? 'dry-run', interval: config.defender.interval, allowList: allow.entries.length });
+    await defender.start();
+
+    let stop = false;
+    let reload = false;
+    const onStop = (signal: string) => () => { log('info', 'stopping', { signal }); stop = true; };
+    const handlers = { SIGTERM: onStop('SIGTERM'), SIGINT: onStop('SIGINT'), SIGHUP: () => { reload = true; } };
+    for (const [sig, fn] of Object.entries(handlers)) process.on(sig, fn);
+    try {
+      for (let n = 0; !stop && (opts.ticks === undefined || n < opts.ticks); n++) {
+        const started = Date.now();
+        if (reload) {
+          reload = false;
+          try {
+            config = loadConfig(opts.configPath);
+            defender.reconfigure(config);
+            allowAt = 0;
+            log('info', 'reload', { config: opts.configPath ?? 'default' });
+          } catch (err) {
+            log('error', 'reload-failed', { error: (err as Error).message, kept: 'the previous config' });
+          }
+        }
+        if (started - allowAt >= ALLOW_REFRESH_MS) {
+          allow = await allowList(config, log);
+          decide = policyFor(allow, config);
+          allowAt = started;
+        }
+        try {
+          await defender.tick();
+        } catch (err) {
+          log('error', 'tick-failed', { error: (err as Error).message });
+        }
+        const wait = config.defender.interval * 1000 - (Date.now() - started);
+        if (wait > 0 && !stop) await sleep(wait);
+      }
+    } finally {
+      for (const [sig, fn] of Object.entries(handlers)) process.off(sig, fn);
+    }
+    log('info', 'stop', { note: 'bans stay in the kernel until they expire; `synguard off` removes them' });
+  } finally {
+    release();
+    store.close();
+  }
+}
