@@ -62,7 +62,7 @@ export const hardeningSchema = z.strictObject({
   /** net.ipv4.tcp_max_syn_backlog is raised to at least this (it matters only while cookies are off). */
   tcpMaxSynBacklog: int(128, 16_777_216).default(8192),
   /** net.core.somaxconn is raised to at least this (it caps listen() backlogs made after the change). */
-  somaxconn: int(128, 2_147_483_647).default(4096),
+  somaxconn: int(128, 2_147_483_647).default(8192),
   /** net.ipv4.tcp_synack_retries is lowered to at most this under attack: 2 ≈ 7 s per half-open entry, 5 ≈ 63 s. */
   synackRetries: int(1, 10).default(2),
   /** How long the assessment must stay calm before the originals are restored. */
