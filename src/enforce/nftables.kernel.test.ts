@@ -30,14 +30,17 @@ describe('nftables backend in a namespace', () => {
       for (const b of listed) assert.ok(b.until !== null && Math.abs(b.until - (now + 600_000)) < 2000, `until of ${b.value}`);
       // A re-add updates the timeout; deleting something absent does not fail the batch.
       e.add({ value: '198.18.2.2', family: 4, until: now + 30_000 });
+      e.add({ value: '2001:db8:1::/64', family: 6, until: now + 40_000 });
       e.delete('198.18.100.0/24');
       e.delete('198.18.55.55');
       e.delete('2001:db8:9::/64');
-      assert.deepEqual(await e.commit(now), { added: 1, deleted: 3 });
+      assert.deepEqual(await e.commit(now), { added: 2, deleted: 3 });
       const after = await e.list(Date.now());
       assert.deepEqual(sorted(after), ['198.18.2.2/32', '2001:db8:1::/64', '2001:db8::5/128']);
       const host = after.find((b) => b.value === '198.18.2.2/32');
       assert.ok(host && host.until !== null && host.until < now + 31_000, 'the re-add set the shorter timeout');
+      const net = after.find((b) => b.value === '2001:db8:1::/64');
+      assert.ok(net && net.until !== null && net.until < now + 41_000, 'a prefix re-add sets its new timeout too');
       await e.flush();
       assert.deepEqual(await e.list(Date.now()), []);
       await e.shutdown();
