@@ -45,7 +45,8 @@ async function realTable(rounds: number): Promise<string[]> {
     await setSysctls(ns, { 'net.ipv4.tcp_syncookies': 0, 'net.core.somaxconn': 262144, 'net.ipv4.tcp_max_syn_backlog': 262144, 'net.ipv4.tcp_synack_retries': 5 });
     const server = await startVictimServer(ns, { port: 80, backlog: 262144 });
     // Two hping3 senders from the attacker: one alone tops out near 10k SYN/s here, and the table must stay above 150k.
-    const flood = Promise.all([1, 2].map(() => synFlood(lab.attackers[0]!, { target: lab.victim.v4[0]!, port: 80, pps: 20_000, maxPackets: 600_000, durationS: 30, spoofCidr: '198.19.0.0/16' })));
+    // allSettled: a sender that fails must not crash the run before the lab is torn down
+    const flood = Promise.allSettled([1, 2].map(() => synFlood(lab.attackers[0]!, { target: lab.victim.v4[0]!, port: 80, pps: 20_000, maxPackets: 600_000, durationS: 30, spoofCidr: '198.19.0.0/16' })));
     let done = false;
     void flood.finally(() => { done = true; });
     const probe = async (): Promise<number> => {
@@ -63,7 +64,7 @@ async function realTable(rounds: number): Promise<string[]> {
     ];
     const t = new Map<string, Timing>();
     for (let i = 0; i < rounds && !done; i++) await round(contenders, t);
-    const packetsSent = (await flood).reduce((sum, r) => sum + r.packetsSent, 0);
+    const packetsSent = (await flood).reduce((sum, r) => sum + (r.status === 'fulfilled' ? r.value.packetsSent : 0), 0);
     await server.stop();
     const sg = t.get('synguard');
     if (!sg || sg.wallMs.length === 0) return [`(the flood ended before a round completed; table reached ${size} entries)`];

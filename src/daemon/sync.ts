@@ -10,6 +10,8 @@ export interface BanDiff {
 }
 
 const familyOf = (value: string): 4 | 6 => (value.includes(':') ? 6 : 4);
+/** Kernel timeouts count whole seconds: an expiry this close to the store's is the same ban, not one to extend. */
+const SLACK_MS = 2000;
 
 /**
  * Bans to add (new in the store, or extended) and values to remove (ended in the store, e.g. an unban, or expired
@@ -21,7 +23,7 @@ export function diffBans(active: readonly Decision[], applied: Applied, now: num
   const add: Ban[] = [];
   for (const [value, until] of want) {
     const have = applied.get(value);
-    if (have === undefined || have < until) add.push({ value, family: familyOf(value), until });
+    if (have === undefined || have < until - SLACK_MS) add.push({ value, family: familyOf(value), until });
   }
   const remove: string[] = [];
   for (const [value, until] of applied) {

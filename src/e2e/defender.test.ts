@@ -1,0 +1,165 @@
+// End to end: the real defender (`synguard run`) inside a lab victim namespace, against real floods.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { exec, spawnLong } from '../core/exec.js';
+import { canConnect } from '../enforce/connect-probe.js';
+import { withLab, type Lab } from '../lab/topology.js';
+import { setSysctls, startVictimServer } from '../lab/victim.js';
+import { synFlood } from '../lab/attacks.js';
+import { connectionFlood } from '../lab/load.js';
+
+const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+const PORT = 8080;
+type Line = Record<string, unknown> & { event?: string; value?: string };
+
+function startDaemon(ns: string, stateDir: string) {
+  const { child, exited } = spawnLong(process.execPath, [CLI, 'run', '--state-dir', stateDir], { netns: ns });
+  const lines: Line[] = [];
+  createInterface({ input: child.stdout! }).on('line', (l) => { try { lines.push(JSON.parse(l) as Line); } catch { /* not JSON */ } });
+  const waitFor = async (pred: (l: Line) => boolean, ms = 15_000): Promise<Line> => {
+    for (const start = Date.now(); Date.now() - start < ms; await sleep(50)) {
+      const hit = lines.find(pred);
+      if (hit) return hit;
+    }
+    throw new Error(`daemon never logged the expected line; got: ${lines.map((l) => l.event).join(', ')}`);
+  };
+  return { child, exited, lines, waitFor };
+}
+
+/** The elements of one of synguard's nft sets in the namespace. */
+async function nftSet(ns: string, set: string): Promise<string> {
+  return (await exec('nft', ['list', 'set', 'inet', 'synguard', set], { netns: ns })).stdout;
+}
+
+async function cli(ns: string, ...args: string[]) {
+  return exec(process.execPath, [CLI, ...args], { netns: ns, timeoutMs: 30_000 });
+}
+
+async function victim(lab: Lab) {
+  await setSysctls(lab.victim.ns, { 'net.ipv4.tcp_syncookies': 1 });
+  return startVictimServer(lab.victim.ns, { port: PORT, backlog: 511 });
+}
+
+test('concentrated IPv4 and IPv6 floods are banned in the kernel; the client in the attacker\'s /24 is not', async () => {
+  await withLab({ attackers: 1 }, async (lab) => {
+    const server = await victim(lab);
+    const state = mkdtempSync(join(tmpdir(), 'sg-e2e-'));
+    const d = startDaemon(lab.victim.ns, state);
+    try {
+      await d.waitFor((l) => l.event === 'reconcile');
+      const attacker = lab.attackers[0]!;
+      const started = Date.now();
+      const flood4 = synFlood(attacker, { target: lab.victim.v4[0]!, port: PORT, pps: 2000, maxPackets: 12_000, durationS: 6 });
+      const ban4 = await d.waitFor((l) => l.event === 'ban' && l.value === `${attacker.v4[0]}/32`);
+      const banMs = Date.parse(String(ban4['time'])) - started;
+      const flood6 = synFlood(attacker, { target: lab.victim.v6[0]!, port: PORT, pps: 2000, maxPackets: 12_000, durationS: 6 });
+      await d.waitFor((l) => l.event === 'ban' && l.value === `${attacker.v6[0]}/128`);
+      await Promise.all([flood4, flood6]);
+      assert.match(await nftSet(lab.victim.ns, 'ban4'), new RegExp(attacker.v4[0]!.replaceAll('.', '\\.')));
+      assert.match(await nftSet(lab.victim.ns, 'ban6'), new RegExp(attacker.v6[0]!));
+      // the client address that shares the attacker's /24 and /64 still gets through
+      const neighbour4 = lab.client.v4.find((a) => a.startsWith(attacker.v4[0]!.split('.').slice(0, 3).join('.')))!;
+      assert.ok(await canConnect(lab.client.ns, neighbour4, lab.victim.v4[0]!, PORT), `${neighbour4} must not be banned`);
+      assert.ok(!(await canConnect(attacker.ns, attacker.v4[0]!, lab.victim.v4[0]!, PORT)), 'the attacker is blocked');
+      const bans = JSON.parse((await cli(lab.victim.ns, 'bans', '--json', '--state-dir', state)).stdout) as Array<{ value: string; origin: string; scope: string }>;
+      assert.deepEqual(bans.map((b) => b.value).sort(), [`${attacker.v4[0]}/32`, `${attacker.v6[0]}/128`].sort());
+      assert.ok(bans.every((b) => b.origin === 'auto' && b.scope === 'ip'));
+      console.log(`# flood start to kernel ban: ${banMs} ms`);
+    } finally {
+      d.child.kill('SIGTERM');
+      await d.exited;
+      await server.stop();
+    }
+  });
+});
+
+test('a spoofed flood gets hardening, not bans', async () => {
+  await withLab({ attackers: 1 }, async (lab) => {
+    await setSysctls(lab.victim.ns, { 'net.ipv4.tcp_syncookies': 0 });
+    const server = await startVictimServer(lab.victim.ns, { port: PORT, backlog: 64 });
+    const state = mkdtempSync(join(tmpdir(), 'sg-e2e-'));
+    const d = startDaemon(lab.victim.ns, state);
+    try {
+      await d.waitFor((l) => l.event === 'reconcile');
+      const flood = synFlood(lab.attackers[0]!, { target: lab.victim.v4[0]!, port: PORT, pps: 2000, maxPackets: 16_000, durationS: 8, spoofCidr: '198.19.0.0/16' });
+      await d.waitFor((l) => l.event === 'spoofing-guard');
+      const harden = await d.waitFor((l) => l.event === 'harden');
+      assert.ok((harden['changes'] as string[]).includes('net.ipv4.tcp_syncookies 0 -> 1'));
+      let ok = 0;
+      for (let i = 0; i < 20; i++) if (await canConnect(lab.client.ns, lab.client.v4[0]!, lab.victim.v4[0]!, PORT, 3000)) ok++;
+      await flood;
+      assert.ok(ok >= 19, `legitimate connects during the flood: ${ok}/20`);
+      const bans = d.lines.filter((l) => l.event === 'ban');
+      assert.ok(bans.length <= 3, `auto-bans during a spoofed flood: ${bans.length}`);
+    } finally {
+      d.child.kill('SIGTERM');
+      await d.exited;
+      await server.stop();
+    }
+  });
+});
+
+test('connection flood: the flooder is banned and its sockets are gone', async () => {
+  await withLab({ attackers: 1 }, async (lab) => {
+    const server = await victim(lab);
+    const state = mkdtempSync(join(tmpdir(), 'sg-e2e-'));
+    const d = startDaemon(lab.victim.ns, state);
+    try {
+      await d.waitFor((l) => l.event === 'reconcile');
+      const attacker = lab.attackers[0]!;
+      const flood = connectionFlood(attacker, { target: lab.victim.v4[0]!, port: PORT, rate: 200, maxConnections: 400, durationS: 8 });
+      await d.waitFor((l) => l.event === 'ban' && l.value === `${attacker.v4[0]}/32`);
+      await d.waitFor((l) => l.event === 'sockets-killed');
+      await sleep(1000);
+      const ss = await exec('ss', ['-Htn', 'state', 'established', 'dst', attacker.v4[0]!], { netns: lab.victim.ns });
+      assert.equal(ss.stdout.trim(), '', 'no established socket of the attacker is left');
+      await flood;
+    } finally {
+      d.child.kill('SIGTERM');
+      await d.exited;
+      await server.stop();
+    }
+  });
+});
+
+test('kill -9 mid-attack: kernel bans keep working; a restart reconciles without duplicates; off leaves no trace', async () => {
+  await withLab({ attackers: 1 }, async (lab) => {
+    const server = await victim(lab);
+    const state = mkdtempSync(join(tmpdir(), 'sg-e2e-'));
+    const attacker = lab.attackers[0]!;
+    const before = (await exec('sysctl', ['-n', 'net.ipv4.tcp_synack_retries'], { netns: lab.victim.ns })).stdout.trim();
+    const d = startDaemon(lab.victim.ns, state);
+    try {
+      await d.waitFor((l) => l.event === 'reconcile');
+      const flood = synFlood(attacker, { target: lab.victim.v4[0]!, port: PORT, pps: 2000, maxPackets: 12_000, durationS: 6 });
+      await d.waitFor((l) => l.event === 'commit');
+      d.child.kill('SIGKILL');
+      await d.exited;
+      await flood;
+      assert.ok(!(await canConnect(attacker.ns, attacker.v4[0]!, lab.victim.v4[0]!, PORT)), 'the kernel ban outlives the daemon');
+      const again = startDaemon(lab.victim.ns, state);
+      const rec = await again.waitFor((l) => l.event === 'reconcile');
+      assert.deepEqual([rec['inStore'], rec['inKernel'], rec['added'], rec['removed']], [1, 1, 0, 0]);
+      again.child.kill('SIGTERM');
+      await again.exited;
+      const bans = JSON.parse((await cli(lab.victim.ns, 'bans', '--json', '--state-dir', state)).stdout) as unknown[];
+      assert.equal(bans.length, 1);
+      const off = await cli(lab.victim.ns, 'off', '--state-dir', state);
+      assert.equal(off.exitCode, 0, off.stderr);
+      const tables = await exec('nft', ['list', 'tables'], { netns: lab.victim.ns });
+      assert.doesNotMatch(tables.stdout, /synguard/);
+      const after = (await exec('sysctl', ['-n', 'net.ipv4.tcp_synack_retries'], { netns: lab.victim.ns })).stdout.trim();
+      assert.equal(after, before, 'the original sysctl is restored');
+      assert.ok(await canConnect(attacker.ns, attacker.v4[0]!, lab.victim.v4[0]!, PORT), 'after off, nothing blocks');
+    } finally {
+      d.child.kill('SIGKILL');
+      await server.stop();
+    }
+  });
+});
