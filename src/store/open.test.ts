@@ -88,6 +88,9 @@ test('a state directory that cannot be used fails with a clear error naming it',
     // sysfs refuses mkdir even to root (EPERM), which stands in for a directory we may not write.
     assert.throws(() => openStore('/sys/synguard-test-state'), (e: unknown) =>
       e instanceof SynguardError && e.code === 'permission' && /\/sys\/synguard-test-state is not writable/.test(e.message));
+    // procfs answers ENOENT to mkdir under an existing directory: an error, not a hang (Node's recursive mkdir loops there)
+    assert.throws(() => openStore('/proc/synguard-test-state/x'), (e: unknown) =>
+      e instanceof SynguardError && /\/proc\/synguard-test-state\/x cannot be used/.test(e.message));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,6 +1,6 @@
 // Opens (and creates) the state directory and its SQLite database: WAL, migrated, with the repositories on top.
-import { accessSync, chmodSync, constants, mkdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { SynguardError } from '../core/errors.js';
 import { DecisionRepo } from './decisions.js';
@@ -37,10 +37,21 @@ function unusable(dir: string, err: unknown): SynguardError {
   return new SynguardError('config', `state directory ${dir} cannot be used: ${why}`, { cause: err });
 }
 
+/**
+ * mkdir -p, one level at a time. Node's recursive mkdir never returns on a path under /proc (each mkdir answers
+ * ENOENT while the parent exists), so an admin's mistyped --state-dir would hang the command.
+ */
+function makeDirs(dir: string): void {
+  if (existsSync(dir)) return;
+  const parent = dirname(dir);
+  if (parent !== dir) makeDirs(parent);
+  mkdirSync(dir, { mode: 0o700 });
+}
+
 /** Creates the directory (mode 0700) if needed and checks that it is a writable directory. */
 function prepareDir(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeDirs(dir);
     if (!statSync(dir).isDirectory()) throw Object.assign(new Error(`${dir} is not a directory`), { code: 'ENOTDIR' });
     accessSync(dir, constants.W_OK | constants.X_OK);
   } catch (err) {
