@@ -60,7 +60,7 @@ export class Defender {
     // What the kernel holds counts as applied; a route (no kernel expiry) is applied "until the store says".
     this.applied = new Map(kernel.map((k) => [k.value, k.until ?? Number.MAX_SAFE_INTEGER]));
     const active = store.decisions.active(t);
-    const result = await this.sync(t);
+    const result = await this.sync(t, active);
     log('info', 'reconcile', { backend: enforcer.name, inStore: active.length, inKernel: kernel.length, added: result.added, removed: result.removed });
   }
 
@@ -123,10 +123,10 @@ export class Defender {
   }
 
   /** Brings the kernel in line with the store: new bans, extended bans, unbans. Retried next tick on failure. */
-  private async sync(t: number): Promise<{ added: number; removed: number }> {
-    const { enforcer, store, log, killSockets } = this.deps;
+  private async sync(t: number, active = this.deps.store.decisions.active(t)): Promise<{ added: number; removed: number }> {
+    const { enforcer, log, killSockets } = this.deps;
     if (!enforcer) return { added: 0, removed: 0 };
-    const diff = diffBans(store.decisions.active(t), this.applied, t, enforcer.name !== 'route');
+    const diff = diffBans(active, this.applied, t, enforcer.name !== 'route');
     if (diff.add.length === 0 && diff.remove.length === 0) return { added: 0, removed: 0 };
     for (const b of diff.add) enforcer.add(b);
     for (const v of diff.remove) enforcer.delete(v);
