@@ -1,0 +1,48 @@
+// `node dist/bench/scenarios.js [--scale S] [--runs N]`: every shipped scenario with the defender off and on
+// (legitimate success during the attack phases), and the time from flood start to the first ban, over N runs.
+import { runScenario } from '../lab/runner.js';
+import { loadScenario } from '../lab/scenario-load.js';
+import type { LabReport } from '../lab/report.js';
+import { median } from './measure.js';
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: number): number => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const scale = opt('--scale', 0.5);
+const runs = opt('--runs', 5);
+const SCENARIOS = ['baseline', 'trickle', 'spoofed-syn', 'concentrated-syn', 'concentrated-syn-v6', 'rotating-v6', 'connection-flood', 'mixed'];
+
+function legitDuringAttack(r: LabReport): string {
+  const attack = r.phases.filter((p) => p.name.startsWith('attack'));
+  const phases = attack.length ? attack : r.phases;
+  const ok = phases.reduce((s, p) => s + p.legit.succeeded, 0), all = phases.reduce((s, p) => s + p.legit.attempts, 0);
+  return `${ok}/${all} (${all ? ((100 * ok) / all).toFixed(1) : '-'}%)`;
+}
+
+function firstBanMs(r: LabReport): number | null {
+  const start = r.phases.find((p) => p.name.startsWith('attack'))?.start;
+  const ban = r.defender?.actions.find((a) => a.kind === 'ban');
+  return start === undefined || !ban ? null : ban.at - start;
+}
+
+console.log(`scale ${scale}; legitimate successes during the attack phases\n`);
+console.log('| scenario | defender off | defender on | bans (on) | first ban after flood start |');
+console.log('|---|---:|---:|---:|---:|');
+for (const name of SCENARIOS) {
+  const { scenario } = loadScenario(name);
+  const off = await runScenario(name, scenario, { scale, defend: false });
+  const on = await runScenario(name, scenario, { scale, defend: true });
+  const bans = on.defender?.actions.filter((a) => a.kind === 'ban').map((a) => a.value) ?? [];
+  const first = firstBanMs(on);
+  console.log(`| ${name} | ${legitDuringAttack(off)} | ${legitDuringAttack(on)} | ${bans.length ? bans.join(', ') : 0} | ${first === null ? '-' : `${(first / 1000).toFixed(2)} s`} |`);
+}
+
+const latencies: number[] = [];
+const { scenario } = loadScenario('concentrated-syn');
+for (let i = 0; i < runs; i++) {
+  const ms = firstBanMs(await runScenario('concentrated-syn', scenario, { scale, defend: true }));
+  if (ms !== null) latencies.push(ms);
+}
+console.log(`\nconcentrated-syn, flood start to first ban over ${runs} runs: median ${(median(latencies) / 1000).toFixed(2)} s (${latencies.map((m) => (m / 1000).toFixed(2)).join(', ')} s)`);
