@@ -24,9 +24,9 @@ export const detectionSchema = z.strictObject({
    *  backlog, so a flooding source holds far more than 32 within a tick, while a real client holds 0–6. */
   halfOpen: hysteresis(32, 16),
   /** ESTABLISHED connections held by one source (a connection flood; cookies do not help). */
-  established: hysteresis(100, 50),
+  established: hysteresis(50, 25),
   /** New connections per second from one source, between two samples. */
-  newPerSecond: hysteresis(100, 50),
+  newPerSecond: hysteresis(50, 25),
   /** Half-open entries held by one /24 or /64 (config `prefixes`) together, for sources each below threshold. */
   prefixHalfOpen: hysteresis(128, 64),
   /** ESTABLISHED connections held by one /24 or /64 together. */

@@ -28,7 +28,7 @@ export const assessmentSchema = z.strictObject({
   }).prefault({}),
   connectionFlood: z.strictObject({
     /** A source holding at least this many ESTABLISHED connections is an offender. */
-    perSourceEstablished: int(1, 10_000_000).default(100),
+    perSourceEstablished: int(1, 10_000_000).default(50),
     /** More offenders than this is no longer "few sources". */
     maxOffenders: int(1, 100_000).default(32),
   }).prefault({}),

@@ -39,13 +39,15 @@ export interface SourceSummary {
   readonly halfOpenOffenders: SourceStat[];
   readonly establishedOffenders: SourceStat[];
   readonly halfOpenPrefixOffenders: PrefixStat[];
+  readonly establishedPrefixOffenders: PrefixStat[];
 }
 
 export interface SourceOptions {
   readonly top: number;
   readonly halfOpenAtLeast: number;
-  /** For prefixes; halfOpenAtLeast when absent. */
+  /** For prefixes; halfOpenAtLeast / establishedAtLeast when absent. */
   readonly prefixHalfOpenAtLeast?: number;
+  readonly prefixEstablishedAtLeast?: number;
   readonly establishedAtLeast: number;
   readonly offenderLimit: number;
 }
@@ -107,9 +109,11 @@ export function summarizeSources(snapshot: Snapshot, opts: SourceOptions): Sourc
 
   const topPrefixes = new TopN<Acc>(opts.top, bySyn);
   const prefixOff = new TopN<Acc>(limit, bySyn);
+  const prefixEstOff = new TopN<Acc>(limit, byEst);
   for (const p of prefixes.values()) {
     topPrefixes.add(p);
     if (p.synRecv >= (opts.prefixHalfOpenAtLeast ?? opts.halfOpenAtLeast)) prefixOff.add(p);
+    if (p.established >= (opts.prefixEstablishedAtLeast ?? opts.establishedAtLeast)) prefixEstOff.add(p);
   }
   const source = (a: Acc): SourceStat => ({
     address: keyText(a.key), prefix: prefixLabel(prefixKey(a.key, lengths), lengths),
@@ -128,5 +132,6 @@ export function summarizeSources(snapshot: Snapshot, opts: SourceOptions): Sourc
     halfOpenOffenders: synOff.list().map(source),
     establishedOffenders: estOff.list().map(source),
     halfOpenPrefixOffenders: prefixOff.list().map(prefix),
+    establishedPrefixOffenders: prefixEstOff.list().map(prefix),
   };
 }

@@ -51,6 +51,7 @@ export function defenderSourceOptions(a: AssessmentConfig, d: Detection, top = 1
     halfOpenAtLeast: Math.max(1, Math.min(a.synFlood.perSourceHalfOpen, d.halfOpen.clear)),
     establishedAtLeast: Math.max(1, Math.min(a.connectionFlood.perSourceEstablished, d.established.clear)),
     prefixHalfOpenAtLeast: Math.max(1, Math.min(a.synFlood.perSourceHalfOpen, d.prefixHalfOpen.clear)),
+    prefixEstablishedAtLeast: Math.max(1, d.prefixEstablished.clear),
     offenderLimit: Math.max(a.synFlood.maxOffenders, a.connectionFlood.maxOffenders),
   };
 }
@@ -113,6 +114,13 @@ export function track(state: TrackerState, input: TrackInput): TrackerOutput {
   if (established.length <= maxOffenders) {
     for (const o of established) add({ value: host(o.address), reason: 'connection flood', evidence: [`${o.address}: ${o.established} established (ban at ${det.established.ban})`] });
   } else guardReason ??= `${established.length}+ sources each hold ≥ ${det.established.ban} established connections; not banning so many at once`;
+  // Prefixes holding many connections through addresses each below the per-source threshold.
+  const estTaken = new Map<string, number>();
+  for (const o of established) estTaken.set(o.prefix, (estTaken.get(o.prefix) ?? 0) + o.established);
+  const estPrefixes = src.establishedPrefixOffenders.filter((p) => over(p.prefix, p.established - (estTaken.get(p.prefix) ?? 0), det.prefixEstablished));
+  if (estPrefixes.length <= maxOffenders) {
+    for (const p of estPrefixes) add({ value: p.prefix, reason: 'connection flood from one prefix', evidence: [`${p.prefix}: ${p.established} established from ${p.addresses} addresses (ban at ${det.prefixEstablished.ban})`] });
+  }
 
   const seconds = prev ? (cur.takenAt - prev.takenAt) / 1000 : 0;
   if (prev && seconds > 0) {
