@@ -41,18 +41,26 @@ async function cli(ns: string, ...args: string[]) {
   return exec(process.execPath, [CLI, ...args], { netns: ns, timeoutMs: 30_000 });
 }
 
-async function victim(lab: Lab) {
-  await setSysctls(lab.victim.ns, { 'net.ipv4.tcp_syncookies': 1 });
-  return startVictimServer(lab.victim.ns, { port: PORT, backlog: 511 });
+type Daemon = ReturnType<typeof startDaemon>;
+
+/** A lab victim with a real server and a running daemon (its own state directory); always stopped afterwards. */
+async function defended(lab: Lab, victim: { cookies: 0 | 1; backlog: number }, fn: (d: Daemon, stateDir: string) => Promise<void>): Promise<void> {
+  await setSysctls(lab.victim.ns, { 'net.ipv4.tcp_syncookies': victim.cookies });
+  const server = await startVictimServer(lab.victim.ns, { port: PORT, backlog: victim.backlog });
+  const stateDir = mkdtempSync(join(tmpdir(), 'sg-e2e-'));
+  const d = startDaemon(lab.victim.ns, stateDir);
+  try {
+    await d.waitFor((l) => l.event === 'reconcile');
+    await fn(d, stateDir);
+  } finally {
+    d.child.kill('SIGKILL');
+    await d.exited;
+    await server.stop();
+  }
 }
 
 test('concentrated IPv4 and IPv6 floods are banned in the kernel; the client in the attacker\'s /24 is not', async () => {
-  await withLab({ attackers: 1 }, async (lab) => {
-    const server = await victim(lab);
-    const state = mkdtempSync(join(tmpdir(), 'sg-e2e-'));
-    const d = startDaemon(lab.victim.ns, state);
-    try {
-      await d.waitFor((l) => l.event === 'reconcile');
+  await withLab({ attackers: 1 }, (lab) => defended(lab, { cookies: 1, backlog: 511 }, async (d, state) => {
       const attacker = lab.attackers[0]!;
       const started = Date.now();
       const flood4 = synFlood(attacker, { target: lab.victim.v4[0]!, port: PORT, pps: 2000, maxPackets: 12_000, durationS: 6 });
@@ -71,22 +79,11 @@ test('concentrated IPv4 and IPv6 floods are banned in the kernel; the client in 
       assert.deepEqual(bans.map((b) => b.value).sort(), [`${attacker.v4[0]}/32`, `${attacker.v6[0]}/128`].sort());
       assert.ok(bans.every((b) => b.origin === 'auto' && b.scope === 'ip'));
       console.log(`# flood start to kernel ban: ${banMs} ms`);
-    } finally {
-      d.child.kill('SIGTERM');
-      await d.exited;
-      await server.stop();
-    }
-  });
+  }));
 });
 
 test('a spoofed flood gets hardening, not bans', async () => {
-  await withLab({ attackers: 1 }, async (lab) => {
-    await setSysctls(lab.victim.ns, { 'net.ipv4.tcp_syncookies': 0 });
-    const server = await startVictimServer(lab.victim.ns, { port: PORT, backlog: 64 });
-    const state = mkdtempSync(join(tmpdir(), 'sg-e2e-'));
-    const d = startDaemon(lab.victim.ns, state);
-    try {
-      await d.waitFor((l) => l.event === 'reconcile');
+  await withLab({ attackers: 1 }, (lab) => defended(lab, { cookies: 0, backlog: 64 }, async (d) => {
       const flood = synFlood(lab.attackers[0]!, { target: lab.victim.v4[0]!, port: PORT, pps: 2000, maxPackets: 16_000, durationS: 8, spoofCidr: '198.19.0.0/16' });
       await d.waitFor((l) => l.event === 'spoofing-guard');
       const harden = await d.waitFor((l) => l.event === 'harden');
@@ -97,21 +94,11 @@ test('a spoofed flood gets hardening, not bans', async () => {
       assert.equal(ok, 20, `legitimate connects during the flood (99% or more): ${ok}/20`);
       const bans = d.lines.filter((l) => l.event === 'ban');
       assert.ok(bans.length <= 3, `auto-bans during a spoofed flood: ${bans.length}`);
-    } finally {
-      d.child.kill('SIGTERM');
-      await d.exited;
-      await server.stop();
-    }
-  });
+  }));
 });
 
 test('connection flood: the flooder is banned and its sockets are gone', async () => {
-  await withLab({ attackers: 1 }, async (lab) => {
-    const server = await victim(lab);
-    const state = mkdtempSync(join(tmpdir(), 'sg-e2e-'));
-    const d = startDaemon(lab.victim.ns, state);
-    try {
-      await d.waitFor((l) => l.event === 'reconcile');
+  await withLab({ attackers: 1 }, (lab) => defended(lab, { cookies: 1, backlog: 511 }, async (d) => {
       const attacker = lab.attackers[0]!;
       const flood = connectionFlood(attacker, { target: lab.victim.v4[0]!, port: PORT, rate: 200, maxConnections: 400, durationS: 8 });
       await d.waitFor((l) => l.event === 'ban' && l.value === `${attacker.v4[0]}/32`);
@@ -120,23 +107,14 @@ test('connection flood: the flooder is banned and its sockets are gone', async (
       const ss = await exec('ss', ['-Htn', 'state', 'established', 'dst', attacker.v4[0]!], { netns: lab.victim.ns });
       assert.equal(ss.stdout.trim(), '', 'no established socket of the attacker is left');
       await flood;
-    } finally {
-      d.child.kill('SIGTERM');
-      await d.exited;
-      await server.stop();
-    }
-  });
+  }));
 });
 
 test('kill -9 mid-attack: kernel bans keep working; a restart reconciles without duplicates; off leaves no trace', async () => {
   await withLab({ attackers: 1 }, async (lab) => {
-    const server = await victim(lab);
-    const state = mkdtempSync(join(tmpdir(), 'sg-e2e-'));
-    const attacker = lab.attackers[0]!;
     const before = (await exec('sysctl', ['-n', 'net.ipv4.tcp_synack_retries'], { netns: lab.victim.ns })).stdout.trim();
-    const d = startDaemon(lab.victim.ns, state);
-    try {
-      await d.waitFor((l) => l.event === 'reconcile');
+    await defended(lab, { cookies: 1, backlog: 511 }, async (d, state) => {
+      const attacker = lab.attackers[0]!;
       const flood = synFlood(attacker, { target: lab.victim.v4[0]!, port: PORT, pps: 2000, maxPackets: 12_000, durationS: 6 });
       await d.waitFor((l) => l.event === 'commit');
       d.child.kill('SIGKILL');
@@ -157,9 +135,6 @@ test('kill -9 mid-attack: kernel bans keep working; a restart reconciles without
       const after = (await exec('sysctl', ['-n', 'net.ipv4.tcp_synack_retries'], { netns: lab.victim.ns })).stdout.trim();
       assert.equal(after, before, 'the original sysctl is restored');
       assert.ok(await canConnect(attacker.ns, attacker.v4[0]!, lab.victim.v4[0]!, PORT), 'after off, nothing blocks');
-    } finally {
-      d.child.kill('SIGKILL');
-      await server.stop();
-    }
+    });
   });
 });
