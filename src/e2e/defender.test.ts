@@ -61,52 +61,52 @@ async function defended(lab: Lab, victim: { cookies: 0 | 1; backlog: number }, f
 
 test('concentrated IPv4 and IPv6 floods are banned in the kernel; the client in the attacker\'s /24 is not', async () => {
   await withLab({ attackers: 1 }, (lab) => defended(lab, { cookies: 1, backlog: 511 }, async (d, state) => {
-      const attacker = lab.attackers[0]!;
-      const started = Date.now();
-      const flood4 = synFlood(attacker, { target: lab.victim.v4[0]!, port: PORT, pps: 2000, maxPackets: 12_000, durationS: 6 });
-      const ban4 = await d.waitFor((l) => l.event === 'ban' && l.value === `${attacker.v4[0]}/32`);
-      const banMs = Date.parse(String(ban4['time'])) - started;
-      const flood6 = synFlood(attacker, { target: lab.victim.v6[0]!, port: PORT, pps: 2000, maxPackets: 12_000, durationS: 6 });
-      await d.waitFor((l) => l.event === 'ban' && l.value === `${attacker.v6[0]}/128`);
-      await Promise.all([flood4, flood6]);
-      assert.match(await nftSet(lab.victim.ns, 'ban4'), new RegExp(attacker.v4[0]!.replaceAll('.', '\\.')));
-      assert.match(await nftSet(lab.victim.ns, 'ban6'), new RegExp(attacker.v6[0]!));
-      // the client address that shares the attacker's /24 and /64 still gets through
-      const neighbour4 = lab.client.v4.find((a) => a.startsWith(attacker.v4[0]!.split('.').slice(0, 3).join('.')))!;
-      assert.ok(await canConnect(lab.client.ns, neighbour4, lab.victim.v4[0]!, PORT), `${neighbour4} must not be banned`);
-      assert.ok(!(await canConnect(attacker.ns, attacker.v4[0]!, lab.victim.v4[0]!, PORT)), 'the attacker is blocked');
-      const bans = JSON.parse((await cli(lab.victim.ns, 'bans', '--json', '--state-dir', state)).stdout) as Array<{ value: string; origin: string; scope: string }>;
-      assert.deepEqual(bans.map((b) => b.value).sort(), [`${attacker.v4[0]}/32`, `${attacker.v6[0]}/128`].sort());
-      assert.ok(bans.every((b) => b.origin === 'auto' && b.scope === 'ip'));
-      console.log(`# flood start to kernel ban: ${banMs} ms`);
+    const attacker = lab.attackers[0]!;
+    const started = Date.now();
+    const flood4 = synFlood(attacker, { target: lab.victim.v4[0]!, port: PORT, pps: 2000, maxPackets: 12_000, durationS: 6 });
+    const ban4 = await d.waitFor((l) => l.event === 'ban' && l.value === `${attacker.v4[0]}/32`);
+    const banMs = Date.parse(String(ban4['time'])) - started;
+    const flood6 = synFlood(attacker, { target: lab.victim.v6[0]!, port: PORT, pps: 2000, maxPackets: 12_000, durationS: 6 });
+    await d.waitFor((l) => l.event === 'ban' && l.value === `${attacker.v6[0]}/128`);
+    await Promise.all([flood4, flood6]);
+    assert.match(await nftSet(lab.victim.ns, 'ban4'), new RegExp(attacker.v4[0]!.replaceAll('.', '\\.')));
+    assert.match(await nftSet(lab.victim.ns, 'ban6'), new RegExp(attacker.v6[0]!));
+    // the client address that shares the attacker's /24 and /64 still gets through
+    const neighbour4 = lab.client.v4.find((a) => a.startsWith(attacker.v4[0]!.split('.').slice(0, 3).join('.')))!;
+    assert.ok(await canConnect(lab.client.ns, neighbour4, lab.victim.v4[0]!, PORT), `${neighbour4} must not be banned`);
+    assert.ok(!(await canConnect(attacker.ns, attacker.v4[0]!, lab.victim.v4[0]!, PORT)), 'the attacker is blocked');
+    const bans = JSON.parse((await cli(lab.victim.ns, 'bans', '--json', '--state-dir', state)).stdout) as Array<{ value: string; origin: string; scope: string }>;
+    assert.deepEqual(bans.map((b) => b.value).sort(), [`${attacker.v4[0]}/32`, `${attacker.v6[0]}/128`].sort());
+    assert.ok(bans.every((b) => b.origin === 'auto' && b.scope === 'ip'));
+    console.log(`# flood start to kernel ban: ${banMs} ms`);
   }));
 });
 
 test('a spoofed flood gets hardening, not bans', async () => {
   await withLab({ attackers: 1 }, (lab) => defended(lab, { cookies: 0, backlog: 64 }, async (d) => {
-      const flood = synFlood(lab.attackers[0]!, { target: lab.victim.v4[0]!, port: PORT, pps: 2000, maxPackets: 16_000, durationS: 8, spoofCidr: '198.19.0.0/16' });
-      await d.waitFor((l) => l.event === 'spoofing-guard');
-      const harden = await d.waitFor((l) => l.event === 'harden');
-      assert.ok((harden['changes'] as string[]).includes('net.ipv4.tcp_syncookies 0 -> 1'));
-      let ok = 0;
-      for (let i = 0; i < 20; i++) if (await canConnect(lab.client.ns, lab.client.v4[0]!, lab.victim.v4[0]!, PORT, 3000)) ok++;
-      await flood;
-      assert.equal(ok, 20, `legitimate connects during the flood (99% or more): ${ok}/20`);
-      const bans = d.lines.filter((l) => l.event === 'ban');
-      assert.ok(bans.length <= 3, `auto-bans during a spoofed flood: ${bans.length}`);
+    const flood = synFlood(lab.attackers[0]!, { target: lab.victim.v4[0]!, port: PORT, pps: 2000, maxPackets: 16_000, durationS: 8, spoofCidr: '198.19.0.0/16' });
+    await d.waitFor((l) => l.event === 'spoofing-guard');
+    const harden = await d.waitFor((l) => l.event === 'harden');
+    assert.ok((harden['changes'] as string[]).includes('net.ipv4.tcp_syncookies 0 -> 1'));
+    let ok = 0;
+    for (let i = 0; i < 20; i++) if (await canConnect(lab.client.ns, lab.client.v4[0]!, lab.victim.v4[0]!, PORT, 3000)) ok++;
+    await flood;
+    assert.equal(ok, 20, `legitimate connects during the flood (99% or more): ${ok}/20`);
+    const bans = d.lines.filter((l) => l.event === 'ban');
+    assert.ok(bans.length <= 3, `auto-bans during a spoofed flood: ${bans.length}`);
   }));
 });
 
 test('connection flood: the flooder is banned and its sockets are gone', async () => {
   await withLab({ attackers: 1 }, (lab) => defended(lab, { cookies: 1, backlog: 511 }, async (d) => {
-      const attacker = lab.attackers[0]!;
-      const flood = connectionFlood(attacker, { target: lab.victim.v4[0]!, port: PORT, rate: 200, maxConnections: 400, durationS: 8 });
-      await d.waitFor((l) => l.event === 'ban' && l.value === `${attacker.v4[0]}/32`);
-      await d.waitFor((l) => l.event === 'sockets-killed');
-      await sleep(1000);
-      const ss = await exec('ss', ['-Htn', 'state', 'established', 'dst', attacker.v4[0]!], { netns: lab.victim.ns });
-      assert.equal(ss.stdout.trim(), '', 'no established socket of the attacker is left');
-      await flood;
+    const attacker = lab.attackers[0]!;
+    const flood = connectionFlood(attacker, { target: lab.victim.v4[0]!, port: PORT, rate: 200, maxConnections: 400, durationS: 8 });
+    await d.waitFor((l) => l.event === 'ban' && l.value === `${attacker.v4[0]}/32`);
+    await d.waitFor((l) => l.event === 'sockets-killed');
+    await sleep(1000);
+    const ss = await exec('ss', ['-Htn', 'state', 'established', 'dst', attacker.v4[0]!], { netns: lab.victim.ns });
+    assert.equal(ss.stdout.trim(), '', 'no established socket of the attacker is left');
+    await flood;
   }));
 });
 

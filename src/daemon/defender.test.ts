@@ -1,0 +1,135 @@
+// The defender's tick driven by captured kernel snapshots, a fixed clock, a real store and an in-memory backend.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { configFrom } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { buildAllowList, policyFor } from '../decide/index.js';
+import { DryRunEnforcer } from '../enforce/dry-run.js';
+import { openStore, type Store } from '../store/index.js';
+import { fixtureSample, T0 } from '../testing/samples.js';
+import type { RawSample } from '../detect/snapshot.js';
+import { Defender } from './defender.js';
+import { memoryLog } from './log.js';
+
+interface Rig {
+  defender: Defender;
+  store: Store;
+  log: ReturnType<typeof memoryLog>;
+  enforcer: DryRunEnforcer & { failNext: boolean };
+  hardening: string[];
+  clock: { now: number };
+  feed: (capture: string) => void;
+}
+
+function rig(config: Config = configFrom({}), withEnforcer = true): Rig {
+  const store = openStore(mkdtempSync(join(tmpdir(), 'sg-defender-')));
+  const log = memoryLog();
+  const clock = { now: T0 };
+  let next: RawSample = fixtureSample('idle', 0);
+  let which: 0 | 1 = 0;
+  const enforcer = Object.assign(new DryRunEnforcer(() => undefined), { failNext: false });
+  const commit = enforcer.commit.bind(enforcer);
+  enforcer.commit = (now: number) => {
+    if (enforcer.failNext) {
+      enforcer.failNext = false;
+      return Promise.reject(new Error('nft: transaction refused'));
+    }
+    return commit(now);
+  };
+  const hardening: string[] = [];
+  const defender = new Defender(config, {
+    store, log, enforcer: withEnforcer ? enforcer : null, now: () => clock.now,
+    sample: () => Promise.resolve({ ...next, takenAt: clock.now }),
+    decide: policyFor(buildAllowList({ configured: config.defender.allowList }), config),
+    killSockets: () => Promise.resolve(0),
+    harden: (mode) => { hardening.push(mode); return Promise.resolve([mode]); },
+  });
+  // Each feed alternates the capture's two counter samples, one second apart, so rates come out as captured.
+  const feed = (capture: string) => { which = which === 0 ? 1 : 0; next = fixtureSample(capture, which); };
+  return { defender, store, log, enforcer, hardening, clock, feed };
+}
+
+async function tick(r: Rig, capture: string, seconds = 1): Promise<void> {
+  r.clock.now += seconds * 1000;
+  r.feed(capture);
+  await r.defender.tick();
+}
+const events = (r: Rig) => r.log.lines.map((l) => l['event']);
+
+test('a concentrated flood: stored, then in the kernel; the attack starts and SYN defences go up', async () => {
+  const r = rig();
+  await r.defender.start();
+  await tick(r, 'concentrated-v4');
+  await tick(r, 'concentrated-v4');
+  const active = r.store.decisions.active(r.clock.now);
+  assert.deepEqual(active.map((d) => [d.value, d.origin, d.offence]), [['198.18.0.2/32', 'auto', 1]]);
+  assert.deepEqual((await r.enforcer.list(r.clock.now)).map((b) => b.value), ['198.18.0.2/32']);
+  assert.deepEqual(r.hardening, ['attack']);
+  assert.ok(events(r).includes('attack-start') && events(r).includes('ban') && events(r).includes('commit'));
+  assert.equal(events(r).filter((e) => e === 'ban').length, 1, 'banned once, not once per tick');
+});
+
+test('a spoofed flood: the guard holds bans back and hardening goes up instead', async () => {
+  const r = rig();
+  await r.defender.start();
+  await tick(r, 'spoofed-v4-nocookies');
+  await tick(r, 'spoofed-v4-nocookies');
+  assert.equal(r.store.decisions.active(r.clock.now).length, 0);
+  assert.ok(events(r).includes('spoofing-guard'));
+  assert.deepEqual(r.hardening, ['attack']);
+});
+
+test('calm for hardening.calmDown ends the attack and restores the sysctls', async () => {
+  const r = rig(configFrom({ defender: { hardening: { calmDown: '10s' } } }));
+  await r.defender.start();
+  await tick(r, 'concentrated-v4');
+  await tick(r, 'idle', 5);
+  assert.deepEqual(r.hardening, ['attack']);
+  await tick(r, 'idle', 6);
+  assert.deepEqual(r.hardening, ['attack', 'calm']);
+  assert.ok(events(r).includes('attack-end'));
+  assert.equal(r.store.events.list({}).length, 1);
+});
+
+test('a refused transaction is logged and retried on the next tick; nothing is lost', async () => {
+  const r = rig();
+  await r.defender.start();
+  r.enforcer.failNext = true;
+  await tick(r, 'connection-flood');
+  assert.ok(events(r).includes('commit-failed'));
+  assert.deepEqual(await r.enforcer.list(r.clock.now), [], 'nothing applied by the refused batch');
+  assert.equal(r.store.decisions.active(r.clock.now).length, 2, 'but the decisions are stored');
+  await tick(r, 'connection-flood');
+  assert.deepEqual((await r.enforcer.list(r.clock.now)).map((b) => b.value).sort(), ['198.18.0.2/32', '2001:db8::2/128']);
+});
+
+test('dry-run: the decisions are logged, nothing is stored or applied', async () => {
+  const r = rig(configFrom({}), false);
+  await r.defender.start();
+  await tick(r, 'concentrated-v4');
+  assert.equal(r.store.decisions.active(r.clock.now).length, 0);
+  const ban = r.log.lines.find((l) => l['event'] === 'ban');
+  assert.equal(ban?.['dryRun'], true);
+  assert.equal(ban?.['value'], '198.18.0.2/32');
+});
+
+test('an allow-listed offender is refused with the reason, never banned', async () => {
+  const r = rig(configFrom({ defender: { allowList: ['198.18.0.0/24'] } }));
+  await r.defender.start();
+  await tick(r, 'concentrated-v4');
+  assert.equal(r.store.decisions.active(r.clock.now).length, 0);
+  const refused = r.log.lines.find((l) => l['event'] === 'refused');
+  assert.match(String(refused?.['why']), /allow-listed/);
+});
+
+test('a manual unban in the store is lifted from the kernel on the next tick', async () => {
+  const r = rig();
+  await r.defender.start();
+  await tick(r, 'concentrated-v4');
+  r.store.decisions.endValue('198.18.0.2/32', { now: r.clock.now, by: 'cli', kind: 'unban' });
+  await tick(r, 'idle');
+  assert.deepEqual(await r.enforcer.list(r.clock.now), []);
+});
