@@ -29,7 +29,7 @@ export function renderStatus(r: StatusReport): string {
   out.push('');
 
   const states = Object.entries(r.states).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${n(v)}`).join('  ');
-  out.push(`Sockets ${n(r.totals.sockets)}: ${states || 'none'}   (${n(r.totals.sources)} sources, ${n(r.totals.halfOpenSources)} with half-open)`);
+  out.push(`Sockets ${n(r.totals.sockets)}: ${states || 'none'}   (${n(r.totals.sources)} source${r.totals.sources === 1 ? '' : 's'}, ${n(r.totals.halfOpenSources)} with half-open)`);
   out.push('');
 
   out.push('Listeners');

@@ -98,7 +98,7 @@ export function assess(prev: Snapshot | undefined, cur: Snapshot, cfg: Assessmen
         return {
           kind: 'syn-flood',
           summary: `SYN flood from ${offenders.length === 1 ? names[0] : `${offenders.length} ${'address' in offenders[0]! ? 'sources' : 'prefixes'}: ${list(names)}`}`,
-          evidence: [...detail.slice(0, 10), `they hold ${Math.round((100 * held) / Math.max(1, cur.halfOpen))}% of ${plural(cur.halfOpen, 'half-open connection')}`, ...pressureEvidence(cur, src, s).slice(1), ...weakLines],
+          evidence: [...detail.slice(0, 10), `${offenders.length === 1 ? 'it holds' : 'they hold'} ${Math.round((100 * held) / Math.max(1, cur.halfOpen))}% of ${plural(cur.halfOpen, 'half-open connection')}`, ...pressureEvidence(cur, src, s).slice(1), ...weakLines],
           offenders: names,
         };
       }
