@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { spawnLong } from '../core/exec.js';
 import { SynguardError } from '../core/errors.js';
 
-export const DEFENDER_MISSING = 'the defender (synguard run) is not built yet, so --defend cannot start it; run with --no-defend';
+export const DEFENDER_MISSING = 'no defender launcher is available, so --defend cannot start one; run with --no-defend';
 
 /** One thing the defender did, stamped with epoch ms. */
 export interface DefenderEvent {
@@ -74,7 +74,7 @@ export function builtinDefender(): DefenderLauncher | null {
   };
 }
 
-/** The launcher to use, or a SynguardError saying the defender does not exist yet. */
+/** The launcher to use, or a SynguardError saying there is none. */
 export function requireDefender(launcher: DefenderLauncher | null = builtinDefender()): DefenderLauncher {
   if (launcher === null) throw new SynguardError('unsupported', DEFENDER_MISSING);
   return launcher;

@@ -52,5 +52,5 @@ test('a defender plugged into the seam: actions in the report, time to mitigate 
 
 test('--defend without a launcher fails before creating anything', async () => {
   const { scenario } = loadScenario('baseline');
-  await assert.rejects(runScenario('baseline', scenario, { defend: true, defender: null }), /not built yet/);
+  await assert.rejects(runScenario('baseline', scenario, { defend: true, defender: null }), /no defender launcher is available/);
 });
