@@ -57,20 +57,23 @@ Examples:
         process.stdout.write(await once());
         return;
       }
-      let stop = false;
-      const onSignal = () => { stop = true; };
+      // One controller for the whole watch: Ctrl-C or SIGTERM ends the current wait and the loop, exit code 0.
+      const stop = new AbortController();
+      const onSignal = () => stop.abort();
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
-      while (!stop) {
-        const started = Date.now();
-        const text = await once();
-        if (stop) break;
-        process.stdout.write(opts.json ? text : `\x1b[H\x1b[2J${new Date().toLocaleTimeString()}  synguard status (every ${watch} s, Ctrl-C to quit)\n\n${text}`);
-        const wait = Math.max(0, watch * 1000 - (Date.now() - started));
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, wait);
-          process.once('SIGINT', () => { clearTimeout(t); resolve(); });
-        });
+      try {
+        while (!stop.signal.aborted) {
+          const started = Date.now();
+          const text = await once();
+          if (stop.signal.aborted) break;
+          process.stdout.write(opts.json ? text : `\x1b[H\x1b[2J${new Date().toLocaleTimeString()}  synguard status (every ${watch} s, Ctrl-C to quit)\n\n${text}`);
+          const wait = Math.max(0, watch * 1000 - (Date.now() - started));
+          await sleep(wait, undefined, { signal: stop.signal }).catch(() => undefined);
+        }
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
       }
     });
 }
