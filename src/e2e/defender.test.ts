@@ -13,6 +13,8 @@ import { withLab, type Lab } from '../lab/topology.js';
 import { setSysctls, startVictimServer } from '../lab/victim.js';
 import { synFlood } from '../lab/attacks.js';
 import { connectionFlood } from '../lab/load.js';
+import { runScenario } from '../lab/runner.js';
+import { loadScenario } from '../lab/scenario-load.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const PORT = 8080;
@@ -137,4 +139,16 @@ test('kill -9 mid-attack: kernel bans keep working; a restart reconciles without
       assert.ok(await canConnect(attacker.ns, attacker.v4[0]!, lab.victim.v4[0]!, PORT), 'after off, nothing blocks');
     });
   });
+});
+
+test('lab spoofed-syn with the defender: legitimate success stays at 99% or more, with no bans', async () => {
+  const { scenario } = loadScenario('spoofed-syn');
+  const report = await runScenario('spoofed-syn', scenario, { scale: 0.4, defend: true, outDir: mkdtempSync(join(tmpdir(), 'sg-e2e-lab-')) });
+  const attack = report.phases.filter((p) => p.name.startsWith('attack'));
+  const ok = attack.reduce((s, p) => s + p.legit.succeeded, 0), all = attack.reduce((s, p) => s + p.legit.attempts, 0);
+  assert.ok(all > 50 && ok / all >= 0.99, `legitimate success during the attack: ${ok}/${all}`);
+  const kinds = report.defender?.actions.map((a) => a.kind) ?? [];
+  assert.ok(kinds.includes('harden') && kinds.includes('spoofing-guard'), kinds.join(', '));
+  assert.ok(!kinds.includes('ban'), 'no ban for forged sources');
+  assert.ok((report.attack.packetsSent) > 5000);
 });
