@@ -6,7 +6,9 @@ import { runningDaemon } from '../daemon/pidfile.js';
 import { runDaemon } from '../daemon/run.js';
 import { createEnforcer } from '../enforce/select.js';
 import type { BackendName } from '../enforce/types.js';
-import { assertLinux } from '../observe/sample.js';
+import { assertLinux, takeSample } from '../observe/sample.js';
+import { buildSnapshot } from '../detect/snapshot.js';
+import { configNotes } from '../detect/notes.js';
 import { openState, withStateOptions, type StateOptions } from './state-dir.js';
 
 export function registerDefend(program: Command): void {
@@ -74,6 +76,10 @@ tcp_synack_retries (defender.hardening). net.ipv4.tcp_syn_retries is left alone:
         } else {
           const plan = hardeningPlan(config.defender.hardening);
           process.stdout.write(plan.length ? `--apply would change:\n  ${plan.map((c) => `${c.name} ${c.from} -> ${c.to}`).join('\n  ')}\n` : 'already hardened: nothing to change\n');
+          // What no sysctl can fix: listeners whose own listen() backlog is small.
+          const snapshot = buildSnapshot(await takeSample(), config.prefixes);
+          const small = configNotes(snapshot, config.assessment).filter((note) => note.subject.startsWith('listener '));
+          for (const note of small) process.stdout.write(`${note.subject}: ${note.message}\n`);
         }
       } finally {
         store.close();

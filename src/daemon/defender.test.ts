@@ -70,6 +70,8 @@ test('a concentrated flood: stored, then in the kernel; the attack starts and SY
   assert.deepEqual(r.hardening, ['attack']);
   assert.ok(events(r).includes('attack-start') && events(r).includes('ban') && events(r).includes('commit'));
   assert.equal(events(r).filter((e) => e === 'ban').length, 1, 'banned once, not once per tick');
+  const advice = r.log.lines.find((l) => l['event'] === 'listener-backlog');
+  assert.match(String(advice?.['advice']), /^listener 0\.0\.0\.0:80: SYN queue full at its backlog of 128/);
 });
 
 test('a spoofed flood: the guard holds bans back and hardening goes up instead', async () => {

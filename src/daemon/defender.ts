@@ -3,6 +3,7 @@
 import type { Decision } from '../core/decision.js';
 import type { Config } from '../config/schema.js';
 import { assess, type Assessment } from '../detect/assess.js';
+import { backlogAdvice } from '../detect/backlog-advice.js';
 import { buildSnapshot, type RawSample, type Snapshot } from '../detect/snapshot.js';
 import { summarizeSources } from '../detect/sources.js';
 import { defenderSourceOptions, INITIAL, track, type Offender, type TrackerState } from '../detect/tracker.js';
@@ -84,6 +85,7 @@ export class Defender {
       this.eventId = store.events.start(assessment.kind, assessment.summary, t, { evidence: assessment.evidence });
       this.guardLogged = false;
       if (SYN_KINDS.has(assessment.kind)) await this.setHardening('attack', t);
+      for (const advice of backlogAdvice(cur.listeners, cfg.defender.hardening.somaxconn)) log('warn', 'listener-backlog', { advice });
     } else if (out.changed === 'ended') {
       log('info', 'attack-end', { kind: out.state.attack.kind });
       if (this.eventId !== null) store.events.end(this.eventId, t);
