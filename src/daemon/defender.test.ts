@@ -72,6 +72,9 @@ test('a concentrated flood: stored, then in the kernel; the attack starts and SY
   assert.equal(events(r).filter((e) => e === 'ban').length, 1, 'banned once, not once per tick');
   const advice = r.log.lines.find((l) => l['event'] === 'listener-backlog');
   assert.match(String(advice?.['advice']), /^listener 0\.0\.0\.0:80: SYN queue full at its backlog of 128/);
+  const report = r.defender.statusReport();
+  assert.equal(report?.assessment.kind, 'syn-flood');
+  assert.equal(report?.intervalSeconds, 1);
 });
 
 test('a spoofed flood: the guard holds bans back and hardening goes up instead', async () => {

@@ -4,6 +4,7 @@ import type { Decision } from '../core/decision.js';
 import type { Config } from '../config/schema.js';
 import { assess, type Assessment } from '../detect/assess.js';
 import { backlogAdvice } from '../detect/backlog-advice.js';
+import { buildReport, type StatusReport } from '../detect/report.js';
 import { buildSnapshot, type RawSample, type Snapshot } from '../detect/snapshot.js';
 import { summarizeSources } from '../detect/sources.js';
 import { defenderSourceOptions, INITIAL, track, type Offender, type TrackerState } from '../detect/tracker.js';
@@ -34,6 +35,8 @@ const SYN_KINDS = new Set(['syn-flood', 'spoofed-syn-flood', 'cookies-coping']);
 
 export class Defender {
   private prev: Snapshot | undefined;
+  /** The snapshot before `prev`, kept so the status report can show rates (built only when asked). */
+  private before: Snapshot | undefined;
   private tracker: TrackerState = INITIAL;
   private applied = new Map<string, number>();
   private eventId: number | null = null;
@@ -45,6 +48,11 @@ export class Defender {
     private config: Config,
     private readonly deps: DefenderDeps,
   ) {}
+
+  /** The same report `synguard status --json` prints, for the latest tick; null before the first one. */
+  statusReport(top = 10): StatusReport | null {
+    return this.prev ? buildReport(this.before, this.prev, this.config.assessment, top) : null;
+  }
 
   /** A new, already validated config (SIGHUP). */
   reconfigure(config: Config): void {
@@ -76,6 +84,7 @@ export class Defender {
       prev: this.prev, cur, assessment, sources, assessmentConfig: cfg.assessment, detection: cfg.defender.detection,
       calmMs: cfg.defender.hardening.calmDown, now: t,
     });
+    this.before = this.prev;
     this.prev = cur;
     this.tracker = out.state;
     this.lastAssessment = assessment;
