@@ -1,6 +1,7 @@
 // The configuration schema: every key, its type, its default, and why. Unknown keys are rejected.
 import { z } from 'zod';
 import { defenderSchema } from './defender.js';
+import { LISTEN_EXAMPLE, parseListen } from './listen.js';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const ratio = z.number().min(0).max(1);
@@ -49,9 +50,17 @@ export const configSchema = z.strictObject({
   assessment: assessmentSchema.prefault({}),
   /** `synguard run`: detection thresholds, ban policy, allow-list, hardening (docs/config.md). */
   defender: defenderSchema.prefault({}),
+  /** The daemon's HTTP API and /metrics (docs/http.md). */
+  http: z.strictObject({
+    enabled: z.boolean().default(true),
+    /** HOST:PORT; outside loopback the API is reachable from the network (a warning is logged). */
+    listen: z.string().refine((v) => parseListen(v) !== null, { message: `expected HOST:PORT with an IP address (${LISTEN_EXAMPLE})` })
+      .default('127.0.0.1:9717'),
+  }).prefault({}),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
 export type AssessmentConfig = Config['assessment'];
 export type DefenderConfig = Config['defender'];
 export type BansConfig = DefenderConfig['bans'];
+export type HttpConfig = Config['http'];

@@ -1,0 +1,124 @@
+// The API in-process on 127.0.0.1:0: auth, bad bodies, bad addresses, a ban round trip, pagination, 404 and 405.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestApi, type TestApi } from './test-app.js';
+
+let api: TestApi;
+before(async () => { api = await startTestApi(); });
+after(() => api.close());
+
+const errorOf = async (res: Response): Promise<string> => ((await res.json()) as { error: string }).error;
+
+test('health and status are open; status is the report status --json prints', async () => {
+  const health = await api.call('/api/v1/health', { token: null });
+  assert.equal(health.status, 200);
+  assert.equal(((await health.json()) as { status: string }).status, 'ok');
+  const status = (await (await api.call('/api/v1/status', { token: null })).json()) as { assessment: { kind: string }; states: object };
+  assert.equal(typeof status.assessment.kind, 'string');
+  assert.ok(Object.keys(status.states).length > 0);
+});
+
+test('mutations without the token are 401, with a wrong one 403, and nothing is stored', async () => {
+  const none = await api.call('/api/v1/bans', { method: 'POST', json: { value: '203.0.113.7' }, token: null });
+  assert.equal(none.status, 401);
+  assert.equal(none.headers.get('www-authenticate'), 'Bearer');
+  assert.match(await errorOf(none), /Authorization: Bearer/);
+  const wrong = await api.call('/api/v1/bans', { method: 'POST', json: { value: '203.0.113.7' }, token: 'nope' });
+  assert.equal(wrong.status, 403);
+  assert.equal((await api.call('/api/v1/bans/203.0.113.7', { method: 'DELETE', token: null })).status, 401);
+  assert.equal(api.store.decisions.active(Date.now()).length, 0);
+});
+
+test('bodies: oversized 413, malformed 400, not JSON 415, wrong types and unknown keys 400 naming the field', async () => {
+  const big = await api.call('/api/v1/bans', { method: 'POST', json: { value: '203.0.113.7', reason: 'x'.repeat(20_000) } });
+  assert.equal(big.status, 413);
+  assert.match(await errorOf(big), /larger than 8192 bytes/);
+  const bad = await api.call('/api/v1/bans', { method: 'POST', body: '{"value": "203.0.113.7"', headers: { 'content-type': 'application/json' } });
+  assert.equal(bad.status, 400);
+  assert.match(await errorOf(bad), /^malformed JSON body/);
+  const text = await api.call('/api/v1/bans', { method: 'POST', body: 'value=1.2.3.4', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.equal(text.status, 415);
+  const typed = await api.call('/api/v1/bans', { method: 'POST', json: { value: 203 } });
+  assert.equal(typed.status, 400);
+  assert.match(await errorOf(typed), /^value: .*found 203 \(number\)/);
+  const extra = await api.call('/api/v1/bans', { method: 'POST', json: { value: '203.0.113.7', duration: '1h' } });
+  assert.match(await errorOf(extra), /duration: unknown key/);
+  const array = await api.call('/api/v1/bans', { method: 'POST', json: ['203.0.113.7'] });
+  assert.equal(array.status, 400);
+});
+
+test('bad addresses get manualBan\'s message: shell metacharacters, /33, too wide, allow-listed, bad duration', async () => {
+  for (const [value, pattern] of [
+    ['1.2.3.4;reboot', /1\.2\.3\.4;reboot/],
+    ['$(reboot)', /e\.g\./],
+    ['203.0.113.0/33', /203\.0\.113\.0\/33/],
+    ['10.0.0.0/4', /too wide to ban/],
+    ['198.51.100.0/24', /refusing to ban 198\.51\.100\.0\/24/],
+  ] as const) {
+    const res = await api.call('/api/v1/bans', { method: 'POST', json: { value } });
+    assert.equal(res.status, 400, value);
+    const error = await errorOf(res);
+    assert.match(error, pattern, value);
+    assert.doesNotMatch(error, /\n|at .*\.js/, 'one line, no stack');
+  }
+  const dur = await api.call('/api/v1/bans', { method: 'POST', json: { value: '203.0.113.7', for: '1 hour' } });
+  assert.match(await errorOf(dur), /--for "1 hour" is not a duration/);
+  assert.equal(api.store.decisions.active(Date.now()).length, 0);
+});
+
+test('ban, list, unban: a round trip through the store', async () => {
+  const before = api.changes.count;
+  const made = await api.call('/api/v1/bans', { method: 'POST', json: { value: '::ffff:203.0.113.0/120', for: '2h', reason: 'scraper' } });
+  assert.equal(made.status, 201);
+  const d = (await made.json()) as { value: string; scope: string; origin: string; reason: string; until: string; createdAt: string };
+  assert.deepEqual([d.value, d.scope, d.origin, d.reason], ['203.0.113.0/24', 'prefix', 'manual', 'scraper']);
+  assert.equal(Date.parse(d.until) - Date.parse(d.createdAt), 2 * 3_600_000);
+  assert.equal(api.changes.count, before + 1);
+
+  const list = (await (await api.call('/api/v1/bans', { token: null })).json()) as { total: number; bans: { value: string }[] };
+  assert.equal(list.total, 1);
+  assert.equal(list.bans[0]?.value, '203.0.113.0/24');
+
+  const gone = await api.call(`/api/v1/bans/${encodeURIComponent('203.0.113.0/24')}`, { method: 'DELETE' });
+  assert.equal(gone.status, 200);
+  assert.equal(((await gone.json()) as { ended: unknown[] }).ended.length, 1);
+  assert.equal(api.changes.count, before + 2);
+  assert.equal((await api.call(`/api/v1/bans/${encodeURIComponent('203.0.113.0/24')}`, { method: 'DELETE' })).status, 404);
+  assert.equal((await api.call('/api/v1/bans/1.2.3.4%3Breboot', { method: 'DELETE' })).status, 400);
+
+  const history = (await (await api.call('/api/v1/history?limit=5')).json()) as { decisions: { endKind: string; endedBy: string }[] };
+  assert.deepEqual([history.decisions[0]?.endKind, history.decisions[0]?.endedBy], ['unban', 'api']);
+});
+
+test('pagination: offset and limit over the active bans; limit above 1000 and junk are 400', async () => {
+  for (let i = 1; i <= 25; i++) {
+    assert.equal((await api.call('/api/v1/bans', { method: 'POST', json: { value: `192.0.2.${100 + i}` } })).status, 201);
+  }
+  const page = (await (await api.call('/api/v1/bans?offset=20&limit=10')).json()) as { total: number; offset: number; limit: number; bans: { value: string }[] };
+  assert.deepEqual([page.total, page.offset, page.limit, page.bans.length], [25, 20, 10, 5]);
+  assert.equal(page.bans[0]?.value, '192.0.2.121/32');
+  assert.equal(((await (await api.call('/api/v1/bans')).json()) as { bans: unknown[] }).bans.length, 25);
+  assert.match(await errorOf(await api.call('/api/v1/bans?limit=1001')), /^limit: /);
+  assert.match(await errorOf(await api.call('/api/v1/bans?offset=-1')), /^offset: expected a non-negative integer/);
+  assert.match(await errorOf(await api.call('/api/v1/bans?page=2')), /page: unknown key/);
+});
+
+test('hardening lists the saved originals', async () => {
+  const none = (await (await api.call('/api/v1/hardening')).json()) as { applied: boolean };
+  assert.equal(none.applied, false);
+  api.store.sysctls.saveOnce('net.ipv4.tcp_synack_retries', '5', Date.now());
+  const some = (await (await api.call('/api/v1/hardening')).json()) as { applied: boolean; originals: Record<string, string> };
+  assert.deepEqual([some.applied, some.originals['net.ipv4.tcp_synack_retries']], [true, '5']);
+  api.store.sysctls.clear();
+});
+
+test('unknown routes are 404, wrong methods 405 with Allow; errors are JSON', async () => {
+  const missing = await api.call('/api/v2/bans');
+  assert.equal(missing.status, 404);
+  assert.match(missing.headers.get('content-type') ?? '', /application\/json/);
+  assert.match(await errorOf(missing), /no such endpoint/);
+  const wrong = await api.call('/api/v1/status', { method: 'DELETE' });
+  assert.equal(wrong.status, 405);
+  assert.equal(wrong.headers.get('allow'), 'GET');
+  assert.equal((await api.call('/api/v1/bans', { method: 'PUT', json: {} })).status, 405);
+});

@@ -1,0 +1,58 @@
+// The bans endpoints: list (paginated), add (a manual ban, validated like `synguard ban`), remove (an unban).
+import type { IncomingMessage } from 'node:http';
+import { z } from 'zod';
+import { manualBan, manualUnbanValue } from '../decide/index.js';
+import { jsonBody, validate } from './body.js';
+import type { HttpDeps } from './deps.js';
+import { HttpError, json, type Reply } from './reply.js';
+import { decisionJson } from './views.js';
+
+export const MAX_PAGE = 1000;
+
+const count = (max: number) => z.string().regex(/^\d{1,9}$/, 'expected a non-negative integer').transform(Number)
+  .pipe(z.number().max(max));
+
+export const pageQuery = z.strictObject({
+  offset: count(1e9).default(0),
+  limit: count(MAX_PAGE).default(100),
+});
+
+const banBody = z.strictObject({
+  value: z.string().max(64),
+  for: z.string().max(16).optional(),
+  reason: z.string().max(1000).optional(),
+});
+
+/** GET /bans?offset&limit: the active bans in id order, with the total. */
+export function listBans(deps: HttpDeps, query: Record<string, string>): Reply {
+  const { offset, limit } = validate(pageQuery, query);
+  const active = deps.store.decisions.active(deps.now());
+  return json(200, { total: active.length, offset, limit, bans: active.slice(offset, offset + limit).map(decisionJson) });
+}
+
+/** POST /bans {value, for?, reason?}: 201 with the stored decision; 400 with manualBan's message otherwise. */
+export async function addBan(deps: HttpDeps, req: IncomingMessage): Promise<Reply> {
+  const body = await jsonBody(req, banBody);
+  const now = deps.now();
+  const value = manualUnbanValue(body.value); // canonical form for the offence count; throws 'input' when malformed
+  const offences = deps.store.decisions.offences([value], now, deps.config.defender.bans.memory).get(value) ?? 0;
+  const decision = manualBan({ target: body.value, for: body.for, reason: body.reason }, { allow: deps.allow(), config: deps.config, now, offences });
+  const stored = deps.store.decisions.insert(decision);
+  deps.onChange?.();
+  return json(201, decisionJson(stored));
+}
+
+/** DELETE /bans/:value (URL-encoded CIDR): 200 with the bans ended, 404 when none was active. */
+export function removeBan(deps: HttpDeps, encoded: string): Reply {
+  let text: string;
+  try {
+    text = decodeURIComponent(encoded);
+  } catch {
+    throw new HttpError(400, `"${encoded}" is not URL-encoded text (encode / as %2F: 198.51.100.0%2F24)`);
+  }
+  const value = manualUnbanValue(text);
+  const ended = deps.store.decisions.endValue(value, { now: deps.now(), by: 'api', kind: 'unban' });
+  if (ended.length === 0) throw new HttpError(404, `no active ban on ${value}`);
+  deps.onChange?.();
+  return json(200, { unbanned: value, ended: ended.map(decisionJson) });
+}

@@ -1,0 +1,21 @@
+// What the HTTP layer is built from: the daemon's state, given as values and functions so tests pass their own.
+import type { Config } from '../config/schema.js';
+import type { AllowList } from '../decide/index.js';
+import type { StatusReport } from '../detect/report.js';
+import type { Store } from '../store/index.js';
+
+export interface HttpDeps {
+  /** The latest status report (what `status --json` prints); null before the second sample. */
+  status(): StatusReport | null;
+  readonly store: Store;
+  /** The allow-list in force now: manual bans overlapping it are refused. */
+  allow(): AllowList;
+  readonly config: Config;
+  /** Bearer token for mutating endpoints (loadToken); empty means mutations are always refused. */
+  readonly token: string;
+  now(): number;
+  /** Called after a ban or unban is stored, so the daemon can apply it before its next tick. */
+  onChange?(): void;
+  /** Where internal errors are reported (they answer 500 without details). */
+  log?(line: string): void;
+}

@@ -1,0 +1,63 @@
+// The route table: paths under /api/v1 and /metrics, each with its methods, and whether they need the token.
+import type { IncomingMessage } from 'node:http';
+import { addBan, listBans, removeBan } from './bans.js';
+import { validate } from './body.js';
+import type { HttpDeps } from './deps.js';
+import type { Metrics } from './metrics.js';
+import { json, type Reply } from './reply.js';
+import { decisionJson, eventJson } from './views.js';
+import { z } from 'zod';
+
+export interface Call {
+  readonly req: IncomingMessage;
+  readonly query: Record<string, string>;
+  /** Captured path segments, still URL-encoded. */
+  readonly params: readonly string[];
+}
+
+export interface Method {
+  readonly auth: boolean;
+  run(call: Call): Reply | Promise<Reply>;
+}
+
+export interface Route {
+  readonly path: RegExp;
+  readonly methods: Readonly<Record<string, Method>>;
+}
+
+export const API = '/api/v1';
+
+const historyQuery = z.strictObject({ limit: z.string().regex(/^\d{1,4}$/, 'expected an integer from 1 to 1000').transform(Number).pipe(z.number().min(1).max(1000)).default(50) });
+const noQuery = z.strictObject({});
+
+const open = (run: (call: Call) => Reply | Promise<Reply>): Method => ({ auth: false, run });
+const guarded = (run: (call: Call) => Reply | Promise<Reply>): Method => ({ auth: true, run });
+
+/** Every route; a path that matches none is 404, a method a route lacks is 405. */
+export function routes(deps: HttpDeps, metrics: Metrics): Route[] {
+  return [
+    { path: /^\/api\/v1\/health$/, methods: { GET: open(() => json(200, { status: 'ok', time: new Date(deps.now()).toISOString(), sampling: deps.status() !== null })) } },
+    { path: /^\/api\/v1\/status$/, methods: { GET: open(({ query }) => {
+      validate(noQuery, query);
+      const report = deps.status();
+      return report === null ? json(503, { error: 'no status yet: the daemon needs two samples (one interval) first' }) : json(200, report);
+    }) } },
+    { path: /^\/api\/v1\/bans$/, methods: {
+      GET: open(({ query }) => listBans(deps, query)),
+      POST: guarded(({ req }) => addBan(deps, req)),
+    } },
+    { path: /^\/api\/v1\/bans\/([^/]+)$/, methods: { DELETE: guarded(({ params }) => removeBan(deps, params[0] ?? '')) } },
+    { path: /^\/api\/v1\/history$/, methods: { GET: open(({ query }) => {
+      const { limit } = validate(historyQuery, query);
+      return json(200, {
+        decisions: deps.store.decisions.history({ limit }).map(decisionJson),
+        attacks: deps.store.events.list({ limit }).map(eventJson),
+      });
+    }) } },
+    { path: /^\/api\/v1\/hardening$/, methods: { GET: open(() => {
+      const originals = Object.fromEntries(deps.store.sysctls.originals());
+      return json(200, { applied: Object.keys(originals).length > 0, originals, current: deps.status()?.sysctls ?? null });
+    }) } },
+    { path: /^\/metrics$/, methods: { GET: open(async () => ({ status: 200, body: await metrics.render(), type: metrics.contentType })) } },
+  ];
+}

@@ -1,0 +1,47 @@
+// Starts the API on a listen address: refuses the network without a token, warns about anything beyond loopback.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { isLoopback, LISTEN_EXAMPLE, parseListen } from '../config/listen.js';
+import { SynguardError } from '../core/errors.js';
+import { createApp } from './app.js';
+import type { HttpDeps } from './deps.js';
+
+export interface HttpServer {
+  /** Where it listens, as "HOST:PORT" (the real port when 0 was asked for). */
+  readonly address: string;
+  /** A line for the log when the API is reachable from the network; null on loopback. */
+  readonly warning: string | null;
+  /** Records one pass of the daemon's loop (synguard_loop_duration_seconds). */
+  observeLoop(seconds: number): void;
+  /** Stops listening and closes open connections. */
+  close(): Promise<void>;
+}
+
+/** Listens on `listen` ("127.0.0.1:9717", "[::1]:9717") and serves the API and /metrics. */
+export async function startHttp(deps: HttpDeps, listen: string): Promise<HttpServer> {
+  const at = parseListen(listen);
+  if (!at) throw new SynguardError('config', `http.listen: expected HOST:PORT with an IP address (${LISTEN_EXAMPLE}), found "${listen}"`);
+  const local = isLoopback(at.host);
+  if (!local && deps.token === '') {
+    throw new SynguardError('config', `http.listen: ${listen} is outside loopback and no API token is set: refusing to serve the network without one`);
+  }
+  const app = createApp(deps);
+  const server = createServer({ requestTimeout: 10_000, headersTimeout: 5_000 }, app.handle);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => reject(new SynguardError(
+      err.code === 'EACCES' ? 'permission' : 'config', `http.listen: cannot listen on ${listen}: ${err.code ?? err.message}`, { cause: err })));
+    server.listen(at.port, at.host, () => resolve());
+  });
+  server.on('error', (err) => deps.log?.(`http: ${err.message}`));
+  const bound = server.address() as AddressInfo;
+  const address = bound.family === 'IPv6' ? `[${bound.address}]:${bound.port}` : `${bound.address}:${bound.port}`;
+  return {
+    address,
+    warning: local ? null : `the HTTP API listens on ${address}, outside loopback: anyone who can reach it reads status and metrics; bans need the token`,
+    observeLoop: (seconds) => app.metrics.observeLoop(seconds),
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}

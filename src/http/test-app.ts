@@ -1,0 +1,58 @@
+// For tests: an API on 127.0.0.1 port 0 over a real store in a temp dir, with a captured status report.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { configFrom } from '../config/load.js';
+import { buildAllowList } from '../decide/index.js';
+import { buildReport, type StatusReport } from '../detect/report.js';
+import { openStore, type Store } from '../store/index.js';
+import { fixtureSnapshots, T0 } from '../testing/samples.js';
+import type { HttpDeps } from './deps.js';
+import { startHttp, type HttpServer } from './server.js';
+
+export const TEST_TOKEN = 'test-token-0123456789';
+
+export interface TestApi {
+  readonly base: string;
+  readonly store: Store;
+  readonly server: HttpServer;
+  readonly changes: { count: number };
+  /** fetch() relative to the server, with the token unless `token: null`. */
+  call(path: string, init?: RequestInit & { token?: string | null; json?: unknown }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function startTestApi(options: { capture?: string; status?: StatusReport | null; clock?: () => number } = {}): Promise<TestApi> {
+  const dir = mkdtempSync(join(tmpdir(), 'synguard-http-'));
+  const store = openStore(dir);
+  const config = configFrom({});
+  const [prev, cur] = fixtureSnapshots(options.capture ?? 'spoofed-v4-cookies');
+  const report = options.status === undefined ? buildReport(prev, cur, config.assessment, 10) : options.status;
+  const changes = { count: 0 };
+  const deps: HttpDeps = {
+    status: () => report,
+    store,
+    allow: () => buildAllowList({ own: ['192.0.2.1'], configured: ['198.51.100.0/28'] }),
+    config,
+    token: TEST_TOKEN,
+    now: options.clock ?? (() => T0),
+    onChange: () => { changes.count += 1; },
+  };
+  const server = await startHttp(deps, '127.0.0.1:0');
+  const base = `http://${server.address}`;
+  return {
+    base, store, server, changes,
+    call: (path, init = {}) => {
+      const { token = TEST_TOKEN, json, ...rest } = init;
+      const headers = new Headers(rest.headers);
+      if (token !== null) headers.set('authorization', `Bearer ${token}`);
+      if (json !== undefined) headers.set('content-type', 'application/json');
+      return fetch(`${base}${path}`, { ...rest, headers, ...(json !== undefined ? { body: JSON.stringify(json) } : {}) });
+    },
+    close: async () => {
+      await server.close();
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
