@@ -17,14 +17,20 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
-/** Listens on `listen` ("127.0.0.1:9717", "[::1]:9717") and serves the API and /metrics. */
-export async function startHttp(deps: HttpDeps, listen: string): Promise<HttpServer> {
+/** Where to listen and what to log about it; throws when the address is malformed, or public with no token. */
+export function listenPolicy(listen: string, token: string): { host: string; port: number; warning: string | null } {
   const at = parseListen(listen);
   if (!at) throw new SynguardError('config', `http.listen: expected HOST:PORT with an IP address (${LISTEN_EXAMPLE}), found "${listen}"`);
-  const local = isLoopback(at.host);
-  if (!local && deps.token === '') {
+  if (isLoopback(at.host)) return { ...at, warning: null };
+  if (token === '') {
     throw new SynguardError('config', `http.listen: ${listen} is outside loopback and no API token is set: refusing to serve the network without one`);
   }
+  return { ...at, warning: `the HTTP API listens on ${listen}, outside loopback: anyone who can reach it reads status and metrics; bans need the token` };
+}
+
+/** Listens on `listen` ("127.0.0.1:9717", "[::1]:9717") and serves the API and /metrics. */
+export async function startHttp(deps: HttpDeps, listen: string): Promise<HttpServer> {
+  const at = listenPolicy(listen, deps.token);
   const app = createApp(deps);
   const server = createServer({ requestTimeout: 10_000, headersTimeout: 5_000 }, app.handle);
   await new Promise<void>((resolve, reject) => {
@@ -37,7 +43,7 @@ export async function startHttp(deps: HttpDeps, listen: string): Promise<HttpSer
   const address = bound.family === 'IPv6' ? `[${bound.address}]:${bound.port}` : `${bound.address}:${bound.port}`;
   return {
     address,
-    warning: local ? null : `the HTTP API listens on ${address}, outside loopback: anyone who can reach it reads status and metrics; bans need the token`,
+    warning: at.warning,
     observeLoop: (seconds) => app.metrics.observeLoop(seconds),
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
