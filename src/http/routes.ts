@@ -1,12 +1,12 @@
 // The route table: paths under /api/v1 and /metrics, each with its methods, and whether they need the token.
 import type { IncomingMessage } from 'node:http';
+import { z } from 'zod';
 import { addBan, listBans, removeBan } from './bans.js';
 import { validate } from './body.js';
 import type { HttpDeps } from './deps.js';
 import type { Metrics } from './metrics.js';
 import { json, type Reply } from './reply.js';
 import { decisionJson, eventJson } from './views.js';
-import { z } from 'zod';
 
 export interface Call {
   readonly req: IncomingMessage;

@@ -10,7 +10,12 @@ const SHAPE = /^[A-Za-z0-9_-]{43}$/; // 32 bytes in base64url, no padding
 const errno = (err: unknown): string | undefined => (err as NodeJS.ErrnoException | undefined)?.code;
 
 function readToken(path: string): string {
-  const token = readFileSync(path, 'utf8').trim();
+  let token: string;
+  try {
+    token = readFileSync(path, 'utf8').trim();
+  } catch (err) {
+    throw new SynguardError('permission', `cannot read ${path} (${errno(err) ?? (err as Error).message}): run as root`, { cause: err });
+  }
   if (!SHAPE.test(token)) {
     throw new SynguardError('config', `${path} does not hold a synguard token (43 base64url characters): delete it to get a new one`);
   }
