@@ -2,7 +2,7 @@
 // SIGTERM stops it cleanly; a second daemon on the same state directory is refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -27,6 +27,22 @@ test('SIGHUP reloads, a bad config is kept out, a second daemon is refused, SIGT
     };
     try {
       await seen('reconcile');
+      // the API: health without a token, a ban with the token from the state directory reaches the kernel at once
+      const token = readFileSync(join(state, 'api-token'), 'utf8').trim();
+      const api = async (method: string, path: string, auth: string | null, body?: unknown) => {
+        const script = `fetch('http://127.0.0.1:9717/api/v1' + process.argv[1], { method: process.argv[2], headers: process.argv[3] ? { authorization: 'Bearer ' + process.argv[3], 'content-type': 'application/json' } : {}, body: process.argv[4] || undefined }).then(async (r) => console.log(r.status, await r.text()))`;
+        return (await exec(process.execPath, ['-e', script, path, method, auth ?? '', body === undefined ? '' : JSON.stringify(body)], { netns: ns })).stdout.trim();
+      };
+      assert.match(await api('GET', '/health', null), /^200 /);
+      assert.match(await api('POST', '/bans', null, { value: '198.18.7.7' }), /^401 /);
+      assert.match(await api('POST', '/bans', token, { value: '198.18.7.7', for: '1h' }), /^201 /);
+      let set = '';
+      for (let i = 0; i < 40 && !set.includes('198.18.7.7'); i++) {
+        await sleep(50);
+        set = (await exec('nft', ['list', 'set', 'inet', 'synguard', 'ban4'], { netns: ns })).stdout;
+      }
+      assert.match(set, /198\.18\.7\.7/, 'the API ban is in the kernel');
+      assert.match(await api('DELETE', `/bans/${encodeURIComponent('198.18.7.7/32')}`, token), /^200 /);
       const second = await exec(process.execPath, [CLI, 'run', '--state-dir', state], { netns: ns, timeoutMs: 20_000 });
       assert.equal(second.exitCode, 2);
       assert.match(second.stderr, /another synguard daemon \(pid \d+\) already runs/);

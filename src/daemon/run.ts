@@ -13,6 +13,7 @@ import { Defender } from './defender.js';
 import { applyHardening, restoreHardening } from './hardening.js';
 import { jsonLog, type Log } from './log.js';
 import { claimPidFile } from './pidfile.js';
+import { loadToken, startHttp } from '../http/index.js';
 
 export interface RunOptions {
   readonly configPath?: string;
@@ -54,10 +55,18 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
     });
     log('info', 'start', { pid: process.pid, stateDir, backend: enforcer?.name ?? 'dry-run', interval: config.defender.interval, allowList: allow.entries.length });
     await defender.start();
+    let wake: () => void = () => undefined; // an API ban or unban ends the wait, so it reaches the kernel at once
+    const http = config.http.enabled
+      ? await startHttp({
+          status: () => defender.statusReport(), store, allow: () => allow, config, token: loadToken(stateDir), now: Date.now,
+          onChange: () => wake(), log: (line) => log('info', 'http', { line }),
+        }, config.http.listen)
+      : null;
+    if (http) log(http.warning ? 'warn' : 'info', 'http', { listen: http.address, ...(http.warning ? { warning: http.warning } : {}) });
 
     let stop = false;
     let reload = false;
-    const onStop = (signal: string) => () => { log('info', 'stopping', { signal }); stop = true; };
+    const onStop = (signal: string) => () => { log('info', 'stopping', { signal }); stop = true; wake(); };
     const handlers = { SIGTERM: onStop('SIGTERM'), SIGINT: onStop('SIGINT'), SIGHUP: () => { reload = true; } };
     for (const [sig, fn] of Object.entries(handlers)) process.on(sig, fn);
     try {
@@ -84,11 +93,17 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
         } catch (err) {
           log('error', 'tick-failed', { error: (err as Error).message });
         }
+        http?.observeLoop((Date.now() - started) / 1000);
         const wait = config.defender.interval * 1000 - (Date.now() - started);
-        if (wait > 0 && !stop) await sleep(wait);
+        if (wait > 0 && !stop) {
+          const pause = new AbortController();
+          wake = () => pause.abort();
+          await sleep(wait, undefined, { signal: pause.signal }).catch(() => undefined);
+        }
       }
     } finally {
       for (const [sig, fn] of Object.entries(handlers)) process.off(sig, fn);
+      await http?.close();
     }
     log('info', 'stop', { note: 'bans stay in the kernel until they expire; `synguard off` removes them' });
   } finally {
