@@ -7,7 +7,7 @@ import { policyFor, type AllowList } from '../decide/index.js';
 import { currentAllowList } from './allow.js';
 import { selectEnforcer } from '../enforce/select.js';
 import { killSockets } from '../enforce/socket-kill.js';
-import { assertLinux, takeSample } from '../observe/sample.js';
+import { assertLinux, cachedListeners, takeSample } from '../observe/sample.js';
 import { openStore } from '../store/index.js';
 import { Defender } from './defender.js';
 import { applyHardening, restoreHardening } from './hardening.js';
@@ -43,12 +43,13 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
       if (selected.warning) log('warn', 'backend-fallback', { warning: selected.warning });
       enforcer = selected.enforcer;
     }
+    const listeners = cachedListeners(10_000);
     let allow = await allowList(config, log);
     let allowAt = Date.now();
     let decide = policyFor(allow, config);
     const defender = new Defender(config, {
       store, enforcer, log, now: Date.now,
-      sample: () => takeSample(),
+      sample: () => takeSample({ listeners }),
       decide: (input) => decide({ ...input, recentAutoBans: store.decisions.autoCreatedSince(input.now - 60_000) }),
       killSockets: dryRun ? null : (values) => killSockets(values),
       harden: dryRun ? null : (mode, now) => (mode === 'attack' ? applyHardening(store, config.defender.hardening, now) : restoreHardening(store)),

@@ -60,3 +60,14 @@ test('listeners: a missing ss is reported, not thrown', async () => {
   const missing: Exec = () => Promise.resolve({ command: 'ss', exitCode: null, stdout: '', stderr: '', failed: true, timedOut: false, spawnError: 'ENOENT' });
   assert.deepEqual(await readListeners(missing), { ok: false, error: 'ss not found: install iproute2 to see backlogs' });
 });
+
+test('listeners are read at most once per maxAge in the daemon', async () => {
+  const { cachedListeners } = await import('./sample.js');
+  let clock = 0, reads = 0;
+  const read = () => { reads++; return Promise.resolve({ ok: true as const, listeners: [], badLines: reads }); };
+  const get = cachedListeners(10_000, () => clock, read);
+  await get(); clock = 9_999; await get();
+  assert.equal(reads, 1);
+  clock = 10_000;
+  assert.deepEqual(await get(), { ok: true, listeners: [], badLines: 2 });
+});

@@ -3,7 +3,7 @@ import { platform } from 'node:os';
 import { SynguardError } from '../core/errors.js';
 import type { RawSample } from '../detect/snapshot.js';
 import { readCounters } from './counters.js';
-import { readListeners } from './listeners.js';
+import { readListeners, type ListenerRead } from './listeners.js';
 import { readNetDev } from './netdev.js';
 import { readSocketTables } from './read-socket-table.js';
 import { SocketTally } from './socket-tally.js';
@@ -19,10 +19,10 @@ export function assertLinux(): void {
  * Reads a sample. A `light` sample skips the socket table and listeners: it serves only as the earlier
  * point of the counter rates, so a status costs one table read, not two.
  */
-export async function takeSample(opts: { light?: boolean; now?: () => number } = {}): Promise<RawSample> {
+export async function takeSample(opts: { light?: boolean; now?: () => number; listeners?: () => Promise<ListenerRead> } = {}): Promise<RawSample> {
   const now = opts.now ?? Date.now;
   const tally = new SocketTally();
-  const listeners = opts.light ? { ok: true as const, listeners: [], badLines: 0 } : await readListeners();
+  const listeners = opts.light ? { ok: true as const, listeners: [], badLines: 0 } : await (opts.listeners ?? readListeners)();
   const table = opts.light ? { badLines: 0 } : readSocketTables(tally);
   const counters = readCounters();
   return {
@@ -34,5 +34,17 @@ export async function takeSample(opts: { light?: boolean; now?: () => number } =
     counterBadLines: counters.badLines,
     sysctls: readSysctls(),
     links: readNetDev().links,
+  };
+}
+
+/**
+ * Listener backlogs change rarely, and spawning `ss` is the costliest part of an idle tick: the daemon reads them at
+ * most every `maxAgeMs`. (Each listener's SYN-queue fill comes from the socket table, read every tick.)
+ */
+export function cachedListeners(maxAgeMs: number, now: () => number = Date.now, read: () => Promise<ListenerRead> = readListeners): () => Promise<ListenerRead> {
+  let last: { at: number; value: ListenerRead } | null = null;
+  return async () => {
+    if (last === null || now() - last.at >= maxAgeMs) last = { at: now(), value: await read() };
+    return last.value;
   };
 }

@@ -24,10 +24,10 @@ export class SocketTally implements RowSink {
   private runLocal: AddrKey = 0;
   private runCount = 0;
   /** Remote address → its ordinal; its counts are pool[ordinal * STATE_SLOTS + code]. LISTEN rows and unconnected peers are not sources. */
-  private readonly v4 = new Int32Index(1 << 16);
+  private readonly v4 = new Int32Index(1 << 12);
   private readonly v6 = new Map<string, number>();
   /** Per-source counts by state, STATE_SLOTS numbers a source, in one buffer: far lighter than an array each. */
-  private pool = new Uint32Array(STATE_SLOTS * (1 << 16)); // untouched pages cost no memory
+  private pool = new Uint32Array(STATE_SLOTS * (1 << 12)); // grows by doubling: an idle tick stays cheap
 
   /** Local port → local address → SYN_RECV rows: the per-listener SYN queue. */
   get synRecvByPort(): ReadonlyMap<number, ReadonlyMap<AddrKey, number>> {
