@@ -44,12 +44,17 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
       enforcer = selected.enforcer;
     }
     const listeners = cachedListeners(10_000);
+    let sourcesHint = 1024;
     let allow = await allowList(config, log);
     let allowAt = Date.now();
     let decide = policyFor(allow, config);
     const defender = new Defender(config, {
       store, enforcer, log, now: Date.now,
-      sample: () => takeSample({ listeners }),
+      sample: async () => {
+        const raw = await takeSample({ listeners, sources: sourcesHint });
+        sourcesHint = Math.max(1024, Math.ceil(raw.tally.sourceCount * 1.25)); // size the next tally from this one
+        return raw;
+      },
       decide: (input) => decide({ ...input, recentAutoBans: store.decisions.autoCreatedSince(input.now - 60_000) }),
       killSockets: dryRun ? null : (values) => killSockets(values),
       harden: dryRun ? null : (mode, now) => (mode === 'attack' ? applyHardening(store, config.defender.hardening, now) : restoreHardening(store)),

@@ -19,9 +19,9 @@ export function assertLinux(): void {
  * Reads a sample. A `light` sample skips the socket table and listeners: it serves only as the earlier
  * point of the counter rates, so a status costs one table read, not two.
  */
-export async function takeSample(opts: { light?: boolean; now?: () => number; listeners?: () => Promise<ListenerRead> } = {}): Promise<RawSample> {
+export async function takeSample(opts: { light?: boolean; now?: () => number; listeners?: () => Promise<ListenerRead>; sources?: number } = {}): Promise<RawSample> {
   const now = opts.now ?? Date.now;
-  const tally = new SocketTally();
+  const tally = new SocketTally(opts.sources);
   const listeners = opts.light ? { ok: true as const, listeners: [], badLines: 0 } : await (opts.listeners ?? readListeners)();
   const table = opts.light ? { badLines: 0 } : readSocketTables(tally);
   const counters = readCounters();

@@ -24,10 +24,19 @@ export class SocketTally implements RowSink {
   private runLocal: AddrKey = 0;
   private runCount = 0;
   /** Remote address → its ordinal; its counts are pool[ordinal * STATE_SLOTS + code]. LISTEN rows and unconnected peers are not sources. */
-  private readonly v4 = new Int32Index(1 << 12);
+  private readonly v4: Int32Index;
   private readonly v6 = new Map<string, number>();
   /** Per-source counts by state, STATE_SLOTS numbers a source, in one buffer: far lighter than an array each. */
-  private pool = new Uint32Array(STATE_SLOTS * (1 << 12)); // grows by doubling: an idle tick stays cheap
+  private pool: Uint32Array;
+
+  /**
+   * `capacity`: sources expected. Growing costs copies while the JIT is still cold, so a one-shot read starts large;
+   * the daemon passes the previous tick's count, so an idle tick allocates little.
+   */
+  constructor(capacity = 1 << 16) {
+    this.v4 = new Int32Index(capacity);
+    this.pool = new Uint32Array(STATE_SLOTS * capacity);
+  }
 
   /** Local port → local address → SYN_RECV rows: the per-listener SYN queue. */
   get synRecvByPort(): ReadonlyMap<number, ReadonlyMap<AddrKey, number>> {
