@@ -2,13 +2,11 @@
 // an unban forgives, and a prefix ban replaces the address bans it covers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { configFrom } from '../config/load.js';
-import { openStore, type Store } from '../store/open.js';
+import type { Store } from '../store/open.js';
 import { buildAllowList } from './allow-list.js';
 import { decide, offenceValues, type Offender } from './policy.js';
+import { withStore } from '../testing/store.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const MIN = 60_000;
@@ -27,17 +25,6 @@ function tick(store: Store, offenders: Offender[], now: number) {
     for (const d of out.superseded) if (d.id !== undefined) store.decisions.end(d.id, { now, by: 'superseded', kind: 'superseded' });
   });
   return out;
-}
-
-function withStore(fn: (store: Store) => void): void {
-  const dir = mkdtempSync(join(tmpdir(), 'synguard-escalation-'));
-  const store = openStore(dir);
-  try {
-    fn(store);
-  } finally {
-    store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 test('a returning offender: 10m, 20m, 40m, 1h, 1h; offending while banned never escalates', () => {

@@ -1,11 +1,8 @@
 // The repositories with a fixed clock: decisions (active, end, extend, offences, caps), sysctl originals, events.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Decision } from '../core/decision.js';
-import { openStore, type Store } from './open.js';
+import { withStore } from '../testing/store.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const MIN = 60_000;
@@ -15,17 +12,6 @@ function ban(value: string, at: number, minutes: number, extra: Partial<Decision
     scope: value.endsWith('/32') || value.endsWith('/128') ? 'ip' : 'prefix', value, action: 'ban',
     reason: 'half-open 812 ≥ 32', evidence: ['synRecv=812'], origin: 'auto', createdAt: at, until: at + minutes * MIN, offence: 1, ...extra,
   };
-}
-
-function withStore(fn: (s: Store) => void): void {
-  const dir = mkdtempSync(join(tmpdir(), 'synguard-repo-'));
-  const store = openStore(dir);
-  try {
-    fn(store);
-  } finally {
-    store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 test('decisions: insert gives ids; active depends on now; evidence round-trips', () => {
