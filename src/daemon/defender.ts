@@ -11,6 +11,7 @@ import { defenderSourceOptions, INITIAL, track, type Offender, type TrackerState
 import type { Enforcer } from '../enforce/types.js';
 import type { Store } from '../store/index.js';
 import { offenceValues, type PolicyInput, type PolicyResult } from '../decide/index.js';
+import type { DaemonEvent } from './events.js';
 import type { Log } from './log.js';
 import { afterCommit, diffBans } from './sync.js';
 
@@ -29,6 +30,8 @@ export interface DefenderDeps {
   /** Raises the SYN defences (attack) or restores the originals (calm); resolves with a summary for the log. */
   readonly harden: ((mode: 'attack' | 'calm', now: number) => Promise<string[]>) | null;
   readonly now: () => number;
+  /** Where the defender reports what happens (dashboard, notifications, reports); nothing when absent. */
+  readonly emit?: (event: DaemonEvent) => void;
 }
 
 const SYN_KINDS = new Set(['syn-flood', 'spoofed-syn-flood', 'cookies-coping']);
@@ -84,6 +87,9 @@ export class Defender {
       prev: this.prev, cur, assessment, sources, assessmentConfig: cfg.assessment, detection: cfg.defender.detection,
       calmMs: cfg.defender.hardening.calmDown, now: t,
     });
+    const emit = this.deps.emit ?? (() => undefined);
+    const ending = this.tracker.attack; // the attack that may end this tick (the new state is CALM)
+    const prev = this.prev;
     this.before = this.prev;
     this.prev = cur;
     this.tracker = out.state;
@@ -92,15 +98,18 @@ export class Defender {
     if (out.changed === 'started') {
       log('warn', 'attack-start', { kind: assessment.kind, summary: assessment.summary, evidence: assessment.evidence });
       this.eventId = store.events.start(assessment.kind, assessment.summary, t, { evidence: assessment.evidence });
+      emit({ type: 'attack-start', at: t, eventId: this.eventId, kind: assessment.kind, summary: assessment.summary, evidence: assessment.evidence });
       this.guardLogged = false;
       if (SYN_KINDS.has(assessment.kind)) await this.setHardening('attack', t);
       for (const advice of backlogAdvice(cur.listeners, cfg.defender.hardening.somaxconn)) log('warn', 'listener-backlog', { advice });
     } else if (out.changed === 'ended') {
-      log('info', 'attack-end', { kind: out.state.attack.kind });
+      log('info', 'attack-end', { kind: ending.kind });
       if (this.eventId !== null) store.events.end(this.eventId, t);
+      emit({ type: 'attack-end', at: t, eventId: this.eventId, kind: ending.kind, startedAt: ending.since });
       this.eventId = null;
       await this.setHardening('calm', t);
     }
+    emit({ type: 'tick', at: t, prev, cur, assessment, underAttack: out.state.attack.active });
     if (out.spoofed && !this.guardLogged) {
       log('warn', 'spoofing-guard', { reason: out.guardReason, action: 'no bans; SYN defences raised instead' });
       this.guardLogged = true;
@@ -129,6 +138,7 @@ export class Defender {
       return inserted;
     });
     for (const d of saved) log('warn', 'ban', decisionFields(d));
+    if (saved.length > 0) this.deps.emit?.({ type: 'bans', at: t, decisions: saved });
     for (const e of r.extended) log('info', 'ban-extended', decisionFields(e));
     for (const s of r.superseded) log('info', 'ban-superseded', { value: s.value });
   }
@@ -168,6 +178,7 @@ export class Defender {
       const changes = await harden(mode, t);
       this.hardened = mode === 'attack';
       log('warn', mode === 'attack' ? 'harden' : 'restore', { changes });
+      this.deps.emit?.({ type: 'hardening', at: t, mode, changes });
     } catch (err) {
       log('error', mode === 'attack' ? 'harden-failed' : 'restore-failed', { error: (err as Error).message });
     }

@@ -10,6 +10,7 @@ import { killSockets } from '../enforce/socket-kill.js';
 import { assertLinux, cachedListeners, takeSample } from '../observe/sample.js';
 import { openStore } from '../store/index.js';
 import { Defender } from './defender.js';
+import { eventBus } from './events.js';
 import { applyHardening, restoreHardening } from './hardening.js';
 import { jsonLog, type Log } from './log.js';
 import { claimPidFile } from './pidfile.js';
@@ -48,6 +49,8 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
     let allow = await allowList(config, log);
     let allowAt = Date.now();
     let decide = policyFor(allow, config);
+    // The defender's events fan out to the dashboard, notifications and attack reports.
+    const events = eventBus((err, type) => log('error', 'event-listener-failed', { event: type, error: (err as Error).message }));
     const defender = new Defender(config, {
       store, enforcer, log, now: Date.now,
       sample: async () => {
@@ -58,13 +61,14 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
       decide: (input) => decide({ ...input, recentAutoBans: store.decisions.autoCreatedSince(input.now - 60_000) }),
       killSockets: dryRun ? null : (values) => killSockets(values),
       harden: dryRun ? null : (mode, now) => (mode === 'attack' ? applyHardening(store, config.defender.hardening, now) : restoreHardening(store)),
+      emit: (event) => events.emit(event),
     });
     log('info', 'start', { pid: process.pid, stateDir, backend: enforcer?.name ?? 'dry-run', interval: config.defender.interval, allowList: allow.entries.length });
     await defender.start();
     let wake: () => void = () => undefined; // an API ban or unban ends the wait, so it reaches the kernel at once
     const http = config.http.enabled
       ? await startHttp({
-          status: () => defender.statusReport(), store, allow: () => allow, config, token: loadToken(stateDir), now: Date.now,
+          status: () => defender.statusReport(), events, store, allow: () => allow, config, token: loadToken(stateDir), now: Date.now,
           onChange: () => wake(), log: (line) => log('info', 'http', { line }),
         }, config.http.listen)
       : null;

@@ -2,12 +2,15 @@
 import type { Config } from '../config/schema.js';
 import type { AllowList } from '../decide/index.js';
 import type { StatusReport } from '../detect/report.js';
+import type { EventBus } from '../daemon/events.js';
 import type { Store } from '../store/index.js';
 
 export interface HttpDeps {
   /** The latest status report (what `status --json` prints); null before the second sample. */
   status(): StatusReport | null;
   readonly store: Store;
+  /** The daemon's live events (ticks, attacks, bans, hardening); absent in tests that do not need them. */
+  readonly events?: EventBus;
   /** The allow-list in force now: manual bans overlapping it are refused. */
   allow(): AllowList;
   readonly config: Config;
