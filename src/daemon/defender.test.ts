@@ -18,21 +18,24 @@ interface Rig {
   defender: Defender;
   store: Store;
   log: ReturnType<typeof memoryLog>;
-  enforcer: DryRunEnforcer & { failNext: boolean };
+  enforcer: DryRunEnforcer & { failNext: boolean; commits: number };
   hardening: string[];
   clock: { now: number };
   feed: (capture: string) => void;
 }
 
-function rig(config: Config = configFrom({}), withEnforcer = true): Rig {
+function rig(config: Config = configFrom({}), withEnforcer = true, backend: 'dry-run' | 'route' = 'dry-run'): Rig {
   const store = openStore(mkdtempSync(join(tmpdir(), 'sg-defender-')));
   const log = memoryLog();
   const clock = { now: T0 };
   let next: RawSample = fixtureSample('idle', 0);
   let which: 0 | 1 = 0;
-  const enforcer = Object.assign(new DryRunEnforcer(() => undefined), { failNext: false });
+  const enforcer = Object.assign(new DryRunEnforcer(() => undefined), { failNext: false, commits: 0 });
+  // As the route backend: no kernel timeouts, so the daemon itself must remove a ban when it runs out.
+  if (backend === 'route') Object.defineProperty(enforcer, 'name', { value: 'route' });
   const commit = enforcer.commit.bind(enforcer);
   enforcer.commit = (now: number) => {
+    enforcer.commits++;
     if (enforcer.failNext) {
       enforcer.failNext = false;
       return Promise.reject(new Error('nft: transaction refused'));
@@ -137,4 +140,24 @@ test('a manual unban in the store is lifted from the kernel on the next tick', a
   r.store.decisions.endValue('198.18.0.2/32', { now: r.clock.now, by: 'cli', kind: 'unban' });
   await tick(r, 'idle');
   assert.deepEqual(await r.enforcer.list(r.clock.now), []);
+});
+
+test('an unchanged store costs no kernel work; a ban that runs out is removed by hand where the kernel keeps no timeout', async () => {
+  for (const backend of ['dry-run', 'route'] as const) {
+    const r = rig(configFrom({}), true, backend);
+    await r.defender.start();
+    r.store.decisions.insert({
+      scope: 'ip', value: '198.18.9.9/32', action: 'ban', reason: 'test', evidence: [], origin: 'manual',
+      createdAt: r.clock.now, until: r.clock.now + 3_000, offence: 1,
+    });
+    await tick(r, 'idle');
+    const afterBan = r.enforcer.commits;
+    assert.deepEqual((await r.enforcer.list(r.clock.now)).map((b) => b.value), ['198.18.9.9/32'], backend);
+    await tick(r, 'idle');
+    assert.equal(r.enforcer.commits, afterBan, `${backend}: no write, no commit`);
+    await tick(r, 'idle', 5);
+    assert.equal(r.enforcer.commits, backend === 'route' ? afterBan + 1 : afterBan, `${backend}: only the route backend removes by hand`);
+    const held = r.enforcer['state'];
+    assert.equal(held.has('198.18.9.9/32'), backend === 'dry-run', `${backend}: the kernel-timeout backend keeps its (expired) entry for the kernel to drop`);
+  }
 });

@@ -42,6 +42,8 @@ export class Defender {
   private before: Snapshot | undefined;
   private tracker: TrackerState = INITIAL;
   private applied = new Map<string, number>();
+  /** The store revision the kernel was last brought in line with, and the earliest expiry among applied bans. */
+  private synced: { revision: string; nextExpiry: number } | null = null;
   private eventId: number | null = null;
   private guardLogged = false;
   private hardened = false;
@@ -72,7 +74,7 @@ export class Defender {
     // What the kernel holds counts as applied; a route (no kernel expiry) is applied "until the store says".
     this.applied = new Map(kernel.map((k) => [k.value, k.until ?? Number.MAX_SAFE_INTEGER]));
     const active = store.decisions.active(t);
-    const result = await this.sync(t, active);
+    const result = await this.sync(t, () => active);
     log('info', 'reconcile', { backend: enforcer.name, inStore: active.length, inKernel: kernel.length, added: result.added, removed: result.removed });
   }
 
@@ -144,11 +146,23 @@ export class Defender {
   }
 
   /** Brings the kernel in line with the store: new bans, extended bans, unbans. Retried next tick on failure. */
-  private async sync(t: number, active = this.deps.store.decisions.active(t)): Promise<{ added: number; removed: number }> {
-    const { enforcer, log, killSockets } = this.deps;
+  private async sync(t: number, active = () => this.deps.store.decisions.active(t)): Promise<{ added: number; removed: number }> {
+    const { enforcer, log, killSockets, store } = this.deps;
     if (!enforcer) return { added: 0, removed: 0 };
-    const diff = diffBans(active, this.applied, t, enforcer.name !== 'route');
-    if (diff.add.length === 0 && diff.remove.length === 0) return { added: 0, removed: 0 };
+    const kernelExpires = enforcer.name !== 'route';
+    // Nothing written since the last sync and nothing due to expire by our hand: the diff is empty (cheap at 100k bans).
+    const revision = store.decisions.revision();
+    if (this.synced?.revision === revision && (kernelExpires || t < this.synced.nextExpiry)) return { added: 0, removed: 0 };
+    const diff = diffBans(active(), this.applied, t, kernelExpires);
+    const done = () => {
+      let nextExpiry = Infinity;
+      for (const until of this.applied.values()) if (until < nextExpiry) nextExpiry = until;
+      this.synced = { revision, nextExpiry };
+    };
+    if (diff.add.length === 0 && diff.remove.length === 0) {
+      done();
+      return { added: 0, removed: 0 };
+    }
     for (const b of diff.add) enforcer.add(b);
     for (const v of diff.remove) enforcer.delete(v);
     try {
@@ -159,6 +173,7 @@ export class Defender {
     }
     const fresh = diff.add.filter((b) => !this.applied.has(b.value)).map((b) => b.value);
     this.applied = afterCommit(this.applied, diff, t);
+    done();
     log('info', 'commit', { backend: enforcer.name, added: diff.add.length, removed: diff.remove.length });
     if (killSockets && this.config.defender.killSockets && fresh.length > 0) {
       try {

@@ -39,6 +39,10 @@ const LIVE = 'ended_at IS NULL AND until > @now';
 
 export class DecisionRepo {
   private readonly s;
+  /** Writes through this connection; with SQLite's data_version (writes by others) it tells when `active` may change. */
+  private writes = 0;
+  /** The active decisions as last read, kept until a write: the daemon asks every tick, and 100k rows take ~0.7 s. */
+  private cache: { revision: string; readAt: number; rows: DecisionRecord[] } | null = null;
 
   constructor(private readonly db: Database.Database) {
     const p = <R>(sql: string) => db.prepare<unknown[] | Record<string, unknown>, R>(sql);
@@ -64,6 +68,7 @@ export class DecisionRepo {
 
   /** Saves one decision and returns it with its id. */
   insert(d: Decision): DecisionRecord {
+    this.writes++;
     const info = this.s.insert.run(d.scope, d.value, d.action, d.reason, JSON.stringify(d.evidence), d.origin, d.createdAt, d.until, d.offence);
     return { ...d, id: Number(info.lastInsertRowid), endedAt: null, endedBy: null, endKind: null };
   }
@@ -73,9 +78,23 @@ export class DecisionRepo {
     return this.db.transaction(() => ds.map((d) => this.insert(d)))();
   }
 
-  /** Decisions in force at `now`: not ended, `until` still ahead. */
+  /** Changes whenever the decisions may have changed: a write here, or a commit by another process (CLI, API). */
+  revision(): string {
+    return `${String(this.db.pragma('data_version', { simple: true }))}:${this.writes}`;
+  }
+
+  /**
+   * Decisions in force at `now`: not ended, `until` still ahead, in id order. Served from memory while nothing was
+   * written (time only removes rows from the set, so the cached rows filtered by `now` are exact); never cached
+   * inside a transaction, whose writes may still roll back.
+   */
   active(now: number): DecisionRecord[] {
-    return this.s.active.all({ now }).map(fromRow);
+    const revision = this.revision();
+    const c = this.cache;
+    if (c && c.revision === revision && now >= c.readAt) return c.rows.filter((d) => d.until > now);
+    const rows = this.s.active.all({ now }).map(fromRow);
+    this.cache = this.db.inTransaction ? null : { revision, readAt: now, rows };
+    return rows.slice();
   }
 
   /** The active decision on exactly this value (canonical CIDR text), if any. */
@@ -96,16 +115,19 @@ export class DecisionRepo {
 
   /** Ends one active decision; false when it was not active. */
   end(id: number, request: EndRequest): boolean {
+    this.writes++;
     return this.s.end.run({ id, ...request }).changes > 0;
   }
 
   /** Ends every active decision on this value (an unban); returns those ended. */
   endValue(value: string, request: EndRequest): DecisionRecord[] {
+    this.writes++;
     return this.s.endValue.all({ value, ...request }).map(fromRow);
   }
 
   /** Moves an active decision's end later; false when it was not active or already ends later. */
   extend(id: number, until: number, now: number): boolean {
+    this.writes++;
     return this.s.extend.run({ id, until, now }).changes > 0;
   }
 
@@ -125,6 +147,7 @@ export class DecisionRepo {
 
   /** Forgets decisions that ended before `before` (keep at least `bans.memory` of them for escalation). */
   purge(before: number): number {
+    this.writes++;
     return this.s.purge.run({ before }).changes;
   }
 
