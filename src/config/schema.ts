@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { defenderSchema } from './defender.js';
 import { LISTEN_EXAMPLE, parseListen } from './listen.js';
+import { notifySchema } from '../notify/config.js';
+import { upstreamSchema } from '../upstream/config.js';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const ratio = z.number().min(0).max(1);
@@ -57,6 +59,10 @@ export const configSchema = z.strictObject({
     listen: z.string().refine((v) => parseListen(v) !== null, { message: `expected HOST:PORT with an IP address (${LISTEN_EXAMPLE})` })
       .default('127.0.0.1:9717'),
   }).prefault({}),
+  /** Webhooks and command hooks on attacks, ban bursts and hardening (docs/notify.md). */
+  notify: notifySchema,
+  /** Escalation to the provider over BGP when the uplink is saturated (docs/upstream.md). Disabled by default. */
+  upstream: upstreamSchema.prefault({}),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
@@ -64,3 +70,5 @@ export type AssessmentConfig = Config['assessment'];
 export type DefenderConfig = Config['defender'];
 export type BansConfig = DefenderConfig['bans'];
 export type HttpConfig = Config['http'];
+export type NotifyConfig = Config['notify'];
+export type { UpstreamConfig } from '../upstream/config.js';
