@@ -58,6 +58,8 @@ export const exec: Exec = (file, args, options = {}) => {
         });
       },
     );
+    // A program that exits without reading its stdin makes the write fail with EPIPE: its exit code tells the story.
+    child.stdin?.on('error', () => undefined);
     if (options.input !== undefined) child.stdin?.end(options.input);
   });
 };
