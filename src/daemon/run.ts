@@ -15,6 +15,8 @@ import { applyHardening, restoreHardening } from './hardening.js';
 import { jsonLog, type Log } from './log.js';
 import { claimPidFile } from './pidfile.js';
 import { loadToken, startHttp } from '../http/index.js';
+import { startNotifier } from '../notify/index.js';
+import { reportsDir, startReports } from '../report/index.js';
 
 export interface RunOptions {
   readonly configPath?: string;
@@ -51,6 +53,10 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
     let decide = policyFor(allow, config);
     // The defender's events fan out to the dashboard, notifications and attack reports.
     const events = eventBus((err, type) => log('error', 'event-listener-failed', { event: type, error: (err as Error).message }));
+    const reports = startReports({ store, dir: reportsDir(store.dir), log, now: Date.now }); // closes attacks a crash left open
+    const notifier = startNotifier(config.notify, { log, now: Date.now, reportFor: (id) => reports.headline(id) });
+    events.on(reports.handle); // before the notifier: attack-end messages carry the report's figures
+    events.on(notifier.handle);
     const defender = new Defender(config, {
       store, enforcer, log, now: Date.now,
       sample: async () => {
@@ -87,6 +93,7 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
           try {
             config = loadConfig(opts.configPath);
             defender.reconfigure(config);
+            notifier.reconfigure(config.notify);
             allowAt = 0;
             log('info', 'reload', { config: opts.configPath ?? 'default' });
           } catch (err) {
@@ -114,6 +121,8 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
     } finally {
       for (const [sig, fn] of Object.entries(handlers)) process.off(sig, fn);
       await http?.close();
+      await reports.stop();
+      await notifier.stop(3000); // the last messages get a short deadline
     }
     log('info', 'stop', { note: 'bans stay in the kernel until they expire; `synguard off` removes them' });
   } finally {

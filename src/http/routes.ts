@@ -7,6 +7,7 @@ import type { HttpDeps } from './deps.js';
 import type { Metrics } from './metrics.js';
 import { json, type Reply } from './reply.js';
 import { decisionJson, eventJson } from './views.js';
+import { getReport, listReportsPage } from '../report/http.js';
 
 export interface Call {
   readonly req: IncomingMessage;
@@ -58,6 +59,8 @@ export function routes(deps: HttpDeps, metrics: Metrics): Route[] {
       const originals = Object.fromEntries(deps.store.sysctls.originals());
       return json(200, { applied: Object.keys(originals).length > 0, originals, current: deps.status()?.sysctls ?? null });
     }) } },
+    { path: /^\/api\/v1\/reports$/, methods: { GET: open(({ query }) => listReportsPage(deps, query)) } },
+    { path: /^\/api\/v1\/reports\/([^/]+)$/, methods: { GET: open(({ params }) => getReport(deps, params[0] ?? '')) } },
     { path: /^\/metrics$/, methods: { GET: open(async () => ({ status: 200, body: await metrics.render(), type: metrics.contentType })) } },
   ];
 }

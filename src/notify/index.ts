@@ -1,0 +1,4 @@
+// Notifications: webhooks and command hooks fed by the daemon's events (docs/notify.md).
+export { startNotifier, type Notifier } from './notifier.js';
+export { notifySchema, type NotifyConfig } from './config.js';
+export type { Message } from './messages.js';

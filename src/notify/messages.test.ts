@@ -1,0 +1,93 @@
+// Messages and batching: a burst of bans in one window is one message; every message has a type and a schema.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Decision } from '../core/decision.js';
+import { memoryLog } from '../daemon/log.js';
+import { attackEnd, attackStart, BanBatch, MESSAGE_SCHEMA, type Message } from './messages.js';
+import { notifySchema } from './config.js';
+import { startNotifier } from './notifier.js';
+import type { Deliver } from './sink.js';
+
+const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
+
+function ban(i: number, scope: 'ip' | 'prefix' = 'ip'): Decision {
+  const value = scope === 'ip' ? `198.18.${Math.floor(i / 250)}.${(i % 250) + 1}/32` : `198.19.${i % 256}.0/24`;
+  return { scope, value, action: 'ban', reason: 'SYN flood: 40 half-open', evidence: [], origin: 'auto', createdAt: T0 + i, until: T0 + 600_000, offence: 1 };
+}
+
+test('a batch keeps the full count and scopes but lists only the first N', () => {
+  const b = new BanBatch(20);
+  for (let i = 0; i < 480; i++) b.add([ban(i)], T0 + i * 10);
+  b.add(Array.from({ length: 20 }, (_, i) => ban(i, 'prefix')), T0 + 9000);
+  const m = b.message({ id: 'x', host: 'h', at: T0 + 10_000 });
+  assert.equal(m.type, 'bans');
+  assert.equal(m.schema, MESSAGE_SCHEMA);
+  assert.equal(m.count, 500);
+  assert.deepEqual(m.scopes, { ip: 480, prefix: 20 });
+  assert.equal(m.bans.length, 20);
+  assert.equal(m.more, 480);
+  assert.equal(m.bans[0]?.value, '198.18.0.1/32');
+  assert.equal(m.from, new Date(T0).toISOString());
+  assert.equal(m.to, new Date(T0 + 9000).toISOString());
+});
+
+/** A notifier whose only destination records what it is given. */
+function recording(config: object = {}) {
+  const got: Message[] = [];
+  const deliver: Deliver = async (m) => { got.push(m); return { ok: true, retry: false, detail: 'ok' }; };
+  const cfg = notifySchema.parse({ webhooks: [{ url: 'http://198.18.0.1/hook' }], ...config });
+  let now = T0;
+  const n = startNotifier(cfg, { log: memoryLog(), now: () => now, host: 'victim', fetch: (async (_u: unknown, init?: RequestInit) => {
+    await deliver(JSON.parse(String(init?.body)) as Message, new AbortController().signal);
+    return new Response(null, { status: 204 });
+  }) as typeof fetch });
+  return { got, n, tick: (ms: number) => { now += ms; } };
+}
+
+test('500 bans in one window reach the webhook as one message, after the attack start and before its end', async () => {
+  const { got, n, tick } = recording({ banBatch: '10s', banSample: 5 });
+  n.handle({ type: 'attack-start', at: T0, eventId: 7, kind: 'syn-flood', summary: 'SYN flood from few sources', evidence: ['129 half-open'] });
+  for (let i = 0; i < 500; i++) {
+    n.handle({ type: 'bans', at: T0 + i, decisions: [ban(i)] });
+    tick(1);
+  }
+  n.handle({ type: 'hardening', at: T0 + 600, mode: 'attack', changes: ['net.ipv4.tcp_synack_retries 5 -> 2'] });
+  n.handle({ type: 'attack-end', at: T0 + 130_000, eventId: 7, kind: 'syn-flood', startedAt: T0 });
+  await n.stop(2000);
+  assert.deepEqual(got.map((m) => m.type), ['attack-start', 'hardening', 'bans', 'attack-end']);
+  const bans = got.find((m) => m.type === 'bans');
+  assert.ok(bans?.type === 'bans');
+  assert.equal(bans.count, 500);
+  assert.equal(bans.bans.length, 5);
+  const end = got.at(-1);
+  assert.ok(end?.type === 'attack-end');
+  assert.equal(end.attack.durationSeconds, 130);
+  assert.equal(end.attack.summary, 'SYN flood from few sources', 'the end repeats what the start said');
+  assert.deepEqual(end.attack.evidence, ['129 half-open']);
+  assert.equal(new Set(got.map((m) => m.id)).size, got.length, 'every message has its own id');
+  assert.ok(got.every((m) => m.schema === 1 && m.host === 'victim'));
+});
+
+test('the ban window closes on its own timer: bans after it start a new message', async () => {
+  const { got, n } = recording({ banBatch: '1s' });
+  n.handle({ type: 'bans', at: T0, decisions: [ban(1), ban(2)] });
+  await new Promise((r) => setTimeout(r, 1300));
+  n.handle({ type: 'bans', at: T0 + 1300, decisions: [ban(3)] });
+  await n.stop(2000);
+  assert.deepEqual(got.map((m) => (m.type === 'bans' ? m.count : -1)), [2, 1]);
+});
+
+test('with no destination the listener does nothing', async () => {
+  const n = startNotifier(notifySchema.parse({}), { log: memoryLog(), now: () => T0 });
+  n.handle({ type: 'bans', at: T0, decisions: [ban(1)] });
+  assert.equal(n.sinks.length, 0);
+  await n.stop(100);
+});
+
+test('attack messages: times in ISO, duration in seconds, unknown start is null', () => {
+  const s = attackStart({ id: 'a', host: 'h', at: T0 }, { eventId: 3, kind: 'spoofed-syn-flood', summary: 's', evidence: [] });
+  assert.equal(s.attack.startedAt, '2026-11-25T12:00:00.000Z');
+  const e = attackEnd({ id: 'b', host: 'h', at: T0 + 5000 }, { eventId: null, kind: 'syn-flood', startedAt: null, summary: null, evidence: [] }, null);
+  assert.equal(e.attack.durationSeconds, null);
+  assert.equal(e.report, null);
+});
