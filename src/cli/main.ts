@@ -7,8 +7,6 @@ import { registerLab } from './lab.js';
 import { registerBans } from './bans.js';
 import { registerBan } from './ban.js';
 import { registerDefend } from './defend.js';
-import { registerToken } from './token.js';
-import { registerInstall } from './install.js';
 import { registerReports } from './reports.js';
 
 function buildProgram(): Command {
@@ -22,8 +20,6 @@ function buildProgram(): Command {
   registerDefend(program);
   registerBans(program);
   registerBan(program);
-  registerToken(program);
-  registerInstall(program);
   registerReports(program);
   registerLab(program);
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError(true);
