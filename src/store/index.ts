@@ -3,4 +3,5 @@ export { openStore, DB_FILE, type Store } from './open.js';
 export { DecisionRepo, type DecisionRecord, type EndKind, type EndRequest } from './decisions.js';
 export { SysctlRepo } from './sysctls.js';
 export { EventRepo, type StoredEvent } from './events.js';
+export { AnnouncementRepo, type AnnouncementRecord, type AnnouncementEndKind, type NewAnnouncement } from './announcements.js';
 export { MIGRATIONS, SCHEMA_VERSION, migrate } from './migrations.js';

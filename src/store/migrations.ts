@@ -36,6 +36,24 @@ export const MIGRATIONS: readonly string[] = [
      detail     TEXT    NOT NULL DEFAULT '{}'  -- JSON object
    );
    CREATE INDEX events_started ON events (started_at);`,
+  // 2: upstream announcements (FlowSpec, RTBH): each one a decision record, ended by a withdrawal.
+  `CREATE TABLE announcements (
+     id              INTEGER PRIMARY KEY,
+     kind            TEXT    NOT NULL CHECK (kind IN ('flowspec-rate-limit', 'flowspec-discard', 'rtbh')),
+     prefix          TEXT    NOT NULL,        -- the attacked /32 or /128
+     port            INTEGER,                 -- FlowSpec destination port (NULL: any)
+     bytes_per_second INTEGER,                -- FlowSpec rate-limit only
+     reason          TEXT    NOT NULL,
+     evidence        TEXT    NOT NULL,        -- JSON array of strings
+     origin          TEXT    NOT NULL CHECK (origin IN ('auto', 'manual')),
+     created_at      INTEGER NOT NULL,        -- ms since the epoch
+     until           INTEGER NOT NULL,
+     ended_at        INTEGER,
+     ended_by        TEXT,
+     end_kind        TEXT CHECK (end_kind IN ('withdrawn', 'expired', 'superseded'))
+   );
+   CREATE INDEX announcements_live ON announcements (until) WHERE ended_at IS NULL;
+   CREATE INDEX announcements_created ON announcements (created_at);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

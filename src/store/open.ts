@@ -3,6 +3,7 @@ import { accessSync, chmodSync, constants, existsSync, mkdirSync, statSync } fro
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { SynguardError } from '../core/errors.js';
+import { AnnouncementRepo } from './announcements.js';
 import { DecisionRepo } from './decisions.js';
 import { EventRepo } from './events.js';
 import { migrate, MIGRATIONS } from './migrations.js';
@@ -18,6 +19,8 @@ export interface Store {
   readonly decisions: DecisionRepo;
   readonly sysctls: SysctlRepo;
   readonly events: EventRepo;
+  /** Upstream FlowSpec/RTBH announcements (migration 2). */
+  readonly announcements: AnnouncementRepo;
   /** Runs fn in one transaction: all of its writes or none. */
   transaction<T>(fn: () => T): T;
   close(): void;
@@ -88,6 +91,7 @@ export function openStore(stateDir: string, migrations: readonly string[] = MIGR
     decisions: new DecisionRepo(db),
     sysctls: new SysctlRepo(db),
     events: new EventRepo(db),
+    announcements: new AnnouncementRepo(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     close: () => db.close(),
   };
