@@ -7,6 +7,8 @@ import { registerLab } from './lab.js';
 import { registerBans } from './bans.js';
 import { registerBan } from './ban.js';
 import { registerDefend } from './defend.js';
+import { registerToken } from './token.js';
+import { registerInstall } from './install.js';
 import { registerReports } from './reports.js';
 
 function buildProgram(): Command {
@@ -20,6 +22,8 @@ function buildProgram(): Command {
   registerDefend(program);
   registerBans(program);
   registerBan(program);
+  registerToken(program);
+  registerInstall(program);
   registerReports(program);
   registerLab(program);
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError(true);

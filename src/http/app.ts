@@ -6,6 +6,13 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { errorReply, HttpError, send, type Reply } from './reply.js';
 import { routes } from './routes.js';
 
+/** A reply that writes the response itself (a Server-Sent Events stream): `send` is skipped. */
+export interface StreamReply extends Reply {
+  stream(req: IncomingMessage, res: ServerResponse): void;
+}
+
+const isStream = (reply: Reply): reply is StreamReply => typeof (reply as Partial<StreamReply>).stream === 'function';
+
 export interface App {
   /** A node:http request listener: `createServer(app.handle)`. */
   readonly handle: RequestListener;
@@ -41,6 +48,7 @@ export function createApp(deps: HttpDeps, metrics: Metrics = createMetrics(deps)
     dispatch(req, deps, table)
       .catch((err: unknown) => errorReply(err, (line) => deps.log?.(line)))
       .then((reply) => {
+        if (isStream(reply)) return reply.stream(req, res);
         send(res, reply);
         // A body we stopped reading (413, or an error before reading it) is not drained: close the connection.
         if (!req.complete) res.once('finish', () => req.destroy());

@@ -8,6 +8,7 @@ import type { Metrics } from './metrics.js';
 import { json, type Reply } from './reply.js';
 import { decisionJson, eventJson } from './views.js';
 import { getReport, listReportsPage } from '../report/http.js';
+import { dashboardRoutes } from './dashboard/routes.js';
 
 export interface Call {
   readonly req: IncomingMessage;
@@ -36,7 +37,7 @@ const guarded = (run: (call: Call) => Reply | Promise<Reply>): Method => ({ auth
 
 /** Every route; a path that matches none is 404, a method a route lacks is 405. */
 export function routes(deps: HttpDeps, metrics: Metrics): Route[] {
-  return [
+  const table: Route[] = [
     { path: /^\/api\/v1\/health$/, methods: { GET: open(() => json(200, { status: 'ok', time: new Date(deps.now()).toISOString(), sampling: deps.status() !== null })) } },
     { path: /^\/api\/v1\/status$/, methods: { GET: open(({ query }) => {
       validate(noQuery, query);
@@ -63,4 +64,7 @@ export function routes(deps: HttpDeps, metrics: Metrics): Route[] {
     { path: /^\/api\/v1\/reports\/([^/]+)$/, methods: { GET: open(({ params }) => getReport(deps, params[0] ?? '')) } },
     { path: /^\/metrics$/, methods: { GET: open(async () => ({ status: 200, body: await metrics.render(), type: metrics.contentType })) } },
   ];
+  // `/`, /assets/*, /api/v1/stream (docs/dashboard.md); the page learns which optional endpoints exist.
+  const routed = (path: string) => table.some((r) => r.path.test(path));
+  return [...table, ...dashboardRoutes(deps, { routed }).routes];
 }

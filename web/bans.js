@@ -1,0 +1,133 @@
+// The active-bans panel: one page at a time from GET /api/v1/bans (never the whole list: there may be 100k),
+// newest first, time left counting down, and an unban button that asks for the API token once per tab.
+import { $, duration, fillRows, num, row, td, el } from './dom.js';
+
+const TOKEN_KEY = 'synguard-token';
+const LIMIT = 50;
+
+export class Bans {
+  /** `serverNow()` is the daemon's clock as the page estimates it. */
+  constructor(serverNow) {
+    this.serverNow = serverNow;
+    this.page = 0; // 0 is the newest page
+    this.total = null;
+    this.cells = []; // [td, untilMs] for the countdown
+    this.seq = 0;
+    this.pendingUnban = null;
+    $('bans-prev').addEventListener('click', () => this.go(this.page - 1));
+    $('bans-next').addEventListener('click', () => this.go(this.page + 1));
+    $('token-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      const token = $('token-input').value.trim();
+      if (!token) return;
+      sessionStorage.setItem(TOKEN_KEY, token);
+      $('token-input').value = '';
+      $('token-form').hidden = true;
+      const value = this.pendingUnban;
+      this.pendingUnban = null;
+      if (value) void this.unban(value);
+    });
+    $('token-cancel').addEventListener('click', () => {
+      this.pendingUnban = null;
+      $('token-form').hidden = true;
+    });
+  }
+
+  pages() {
+    return Math.max(1, Math.ceil((this.total ?? 0) / LIMIT));
+  }
+
+  go(page) {
+    this.page = Math.min(Math.max(page, 0), this.pages() - 1);
+    void this.load();
+  }
+
+  /** The slice of the creation-ordered list that makes page `page` counted from the newest. */
+  window(total) {
+    const end = Math.max(0, total - this.page * LIMIT);
+    const offset = Math.max(0, end - LIMIT);
+    return { offset, limit: Math.max(end - offset, 1) };
+  }
+
+  async fetchPage(w) {
+    const res = await fetch(`/api/v1/bans?offset=${w.offset}&limit=${w.limit}`, { cache: 'no-store' });
+    if (!res.ok) throw new Error(`bans: HTTP ${res.status}`);
+    return res.json();
+  }
+
+  async load() {
+    const seq = ++this.seq;
+    try {
+      // Before the total is known, the first page from the start: with 50 bans or fewer, that is all of them.
+      const first = this.total === null ? { offset: 0, limit: LIMIT } : this.window(this.total);
+      let body = await this.fetchPage(first);
+      this.total = body.total;
+      this.page = Math.min(this.page, this.pages() - 1);
+      const want = this.window(body.total);
+      // The list grew or shrank and the page moved: one more request where it is now.
+      if (want.offset !== first.offset || body.bans.length < Math.min(want.limit, body.total)) body = await this.fetchPage(want);
+      if (seq !== this.seq) return;
+      this.total = body.total;
+      this.render(body.bans.slice(0, want.limit).reverse());
+    } catch (err) {
+      if (seq === this.seq) this.message(`cannot list the bans: ${err.message}`);
+    }
+  }
+
+  render(bans) {
+    const total = this.total ?? 0;
+    $('kpi-bans').textContent = num(total);
+    $('bans-total').textContent = `${num(total)} in all`;
+    $('bans-page').textContent = total === 0 ? '' : `page ${this.page + 1} of ${num(this.pages())}`;
+    $('bans-prev').disabled = this.page === 0;
+    $('bans-next').disabled = this.page >= this.pages() - 1;
+    $('bans').dataset.rows = String(bans.length);
+    this.cells = [];
+    fillRows($('bans'), bans, (b) => {
+      const left = td('', 'num');
+      this.cells.push([left, Date.parse(b.until)]);
+      const button = el('button', '', 'unban');
+      button.type = 'button';
+      button.addEventListener('click', () => void this.unban(b.value));
+      const action = td('');
+      action.append(button);
+      const reason = td(b.reason);
+      reason.title = b.reason;
+      return row(td(b.value), td(b.origin), reason, left, action);
+    }, 'no active ban');
+    this.countdown();
+  }
+
+  /** Redraws the time left (every second, from the page's estimate of the daemon's clock). */
+  countdown() {
+    const now = this.serverNow();
+    for (const [cell, until] of this.cells) cell.textContent = duration(until - now);
+  }
+
+  message(text) {
+    const m = $('bans-message');
+    m.textContent = text ?? '';
+    m.hidden = !text;
+  }
+
+  async unban(value) {
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    if (!token) {
+      this.pendingUnban = value;
+      $('token-form').hidden = false;
+      $('token-input').focus();
+      return;
+    }
+    const res = await fetch(`/api/v1/bans/${encodeURIComponent(value)}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+    if (res.status === 401 || res.status === 403) {
+      sessionStorage.removeItem(TOKEN_KEY);
+      this.pendingUnban = value;
+      $('token-form').hidden = false;
+      this.message('the token was refused: enter it again');
+      return;
+    }
+    const body = await res.json().catch(() => ({}));
+    this.message(res.ok ? null : `unban ${value}: ${body.error ?? `HTTP ${res.status}`}`);
+    await this.load();
+  }
+}

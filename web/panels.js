@@ -1,0 +1,63 @@
+// The panels redrawn from each frame: the verdict, the headline numbers, listeners and the top talkers.
+import { $, duration, el, fillRows, num, rate, row, td } from './dom.js';
+
+const KIND_LABELS = {
+  none: 'all calm',
+  'syn-flood': 'SYN flood',
+  'spoofed-syn-flood': 'spoofed SYN flood',
+  'cookies-coping': 'SYN cookies coping',
+  'connection-flood': 'connection flood',
+  'weak-config': 'weak SYN defences',
+};
+
+export function renderVerdict(frame, serverNow) {
+  const box = $('verdict');
+  const v = frame.verdict;
+  box.dataset.kind = v ? v.kind : 'unknown';
+  $('verdict-kind').textContent = v ? (KIND_LABELS[v.kind] ?? v.kind) : 'no verdict yet';
+  $('verdict-summary').textContent = v ? v.summary : 'the daemon needs two samples first';
+  $('verdict-evidence').replaceChildren(...(v ? v.evidence : []).map((line) => el('li', '', line)));
+  const attack = $('attack');
+  attack.hidden = !frame.underAttack;
+  attack.textContent = frame.underAttack
+    ? frame.attackSince ? `attack for ${duration(serverNow - frame.attackSince)}` : 'attack'
+    : '';
+}
+
+export function renderKpis(frame) {
+  const p = frame.point;
+  $('kpi-synrecv').textContent = num(frame.totals?.halfOpen ?? p?.synRecv);
+  $('kpi-established').textContent = num(frame.totals?.established ?? p?.established);
+  $('kpi-sent').textContent = rate(p?.cookiesSent);
+  $('kpi-recv').textContent = rate(p?.cookiesRecv);
+  $('kpi-sources').textContent = num(frame.totals?.sources);
+}
+
+function queueBar(used, size) {
+  const bar = el('div', 'bar');
+  const fill = el('div', 'bar-fill');
+  const share = size ? Math.min(used / size, 1) : 0;
+  if (share >= 0.9) fill.classList.add('bad');
+  else if (share >= 0.5) fill.classList.add('warn');
+  fill.style.width = `${(share * 100).toFixed(1)}%`;
+  const text = el('span', 'bar-text', size ? `${num(used)} / ${num(size)} (${Math.round(share * 100)}%)` : `${num(used)} / ?`);
+  bar.append(fill, text);
+  return bar;
+}
+
+export function renderTables(frame) {
+  fillRows($('listeners'), frame.listeners, (l) => {
+    const where = td(l.address.includes(':') ? `[${l.address}]:${l.port}` : `${l.address}:${l.port}`);
+    const q = td('');
+    q.append(queueBar(l.synRecv, l.backlog));
+    return row(where, q, td(num(l.acceptQueue), 'num'));
+  }, 'no listener');
+  if (frame.moreListeners > 0) {
+    const more = td(`and ${frame.moreListeners} more`, 'empty');
+    more.colSpan = 3;
+    $('listeners').tBodies[0].append(row(more));
+  }
+  fillRows($('sources'), frame.sources, (s) => row(td(s.address), td(num(s.synRecv), 'num'), td(num(s.established), 'num')), 'no half-open source');
+  fillRows($('prefixes'), frame.prefixes, (p) => row(td(p.prefix), td(num(p.addresses), 'num'), td(num(p.synRecv), 'num'), td(num(p.established), 'num')));
+  fillRows($('established'), frame.established, (s) => row(td(s.address), td(num(s.established), 'num'), td(num(s.synRecv), 'num')), 'no established source');
+}
