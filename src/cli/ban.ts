@@ -1,6 +1,8 @@
-// `synguard ban` and `synguard unban`: write the store first; the daemon applies it within one tick, or, with no
-// daemon running, the command applies it to the kernel at once.
+// `synguard ban` and `synguard unban`: through a running daemon's HTTP API (it stores the change and applies it at
+// once); with a daemon whose API is off or out of reach, through the store (the daemon applies it within one tick);
+// with no daemon, through the store and then the kernel at once. The output is the same on every path.
 import type { Command } from 'commander';
+import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { SynguardError } from '../core/errors.js';
 import { manualBan, manualUnbanValue } from '../decide/index.js';
@@ -10,7 +12,9 @@ import { selectEnforcer } from '../enforce/select.js';
 import { killSockets } from '../enforce/socket-kill.js';
 import type { Ban } from '../core/decision.js';
 import { assertLinux } from '../observe/sample.js';
-import { openState, withStateOptions, type StateOptions } from './state-dir.js';
+import { ApiError, connectDaemon } from './api-client.js';
+import { openStore } from '../store/index.js';
+import { withStateOptions, type StateOptions } from './state-dir.js';
 
 /** With no daemon: applies one change to the kernel now, through the configured backend. */
 async function applyNow(config: Config, change: { add?: Ban; remove?: string }): Promise<string> {
@@ -32,15 +36,33 @@ async function applyNow(config: Config, change: { add?: Ban; remove?: string }):
   return `applied to the kernel now (${enforcer.name})`;
 }
 
+const note = (line: string): void => { process.stderr.write(`synguard: note: ${line}\n`); };
+const RUNNING_BAN = 'the running daemon applies it within one tick';
+const RUNNING_UNBAN = 'the running daemon lifts it within one tick';
+const noActiveBan = (value: string) => new SynguardError('input', `no active ban on ${value} (synguard bans lists them)`);
+
 export function registerBan(program: Command): void {
   withStateOptions(program.command('ban'))
     .argument('<address>', 'ADDR or ADDR/LEN, IPv4 or IPv6 (e.g. 203.0.113.7, 198.51.100.0/24, 2001:db8:1::/64)')
     .description('ban an address or prefix by hand (stored, then applied to the kernel)')
     .option('--for <duration>', 'how long, e.g. 30s, 10m, 2h, 7d (default: defender.bans.manual, 24h)')
     .option('--reason <text>', 'why, for the history')
+    .addHelpText('after', `
+With a daemon running on this state directory, the ban goes through its HTTP API (http.listen, token from
+<stateDir>/api-token) and the daemon applies it at once; if that API is off or out of reach, through the store
+(a note says so) and the daemon applies it within one tick. With no daemon, it is applied to the kernel now.`)
     .action(async (target: string, opts: StateOptions & { for?: string; reason?: string }) => {
       assertLinux();
-      const { config, stateDir, store } = openState(opts);
+      const config = loadConfig(opts.config);
+      const stateDir = opts.stateDir ?? config.defender.stateDir;
+      manualUnbanValue(target); // a malformed address fails here, the same way on every path
+      const api = await connectDaemon(stateDir, config, note);
+      if (api) {
+        const ban = await api.ban({ value: target, ...(opts.for ? { for: opts.for } : {}), ...(opts.reason ? { reason: opts.reason } : {}) });
+        process.stdout.write(`banned ${ban.value} until ${new Date(ban.until).toISOString()}: ${RUNNING_BAN}\n`);
+        return;
+      }
+      const store = openStore(stateDir);
       try {
         const now = Date.now();
         const allow = await currentAllowList(config, (w) => process.stderr.write(`synguard: warning: ${w}\n`));
@@ -50,7 +72,7 @@ export function registerBan(program: Command): void {
         store.decisions.insert(decision);
         const until = new Date(decision.until).toISOString();
         const how = runningDaemon(stateDir) !== null
-          ? 'the running daemon applies it within one tick'
+          ? RUNNING_BAN
           : await applyNow(config, { add: { value: decision.value, family: decision.value.includes(':') ? 6 : 4, until: decision.until } });
         process.stdout.write(`banned ${decision.value} until ${until}: ${how}\n`);
       } finally {
@@ -63,12 +85,22 @@ export function registerBan(program: Command): void {
     .description('lift a ban (in the store and the kernel)')
     .action(async (target: string, opts: StateOptions) => {
       assertLinux();
-      const { config, stateDir, store } = openState(opts);
+      const config = loadConfig(opts.config);
+      const stateDir = opts.stateDir ?? config.defender.stateDir;
+      const value = manualUnbanValue(target);
+      const api = await connectDaemon(stateDir, config, note);
+      if (api) {
+        await api.unban(value).catch((err: unknown) => {
+          throw err instanceof ApiError && err.status === 404 ? noActiveBan(value) : err;
+        });
+        process.stdout.write(`unbanned ${value}: ${RUNNING_UNBAN}\n`);
+        return;
+      }
+      const store = openStore(stateDir);
       try {
-        const value = manualUnbanValue(target);
         const ended = store.decisions.endValue(value, { now: Date.now(), by: 'cli', kind: 'unban' });
-        if (ended.length === 0) throw new SynguardError('input', `no active ban on ${value} (synguard bans lists them)`);
-        const how = runningDaemon(stateDir) !== null ? 'the running daemon lifts it within one tick' : await applyNow(config, { remove: value });
+        if (ended.length === 0) throw noActiveBan(value);
+        const how = runningDaemon(stateDir) !== null ? RUNNING_UNBAN : await applyNow(config, { remove: value });
         process.stdout.write(`unbanned ${value}: ${how}\n`);
       } finally {
         store.close();

@@ -1,6 +1,9 @@
-// `synguard bans` and `synguard history`: read the store, whether or not a daemon runs.
+// `synguard bans`: from a running daemon's HTTP API, or the store when there is none (or its API is out of reach);
+// `synguard history`: from the store. The output is the same either way.
 import type { Command } from 'commander';
-import type { DecisionRecord } from '../store/index.js';
+import { loadConfig } from '../config/load.js';
+import { openStore, type DecisionRecord } from '../store/index.js';
+import { connectDaemon, type ApiBan } from './api-client.js';
 import { openState, withStateOptions, type StateOptions } from './state-dir.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
@@ -12,19 +15,38 @@ function left(until: number, now: number): string {
   return s >= 60 ? `${Math.floor(s / 60)}m${s % 60}s` : `${s}s`;
 }
 
-function banJson(d: DecisionRecord) {
+/** What `bans` shows of a ban: the store's record, or the API's with its times read back. */
+type BanView = Pick<DecisionRecord, 'value' | 'scope' | 'reason' | 'origin' | 'until' | 'createdAt' | 'offence' | 'evidence'>;
+
+const fromApi = (b: ApiBan): BanView => ({
+  value: b.value, scope: b.scope, reason: b.reason, origin: b.origin, until: Date.parse(b.until), createdAt: Date.parse(b.createdAt),
+  offence: b.offence, evidence: b.evidence,
+});
+
+async function activeBans(opts: StateOptions): Promise<BanView[]> {
+  const config = loadConfig(opts.config);
+  const stateDir = opts.stateDir ?? config.defender.stateDir;
+  const api = await connectDaemon(stateDir, config, (line) => process.stderr.write(`synguard: note: ${line}\n`));
+  if (api) return (await api.bans()).map(fromApi);
+  const store = openStore(stateDir);
+  try {
+    return store.decisions.active(Date.now());
+  } finally {
+    store.close();
+  }
+}
+
+function banJson(d: BanView) {
   return { value: d.value, scope: d.scope, reason: d.reason, origin: d.origin, until: iso(d.until), createdAt: iso(d.createdAt), offence: d.offence, evidence: d.evidence };
 }
 
 export function registerBans(program: Command): void {
   withStateOptions(program.command('bans'))
-    .description('list the active bans (from the store; works with or without a running daemon)')
+    .description('list the active bans (from the running daemon\'s API, or from the store when no daemon runs)')
     .option('--json', 'print a JSON array of {value, scope, reason, origin, until, ...}')
-    .action((opts: StateOptions & { json?: boolean }) => {
-      const { store } = openState(opts);
+    .action(async (opts: StateOptions & { json?: boolean }) => {
+      const active = await activeBans(opts);
       const now = Date.now();
-      const active = store.decisions.active(now);
-      store.close();
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(active.map(banJson), null, 2)}\n`);
         return;

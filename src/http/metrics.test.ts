@@ -1,40 +1,11 @@
-// /metrics parsed as Prometheus text exposition (a minimal parser below) and checked for every synguard metric.
+// /metrics parsed by a real Prometheus text-format parser and checked for every metric issue 5 names, its type and
+// labels, and Prometheus's naming conventions.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { T0 } from '../testing/samples.js';
-import { KERNEL_COUNTERS } from './metrics.js';
+import { parseExposition, namingProblems, type Family } from '../testing/exposition.js';
+import { KERNEL_COUNTERS, PREFIX } from './metrics.js';
 import { startTestApi, type TestApi } from './test-app.js';
-
-interface Family { type: string; help: string; samples: { name: string; labels: Record<string, string>; value: number }[] }
-
-/** Text format 0.0.4: # HELP and # TYPE lines, then `name{label="value",...} number` samples. */
-function parseExposition(text: string): Map<string, Family> {
-  const families = new Map<string, Family>();
-  const family = (name: string): Family => {
-    let f = families.get(name);
-    if (!f) families.set(name, (f = { type: 'untyped', help: '', samples: [] }));
-    return f;
-  };
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
-    const meta = /^# (HELP|TYPE) (\w+) (.*)$/.exec(line);
-    if (meta) {
-      const f = family(meta[2] ?? '');
-      if (meta[1] === 'TYPE') f.type = meta[3] ?? '';
-      else f.help = meta[3] ?? '';
-      continue;
-    }
-    const m = /^(\w+)(?:\{(.*)\})? (\S+)$/.exec(line);
-    assert.ok(m, `a sample line: ${line}`);
-    const name = m[1] ?? '';
-    const labels: Record<string, string> = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l): [string, string] => [l[1] ?? '', l[2] ?? '']));
-    const value = /^nan$/i.test(m[3] ?? '') ? NaN : Number(m[3]); // Go's ParseFloat takes NaN in any case; prom-client writes "Nan"
-    assert.ok(!Number.isNaN(value) || /^nan$/i.test(m[3] ?? ''), `a number: ${line}`);
-    const base = families.has(name) ? name : name.replace(/_(bucket|sum|count)$/, '');
-    family(base).samples.push({ name, labels, value });
-  }
-  return families;
-}
 
 let clock = T0;
 let api: TestApi;
@@ -58,12 +29,20 @@ test('every synguard metric is there, typed, with its labels; process CPU and me
     assert.equal(type(name), 'counter', name);
   }
   assert.equal(type('synguard_loop_duration_seconds'), 'histogram');
-  assert.equal(type('process_cpu_user_seconds_total'), 'counter');
-  assert.equal(type('process_resident_memory_bytes'), 'gauge');
+  // the process's own CPU and memory, under synguard's prefix
+  for (const name of ['synguard_process_cpu_user_seconds_total', 'synguard_process_cpu_system_seconds_total', 'synguard_process_cpu_seconds_total']) {
+    assert.equal(type(name), 'counter', name);
+  }
+  for (const name of ['synguard_process_resident_memory_bytes', 'synguard_process_start_time_seconds', 'synguard_nodejs_heap_size_used_bytes']) {
+    assert.equal(type(name), 'gauge', name);
+  }
+  assert.ok((m.get('synguard_process_resident_memory_bytes')?.samples[0]?.value ?? 0) > 1e6, 'RSS is a real number of bytes');
 
-  const loop = m.get('synguard_loop_duration_seconds')?.samples ?? [];
-  assert.equal(loop.find((s) => s.name.endsWith('_count'))?.value, 1);
-  assert.equal(loop.find((s) => s.labels.le === '0.005')?.value, 1);
+  const loop = m.get('synguard_loop_duration_seconds')?.histogram;
+  assert.equal(loop?.count, 1);
+  assert.equal(loop.buckets['0.0025'], 0);
+  assert.equal(loop.buckets['0.005'], 1);
+  assert.equal(loop.buckets['+Inf'], 1);
   assert.ok((m.get('synguard_sockets')?.samples ?? []).some((s) => s.labels.state === 'SYN_RECV' && s.value > 0));
   const queue = m.get('synguard_listener_syn_queue')?.samples ?? [];
   assert.ok(queue.length > 0 && queue.every((s) => s.labels.address !== undefined && /^\d+$/.test(s.labels.port ?? '')));
@@ -73,6 +52,16 @@ test('every synguard metric is there, typed, with its labels; process CPU and me
   assert.equal(verdict.filter((s) => s.value === 1).length, 1);
   assert.ok(verdict.length >= 6);
   assert.equal(m.get('synguard_hardening_applied')?.samples[0]?.value, 0);
+});
+
+test('every family follows Prometheus naming: synguard_ prefix, snake_case, _total on counters only, base units', async () => {
+  const m = await scrape();
+  assert.ok(m.size > 30, `families: ${m.size}`);
+  assert.deepEqual([...m.values()].flatMap((f) => namingProblems(f, PREFIX)), []);
+  // and the lint itself catches what it should
+  assert.deepEqual(namingProblems({ name: 'process_cpu_seconds', type: 'counter', help: 'x' }, PREFIX).length, 2);
+  assert.equal(namingProblems({ name: 'synguard_loop_ms', type: 'histogram', help: 'x' }, PREFIX).length, 2);
+  assert.equal(namingProblems({ name: 'synguard_bans_total', type: 'gauge', help: '' }, PREFIX).length, 2);
 });
 
 test('bans: active by scope and origin, issued and expired counted from the store', async () => {

@@ -26,13 +26,22 @@ export const KERNEL_COUNTERS = {
   synguard_kernel_reqq_full_drop_total: ['TCPReqQFullDrop', 'SYN queue full, SYN dropped (cookies off)'],
 } as const;
 
+/** Every metric's name starts with this. */
+export const PREFIX = 'synguard_';
+
 const LOOP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
 /** Builds the metrics from the daemon's state; values are read at scrape time, never pushed. */
 export function createMetrics(deps: HttpDeps): Metrics {
   const registry = new Registry();
   const registers = [registry];
-  collectDefaultMetrics({ register: registry }); // process_cpu_*, process_resident_memory_bytes, nodejs_*
+  // synguard_process_cpu_seconds_total, synguard_process_resident_memory_bytes, synguard_nodejs_*: prom-client's
+  // standard process metrics, under synguard's prefix so they never clash with another exporter's on one host.
+  collectDefaultMetrics({ register: registry, prefix: PREFIX });
+  // prom-client names three gauges *_total, which Prometheus reserves for counters: left out rather than misnamed.
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+    registry.removeSingleMetric(`${PREFIX}${name}`);
+  }
   const bans = new BanCounter(deps.store, deps.now());
   let counts = bans.update(deps.now());
   const status = deps.status.bind(deps);

@@ -1,6 +1,7 @@
-// The API's bearer token: 32 random bytes made at first start, kept in <stateDir>/api-token (mode 0600).
+// The API's bearer token: 32 random bytes made at first start, kept in <stateDir>/api-token (mode 0600). The daemon
+// reads it once at start: a rotated token takes effect when the daemon restarts.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SynguardError } from '../core/errors.js';
 
@@ -35,4 +36,35 @@ export function loadToken(stateDir: string): string {
     if (errno(err) === 'EEXIST') return readToken(path);
     throw new SynguardError('permission', `cannot create ${path} (${errno(err) ?? (err as Error).message}): run as root or choose another --state-dir`, { cause: err });
   }
+}
+
+/** The token file's path in a state directory. */
+export const tokenPath = (stateDir: string): string => join(stateDir, TOKEN_FILE);
+
+/** The token in stateDir, or null when none was made yet; never creates one. */
+export function existingToken(stateDir: string): string | null {
+  const path = tokenPath(stateDir);
+  try {
+    statSync(path);
+  } catch (err) {
+    if (errno(err) === 'ENOENT') return null;
+    throw new SynguardError('permission', `cannot read ${path} (${errno(err) ?? (err as Error).message}): run as root`, { cause: err });
+  }
+  return readToken(path);
+}
+
+/** Replaces the token with a new one (written beside it with mode 0600, then renamed over it) and returns it. */
+export function rotateToken(stateDir: string): string {
+  const path = tokenPath(stateDir);
+  const next = `${path}.new`;
+  const token = randomBytes(32).toString('base64url');
+  try {
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    rmSync(next, { force: true });
+    writeFileSync(next, `${token}\n`, { mode: 0o600, flag: 'wx' });
+    renameSync(next, path);
+  } catch (err) {
+    throw new SynguardError('permission', `cannot write ${path} (${errno(err) ?? (err as Error).message}): run as root or choose another --state-dir`, { cause: err });
+  }
+  return token;
 }
