@@ -42,8 +42,10 @@ export function registerReports(program: Command): void {
     .option('--json', 'print the full report as JSON')
     .action((id: string, opts: Opts) => {
       if (!isReportId(id)) throw new SynguardError('usage', `"${id}" is not a report id (expected e.g. 20261126T012345Z-7; see synguard reports)`);
-      const found = readReport(dirOf({ ...reports.opts<StateOptions>(), ...opts }), id);
+      // commander gives options the parent also knows (--json, --state-dir) to the parent: merge both
+      const all = { ...reports.opts<Opts>(), ...opts };
+      const found = readReport(dirOf(all), id);
       if (!found) throw new SynguardError('input', `no report ${id} (see synguard reports)`);
-      process.stdout.write(opts.json ? `${JSON.stringify(found.report, null, 2)}\n` : (found.markdown ?? reportMarkdown(found.report)));
+      process.stdout.write(all.json ? `${JSON.stringify(found.report, null, 2)}\n` : (found.markdown ?? reportMarkdown(found.report)));
     });
 }

@@ -6,7 +6,6 @@ import { memoryLog } from '../daemon/log.js';
 import { attackEnd, attackStart, BanBatch, MESSAGE_SCHEMA, type Message } from './messages.js';
 import { notifySchema } from './config.js';
 import { startNotifier } from './notifier.js';
-import type { Deliver } from './sink.js';
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
 
@@ -31,16 +30,16 @@ test('a batch keeps the full count and scopes but lists only the first N', () =>
   assert.equal(m.to, new Date(T0 + 9000).toISOString());
 });
 
-/** A notifier whose only destination records what it is given. */
+/** A notifier whose only destination (a webhook with a fake fetch) records what it is given. */
 function recording(config: object = {}) {
   const got: Message[] = [];
-  const deliver: Deliver = async (m) => { got.push(m); return { ok: true, retry: false, detail: 'ok' }; };
   const cfg = notifySchema.parse({ webhooks: [{ url: 'http://198.18.0.1/hook' }], ...config });
   let now = T0;
-  const n = startNotifier(cfg, { log: memoryLog(), now: () => now, host: 'victim', fetch: (async (_u: unknown, init?: RequestInit) => {
-    await deliver(JSON.parse(String(init?.body)) as Message, new AbortController().signal);
-    return new Response(null, { status: 204 });
-  }) as typeof fetch });
+  const fakeFetch = (_url: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    got.push(JSON.parse(typeof init?.body === 'string' ? init.body : '{}') as Message);
+    return Promise.resolve(new Response(null, { status: 204 }));
+  };
+  const n = startNotifier(cfg, { log: memoryLog(), now: () => now, host: 'victim', fetch: fakeFetch });
   return { got, n, tick: (ms: number) => { now += ms; } };
 }
 
