@@ -15,6 +15,7 @@ import { applyHardening, restoreHardening } from './hardening.js';
 import { jsonLog, type Log } from './log.js';
 import { claimPidFile } from './pidfile.js';
 import { loadToken, startHttp } from '../http/index.js';
+import { startUpstream } from '../upstream/index.js';
 import { startNotifier } from '../notify/index.js';
 import { reportsDir, startReports } from '../report/index.js';
 
@@ -71,6 +72,8 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
     });
     log('info', 'start', { pid: process.pid, stateDir, backend: enforcer?.name ?? 'dry-run', interval: config.defender.interval, allowList: allow.entries.length });
     await defender.start();
+    // Upstream escalation over BGP (docs/upstream.md): a listener on the events; ExaBGP trouble is logged, never fatal.
+    const upstream = startUpstream(config, { store, log, events, stateDir, dryRun });
     let wake: () => void = () => undefined; // an API ban or unban ends the wait, so it reaches the kernel at once
     const http = config.http.enabled
       ? await startHttp({
@@ -121,6 +124,7 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
     } finally {
       for (const [sig, fn] of Object.entries(handlers)) process.off(sig, fn);
       await http?.close();
+      await upstream?.stop();
       await reports.stop();
       await notifier.stop(3000); // the last messages get a short deadline
     }

@@ -1,0 +1,153 @@
+// The upstream controller: on every daemon tick it reads the uplink, runs the escalation policy, records each
+// announcement and withdrawal, and hands the wanted set to the BGP speaker (async: the tick never waits for BGP).
+// At start it reconciles: what expired while synguard was down is ended, what is still due is announced again.
+import type { DaemonEvent } from '../daemon/events.js';
+import type { Log } from '../daemon/log.js';
+import type { AnnouncementRecord, AnnouncementEndKind, NewAnnouncement } from '../store/announcements.js';
+import { insideOwnNetworks } from './announcement.js';
+import type { UpstreamConfig } from './config.js';
+import type { SpeakerStatus } from './exabgp.js';
+import { decideUpstream } from './policy.js';
+import { CALM, nextPressure, readLink, type PressureState } from './saturation.js';
+import { attackedTarget } from './target.js';
+
+/** Where announcements are recorded: the store's repository, or memory in dry-run. */
+export interface AnnouncementBook {
+  add(a: NewAnnouncement): AnnouncementRecord;
+  open(): AnnouncementRecord[];
+  endedSince(since: number): AnnouncementRecord[];
+  end(id: number, now: number, by: string, kind: AnnouncementEndKind): boolean;
+}
+
+export interface Speaker {
+  start(): Promise<boolean>;
+  sync(wanted: readonly AnnouncementRecord[]): Promise<void>;
+  stop(): Promise<void>;
+  status(): SpeakerStatus;
+}
+
+export interface UpstreamDeps {
+  readonly book: AnnouncementBook;
+  readonly log: Log;
+  readonly now: () => number;
+  /** null in dry-run: decisions are logged and recorded in memory, nothing is sent. */
+  readonly speaker: Speaker | null;
+  /** Inbound capacity in bits per second (0: unknown, utilisation not used). */
+  readonly capacityBps: number;
+}
+
+export interface UpstreamStatus {
+  readonly enabled: boolean;
+  readonly dryRun: boolean;
+  readonly interface: string;
+  readonly capacityBps: number;
+  readonly pressure: { readonly pressured: boolean; readonly since: number | null; readonly signals: readonly string[];
+    readonly utilisation: number | null; readonly rxBitsPerSecond: number | null; readonly rxDropsPerSecond: number | null };
+  readonly speaker: SpeakerStatus | null;
+  readonly refused: string | null;
+  readonly announcements: readonly AnnouncementRecord[];
+}
+
+const RESTART_AFTER_MS = 60_000;
+
+export class UpstreamController {
+  private pressure: PressureState = CALM;
+  private refused: string | null = null;
+  private speakerStartedAt = 0;
+  private speakerError: string | null = null;
+
+  constructor(private readonly cfg: UpstreamConfig, private readonly deps: UpstreamDeps) {}
+
+  /** Reconciles the record with the clock, then starts the speaker (in the background) and announces what is due. */
+  start(): void {
+    const now = this.deps.now();
+    for (const r of this.deps.book.open()) {
+      if (r.until <= now) this.end(r, now, 'expired', 'expired while synguard was not running');
+    }
+    const due = this.wanted(now);
+    this.deps.log('info', 'upstream-start', { dryRun: this.deps.speaker === null, interface: this.cfg.interface, capacityBps: this.deps.capacityBps, due: due.length });
+    this.startSpeaker(now);
+  }
+
+  async stop(): Promise<void> {
+    await this.deps.speaker?.stop();
+  }
+
+  /** The daemon-event listener: cheap, synchronous, never throws into the tick. */
+  readonly onEvent = (event: DaemonEvent): void => {
+    if (event.type !== 'tick') return;
+    const now = event.at;
+    const reading = readLink(event.prev, event.cur, this.cfg.interface, this.deps.capacityBps);
+    const before = this.pressure.pressured;
+    this.pressure = nextPressure(this.pressure, reading, this.cfg.saturation);
+    if (this.pressure.pressured !== before) {
+      this.deps.log(this.pressure.pressured ? 'warn' : 'info', this.pressure.pressured ? 'uplink-saturated' : 'uplink-calm', { signals: this.pressure.signals });
+    }
+    const since = this.pressure.since;
+    const result = decideUpstream({
+      now, pressure: this.pressure, target: this.pressure.pressured ? attackedTarget(event.cur) : null,
+      open: this.deps.book.open(), endedThisEpisode: since === null ? [] : this.deps.book.endedSince(since),
+    }, this.cfg);
+    for (const e of result.end) this.end(e.record, now, e.kind, e.reason);
+    for (const a of result.announce) this.record(a);
+    if (result.refused !== this.refused && result.refused !== null) this.deps.log('warn', 'upstream-refused', { reason: result.refused });
+    this.refused = result.refused;
+    if (this.deps.speaker?.status().state === 'failed' && now - this.speakerStartedAt >= RESTART_AFTER_MS) this.startSpeaker(now);
+    this.push(now);
+  };
+
+  /** Records a manual or automatic announcement after the own-networks check; null when refused. */
+  record(a: NewAnnouncement): AnnouncementRecord | null {
+    if (!insideOwnNetworks(a.prefix, this.cfg.ownNetworks)) {
+      this.deps.log('error', 'upstream-refused', { prefix: a.prefix, reason: 'outside upstream.ownNetworks: never announced' });
+      return null;
+    }
+    const r = this.deps.book.add(a);
+    this.deps.log('warn', 'upstream-announce-decided', { id: r.id, kind: r.kind, prefix: r.prefix, port: r.port, until: new Date(r.until).toISOString(), reason: r.reason, evidence: r.evidence, dryRun: this.deps.speaker === null });
+    return r;
+  }
+
+  status(): UpstreamStatus {
+    const last = this.pressure.last;
+    return {
+      enabled: true, dryRun: this.deps.speaker === null, interface: this.cfg.interface, capacityBps: this.deps.capacityBps,
+      pressure: { pressured: this.pressure.pressured, since: this.pressure.since, signals: this.pressure.signals,
+        utilisation: last?.utilisation ?? null, rxBitsPerSecond: last?.rxBitsPerSecond ?? null, rxDropsPerSecond: last?.rxDropsPerSecond ?? null },
+      speaker: this.deps.speaker?.status() ?? null,
+      refused: this.refused,
+      announcements: this.deps.book.open(),
+    };
+  }
+
+  private end(r: AnnouncementRecord, now: number, kind: AnnouncementEndKind, reason: string): void {
+    if (this.deps.book.end(r.id, now, 'daemon', kind)) {
+      this.deps.log('info', 'upstream-withdraw-decided', { id: r.id, kind: r.kind, prefix: r.prefix, port: r.port, end: kind, reason, dryRun: this.deps.speaker === null });
+    }
+  }
+
+  /** Open, unexpired announcements inside the own networks: exactly what the provider should have. */
+  private wanted(now: number): AnnouncementRecord[] {
+    return this.deps.book.open().filter((r) => r.until > now && insideOwnNetworks(r.prefix, this.cfg.ownNetworks));
+  }
+
+  private push(now: number): void {
+    void this.deps.speaker?.sync(this.wanted(now));
+  }
+
+  private startSpeaker(now: number): void {
+    const speaker = this.deps.speaker;
+    if (!speaker) return;
+    this.speakerStartedAt = now;
+    void speaker.start().then((ok) => {
+      const error = speaker.status().error;
+      if (ok) {
+        this.speakerError = null;
+        this.deps.log('info', 'exabgp-started', { peer: this.cfg.bgp.peer });
+        this.push(this.deps.now());
+      } else if (error !== this.speakerError) {
+        this.speakerError = error;
+        this.deps.log('error', 'exabgp-failed', { error, note: 'no upstream announcements; host-level defence carries on', retry: `${RESTART_AFTER_MS / 1000} s` });
+      }
+    });
+  }
+}
