@@ -55,13 +55,22 @@ function attackBands(series) {
   };
 }
 
+/** 14:05 on the minute, 14:05:30 between. */
+function timeLabel(seconds) {
+  const d = new Date(seconds * 1000);
+  const two = (n) => String(n).padStart(2, '0');
+  const hm = `${two(d.getHours())}:${two(d.getMinutes())}`;
+  return d.getSeconds() === 0 ? hm : `${hm}:${two(d.getSeconds())}`;
+}
+
 function chart(container, series, lines) {
   const opts = {
     width: Math.max(container.clientWidth, 300),
     height: 220,
     scales: { x: { time: true }, y: { range: (_u, min, max) => [0, Math.max(max * 1.1, 10)] } },
     series: [{}, ...lines.map((l) => ({ label: l.label, stroke: l.color, width: 2, fill: l.fill, spanGaps: false, points: { show: false } }))],
-    axes: [{ stroke: '#6b7280' }, { stroke: '#6b7280', size: 56 }],
+    axes: [{ stroke: '#6b7280', values: (_u, splits) => splits.map(timeLabel) }, { stroke: '#6b7280', size: 56 }],
+    legend: { live: false },
     cursor: { drag: { x: false, y: false } },
     hooks: { drawClear: [attackBands(series)] },
   };

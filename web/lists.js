@@ -1,6 +1,6 @@
 // The timeline of decisions and attacks (GET /api/v1/history), and the optional panels: attack reports
 // (GET /api/v1/reports) and upstream announcements (GET /api/v1/upstream), hidden when the daemon has no such endpoint.
-import { $, clockTime, el } from './dom.js';
+import { $, clockTime, duration, el, num } from './dom.js';
 
 function item(at, tag, tagClass, text) {
   const li = el('li');
@@ -51,7 +51,7 @@ function genericItem(o, timeKeys, tagKeys, textKeys) {
  * Shows an optional panel when its endpoint exists (a 404 hides it: an older daemon, or a feature not built in).
  * Returns whether the endpoint answered.
  */
-async function optionalPanel(path, panelId, listId, listKey, render) {
+async function optionalPanel(path, panelId, listId, listKeys, render, show = () => true) {
   let res;
   try {
     res = await fetch(path, { cache: 'no-store' });
@@ -64,7 +64,12 @@ async function optionalPanel(path, panelId, listId, listKey, render) {
     return false;
   }
   const body = await res.json();
-  const items = (Array.isArray(body) ? body : body?.[listKey] ?? []).slice(0, 20);
+  if (!show(body)) {
+    panel.hidden = true;
+    return true;
+  }
+  const found = Array.isArray(body) ? body : listKeys.map((k) => body?.[k]).find(Array.isArray) ?? [];
+  const items = found.slice(0, 20);
   const list = $(listId);
   list.replaceChildren(...items.map(render));
   if (items.length === 0) list.append(item(NaN, '', '', 'none'));
@@ -72,12 +77,41 @@ async function optionalPanel(path, panelId, listId, listKey, render) {
   return true;
 }
 
+/** One attack report's headline: class, length, peak, bans, what the cookies did. */
+function reportText(r) {
+  const parts = [];
+  if (typeof r.durationSeconds === 'number') parts.push(duration(r.durationSeconds * 1000));
+  if (typeof r.peakHalfOpen === 'number') parts.push(`peak ${num(r.peakHalfOpen)} half-open`);
+  if (typeof r.peakCookiesSentPerSecond === 'number') parts.push(`${num(r.peakCookiesSentPerSecond)} cookies/s`);
+  if (typeof r.bans === 'number') parts.push(`${num(r.bans)} ban${r.bans === 1 ? '' : 's'}`);
+  if (r.cookieVerdict) parts.push(`cookies: ${r.cookieVerdict}`);
+  if (r.interrupted) parts.push('interrupted');
+  return parts.length > 0 ? parts.join(', ') : null;
+}
+
 export function loadReports() {
-  return optionalPanel('/api/v1/reports?limit=10', 'reports-panel', 'reports', 'reports',
-    (r) => genericItem(r, ['startedAt', 'start', 'createdAt'], ['kind', 'class'], ['summary', 'title']));
+  return optionalPanel('/api/v1/reports?offset=0&limit=10', 'reports-panel', 'reports', ['reports'], (r) => {
+    const li = genericItem(r, ['startedAt', 'start', 'createdAt'], ['class', 'kind'], ['summary', 'title']);
+    const text = reportText(r);
+    if (text) li.lastChild.textContent = text;
+    return li;
+  });
+}
+
+/** One announcement: what (FlowSpec rate-limit or discard, RTBH), for which destination and port. */
+function announcementText(a) {
+  const where = pick(a, ['prefix', 'destination', 'value', 'route']);
+  if (!where) return null;
+  const port = typeof a.port === 'number' ? ` port ${a.port}` : '';
+  const rate = typeof a.bytesPerSecond === 'number' ? `, at most ${num(a.bytesPerSecond)} B/s` : '';
+  return `${where}${port}${rate}`;
 }
 
 export function loadUpstream() {
-  return optionalPanel('/api/v1/upstream', 'upstream-panel', 'upstream', 'announcements',
-    (a) => genericItem(a, ['announcedAt', 'since', 'createdAt'], ['step', 'kind', 'type'], ['summary', 'route', 'prefix', 'value']));
+  return optionalPanel('/api/v1/upstream', 'upstream-panel', 'upstream', ['announcements', 'active', 'current'], (a) => {
+    const li = genericItem(a, ['announcedAt', 'since', 'createdAt', 'at'], ['kind', 'step', 'type'], ['summary']);
+    const text = announcementText(a);
+    if (text && !a.summary) li.lastChild.textContent = text;
+    return li;
+  }, (body) => body?.enabled !== false || (body?.announcements ?? []).length > 0); // upstream off: nothing to show
 }

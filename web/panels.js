@@ -26,8 +26,9 @@ export function renderVerdict(frame, serverNow) {
 
 export function renderKpis(frame) {
   const p = frame.point;
-  $('kpi-synrecv').textContent = num(frame.totals?.halfOpen ?? p?.synRecv);
-  $('kpi-established').textContent = num(frame.totals?.established ?? p?.established);
+  // the newest point first, so the numbers match the chart's right edge
+  $('kpi-synrecv').textContent = num(p?.synRecv ?? frame.totals?.halfOpen);
+  $('kpi-established').textContent = num(p?.established ?? frame.totals?.established);
   $('kpi-sent').textContent = rate(p?.cookiesSent);
   $('kpi-recv').textContent = rate(p?.cookiesRecv);
   $('kpi-sources').textContent = num(frame.totals?.sources);
