@@ -10,6 +10,7 @@ import { registerDefend } from './defend.js';
 import { registerToken } from './token.js';
 import { registerInstall } from './install.js';
 import { registerReports } from './reports.js';
+import { registerUpstream } from './upstream.js';
 
 function buildProgram(): Command {
   const program = new Command('synguard')
@@ -25,6 +26,7 @@ function buildProgram(): Command {
   registerToken(program);
   registerInstall(program);
   registerReports(program);
+  registerUpstream(program);
   registerLab(program);
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError(true);
   return program;
