@@ -5,4 +5,5 @@ cd "$(dirname "$0")/.."
 bash scripts/install.sh
 npm run --silent typecheck
 npm run --silent lint
+bash scripts/pack-check.sh
 node --test --test-concurrency=1 --test-reporter=spec dist/
