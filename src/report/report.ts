@@ -72,7 +72,7 @@ export function cookieBalance(first: Readonly<Record<string, number>> | null, la
   if (sent === null) verdict = 'the kernel did not report SYN cookie counters';
   else if (sent === 0) verdict = 'no SYN cookies were sent: the SYN queues never overflowed (or cookies were off)';
   else if (ratio === null) verdict = `${sent} cookies sent; returns unknown`;
-  else if (ratio < 0.05) verdict = `only ${pct(ratio)} of the cookies came back: the handshakes were never completed, so the sources were most likely spoofed`;
+  else if (ratio < 0.05) verdict = `only ${pct(ratio)} of the cookies came back: the handshakes were never completed: spoofed sources (or a flood tool that ignores SYN-ACKs)`;
   else if (ratio < 0.5) verdict = `${pct(ratio)} of the cookies came back: a mix of forged sources and real hosts completing handshakes`;
   else verdict = `${pct(ratio)} of the cookies came back: most sources completed their handshakes (real hosts, not spoofed)`;
   if (failed !== null && failed > 0) verdict += `; ${failed} ACKs carried an invalid cookie (SyncookiesFailed: forged or stale)`;
