@@ -3,11 +3,12 @@
 // At start it reconciles: what expired while synguard was down is ended, what is still due is announced again.
 import type { DaemonEvent } from '../daemon/events.js';
 import type { Log } from '../daemon/log.js';
+import type { Snapshot } from '../detect/snapshot.js';
 import type { AnnouncementRecord, AnnouncementEndKind, NewAnnouncement } from '../store/announcements.js';
 import { insideOwnNetworks } from './announcement.js';
 import type { UpstreamConfig } from './config.js';
 import type { SpeakerStatus } from './exabgp.js';
-import { decideUpstream } from './policy.js';
+import { decideUpstream, type Target } from './policy.js';
 import { CALM, nextPressure, readLink, type PressureState } from './saturation.js';
 import { attackedTarget } from './target.js';
 
@@ -49,12 +50,14 @@ export interface UpstreamStatus {
 }
 
 const RESTART_AFTER_MS = 60_000;
+const TARGET_MEMORY_MS = 10 * 60_000;
 
 export class UpstreamController {
   private pressure: PressureState = CALM;
   private refused: string | null = null;
   private speakerStartedAt = 0;
   private speakerError: string | null = null;
+  private lastTarget: { target: Target; at: number } | null = null;
 
   constructor(private readonly cfg: UpstreamConfig, private readonly deps: UpstreamDeps) {}
 
@@ -65,6 +68,9 @@ export class UpstreamController {
       if (r.until <= now) this.end(r, now, 'expired', 'expired while synguard was not running');
     }
     const due = this.wanted(now);
+    // Open automatic announcements mean an episode was going on: it stays on until calm is seen for `calm` again,
+    // so a restart mid-attack never withdraws (and flaps) what is still needed.
+    if (due.some((r) => r.origin === 'auto')) this.pressure = { ...CALM, pressured: true, since: now };
     this.deps.log('info', 'upstream-start', { dryRun: this.deps.speaker === null, interface: this.cfg.interface, capacityBps: this.deps.capacityBps, due: due.length });
     this.startSpeaker(now);
   }
@@ -85,7 +91,7 @@ export class UpstreamController {
     }
     const since = this.pressure.since;
     const result = decideUpstream({
-      now, pressure: this.pressure, target: this.pressure.pressured ? attackedTarget(event.cur) : null,
+      now, pressure: this.pressure, target: this.target(event.cur, now),
       open: this.deps.book.open(), endedThisEpisode: since === null ? [] : this.deps.book.endedSince(since),
     }, this.cfg);
     for (const e of result.end) this.end(e.record, now, e.kind, e.reason);
@@ -117,6 +123,18 @@ export class UpstreamController {
       refused: this.refused,
       announcements: this.deps.book.open(),
     };
+  }
+
+  /**
+   * The attacked destination. It is remembered from the hot readings: once the host bans the flood's sources, their
+   * SYNs no longer show as half-open, yet they still fill the uplink.
+   */
+  private target(cur: Snapshot, now: number): Target | null {
+    if (this.pressure.hotSince === null && !this.pressure.pressured) return null;
+    const seen = attackedTarget(cur);
+    if (seen !== null) this.lastTarget = { target: seen, at: now };
+    if (!this.pressure.pressured) return null;
+    return this.lastTarget !== null && now - this.lastTarget.at <= TARGET_MEMORY_MS ? this.lastTarget.target : null;
   }
 
   private end(r: AnnouncementRecord, now: number, kind: AnnouncementEndKind, reason: string): void {
