@@ -90,3 +90,18 @@ test('attack messages: times in ISO, duration in seconds, unknown start is null'
   assert.equal(e.attack.durationSeconds, null);
   assert.equal(e.report, null);
 });
+
+test('a reload (SIGHUP) sends the next messages to the new destinations only', async () => {
+  const seen: string[] = [];
+  const fakeFetch = (url: string | URL | Request): Promise<Response> => {
+    seen.push(url instanceof Request ? url.url : url.toString());
+    return Promise.resolve(new Response(null, { status: 204 }));
+  };
+  const n = startNotifier(notifySchema.parse({ webhooks: [{ url: 'http://198.18.0.1/old' }] }), { log: memoryLog(), now: () => T0, fetch: fakeFetch });
+  n.handle({ type: 'hardening', at: T0, mode: 'attack', changes: [] });
+  n.reconfigure(notifySchema.parse({ webhooks: [{ url: 'http://198.18.0.1/new' }, { url: 'http://198.18.0.2/also' }] }));
+  n.handle({ type: 'hardening', at: T0 + 1, mode: 'calm', changes: [] });
+  await n.stop(2000);
+  assert.deepEqual(seen.sort(), ['http://198.18.0.1/new', 'http://198.18.0.1/old', 'http://198.18.0.2/also']);
+  assert.equal(n.sinks.length, 2);
+});

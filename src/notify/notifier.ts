@@ -47,6 +47,7 @@ function sinksFor(config: NotifyConfig, deps: NotifierDeps): Sink[] {
 export function startNotifier(initial: NotifyConfig, deps: NotifierDeps): Notifier {
   let config = initial;
   let sinks = sinksFor(config, deps);
+  const retiring = new Set<Sink>(); // replaced by a reload, finishing what they hold
   const host = deps.host ?? hostname();
   let batch: BanBatch | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -100,12 +101,16 @@ export function startNotifier(initial: NotifyConfig, deps: NotifierDeps): Notifi
       const old = sinks;
       config = next;
       sinks = sinksFor(next, deps);
-      for (const s of old) void s.drain(30_000).then(() => s.stop());
+      for (const s of old) {
+        retiring.add(s);
+        void s.drain(30_000).then(() => { s.stop(); retiring.delete(s); });
+      }
     },
     async stop(deadlineMs) {
       flushBans();
-      await Promise.all(sinks.map((s) => s.drain(deadlineMs)));
-      for (const s of sinks) s.stop();
+      const all = [...sinks, ...retiring];
+      await Promise.all(all.map((s) => s.drain(deadlineMs)));
+      for (const s of all) s.stop();
     },
   };
 }

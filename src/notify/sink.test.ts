@@ -128,3 +128,17 @@ test('command hook: a missing program and a timeout are reported as data', async
   const slow = await commandDeliver({ run: ['/bin/sleep', '5'], timeout: 1000 })(hardening({ id: 'y', host: 'h', at: T0 }, 'calm', []), new AbortController().signal);
   assert.match(slow.detail, /killed after 1000 ms/);
 });
+
+test('stop with a short deadline abandons a message waiting to be retried, and leaves no timer behind', async () => {
+  const s = await server([503]);
+  const log = memoryLog();
+  const cfg = notifySchema.parse({ webhooks: [{ url: s.url }], retries: 5 });
+  const n = startNotifier(cfg, { log, now: () => T0, host: 'h', backoff: { baseMs: 600_000, factor: 2, maxMs: 600_000, jitter: 0 } });
+  n.handle({ type: 'hardening', at: T0, mode: 'attack', changes: [] });
+  n.handle({ type: 'hardening', at: T0, mode: 'calm', changes: [] });
+  while (s.seen.length === 0) await new Promise((r) => setTimeout(r, 10));
+  await n.stop(200); // a 10-minute back-off would keep this file running if any timer survived
+  await s.close();
+  assert.equal(s.seen.length, 1, 'no retry after the stop');
+  assert.deepEqual(log.lines.filter((l) => l['event'] === 'notify-dropped').map((l) => l['why']), ['daemon stopping']);
+});

@@ -59,9 +59,10 @@ export class Sink {
   async drain(deadlineMs: number): Promise<boolean> {
     const until = Date.now() + deadlineMs;
     while (this.running && Date.now() < until) {
-      const left = until - Date.now();
-      const timer = sleep(left).then(() => undefined);
+      const cancel = new AbortController(); // the deadline timer must not outlive the wait (it would hold the process)
+      const timer = sleep(until - Date.now(), undefined, { signal: cancel.signal }).catch(() => undefined);
       await Promise.race([this.running, timer]);
+      cancel.abort();
     }
     return this.running === null;
   }

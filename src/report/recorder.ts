@@ -3,7 +3,7 @@
 import type { AssessmentKind } from '../detect/assess.js';
 import { counterRates, linkRates, rateOf } from '../detect/rates.js';
 import type { Snapshot } from '../detect/snapshot.js';
-import { summarizeSources } from '../detect/sources.js';
+import { summarizeSources, type SourceSummary } from '../detect/sources.js';
 
 export interface Peak {
   readonly value: number;
@@ -78,8 +78,7 @@ function prune<T>(table: Record<string, T>, keep: number, score: (t: T) => numbe
 
 const weight = (t: { maxHalfOpen: number; maxEstablished: number }): number => t.maxHalfOpen + t.maxEstablished;
 
-function recordSources(s: RecorderState, cur: Snapshot, o: RecorderOptions, at: number): void {
-  const sum = summarizeSources(cur, { top: o.top, halfOpenAtLeast: Infinity, establishedAtLeast: Infinity, offenderLimit: 0 });
+function recordSources(s: RecorderState, sum: SourceSummary, o: RecorderOptions, at: number): void {
   s.lastSourcesAt = at;
   s.maxDistinctSources = Math.max(s.maxDistinctSources, sum.distinct);
   const seen = new Set<string>();
@@ -102,10 +101,13 @@ function recordSources(s: RecorderState, cur: Snapshot, o: RecorderOptions, at: 
   s.prefixes = prune(s.prefixes, o.keep, weight);
 }
 
-/** One tick of the attack: its two snapshots and verdict. */
+/**
+ * One tick of the attack: its two snapshots and verdict. `sources`, when the caller already summarised the
+ * snapshot (the defender does, each tick), saves the recorder its own pass over the socket table.
+ */
 export function recordTick(
   s: RecorderState,
-  e: { at: number; prev: Snapshot | undefined; cur: Snapshot; kind: AssessmentKind },
+  e: { at: number; prev: Snapshot | undefined; cur: Snapshot; kind: AssessmentKind; sources?: SourceSummary },
   o: RecorderOptions = RECORDER_DEFAULTS,
 ): void {
   const { at, prev, cur } = e;
@@ -135,7 +137,10 @@ export function recordTick(
       s.listenerPeak = { listener: `${l.address.includes(':') ? `[${l.address}]` : l.address}:${l.port}`, synRecv: l.synRecv, backlog: l.backlog, at };
     }
   }
-  if (s.lastSourcesAt === null || at - s.lastSourcesAt >= o.sourceEveryMs) recordSources(s, cur, o, at);
+  if (e.sources) recordSources(s, e.sources, o, at);
+  else if (s.lastSourcesAt === null || at - s.lastSourcesAt >= o.sourceEveryMs) {
+    recordSources(s, summarizeSources(cur, { top: o.top, halfOpenAtLeast: Infinity, establishedAtLeast: Infinity, offenderLimit: 0 }), o, at);
+  }
 }
 
 export function recordHardening(s: RecorderState, at: number, mode: 'attack' | 'calm', changes: readonly string[]): void {
