@@ -18,4 +18,15 @@ export default tseslint.config(
   },
   { files: ['src/core/exec.ts'], rules: { 'no-restricted-imports': 'off' } },
   { files: ['src/**/*.test.ts'], rules: { '@typescript-eslint/no-floating-promises': 'off' } },
+  // The dashboard's browser scripts (web/): plain ES modules, no type information, the browser's globals.
+  {
+    files: ['web/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: 'module',
+      parserOptions: { projectService: false },
+      globals: Object.fromEntries(['window', 'document', 'fetch', 'EventSource', 'sessionStorage', 'performance', 'Intl', 'URL',
+        'setTimeout', 'clearTimeout', 'setInterval', 'requestAnimationFrame', 'cancelAnimationFrame', 'uPlot'].map((g) => [g, 'readonly'])),
+    },
+  },
 );

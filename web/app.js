@@ -46,12 +46,16 @@ function refreshLists(delayMs = 250) {
 function connect() {
   const source = new EventSource('/api/v1/stream');
   source.addEventListener('open', () => state('live', 'live'));
+  let first = true;
   source.addEventListener('history', (e) => {
     const hello = JSON.parse(e.data);
     endpoints = hello.endpoints ?? {};
     charts.reset(hello.series);
     onFrame(hello.frame);
-    refreshLists(0);
+    if (!first) return refreshLists(0); // a reconnect: things may have changed meanwhile
+    first = false;
+    if (endpoints.reports) void loadReports();
+    if (endpoints.upstream) void loadUpstream();
   });
   source.addEventListener('tick', (e) => onFrame(JSON.parse(e.data)));
   source.addEventListener('change', () => refreshLists());
@@ -68,4 +72,7 @@ setInterval(() => {
 }, 1000);
 setInterval(() => refreshLists(0), 10_000);
 
+// The lists do not wait for the stream: bans and history are fetched at once.
+void bans.load();
+void loadTimeline();
 connect();

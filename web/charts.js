@@ -74,8 +74,7 @@ function chart(container, series, lines) {
     cursor: { drag: { x: false, y: false } },
     hooks: { drawClear: [attackBands(series)] },
   };
-  // eslint-disable-next-line no-undef -- uPlot is the global of the IIFE build
-  return new uPlot(opts, [[]], container);
+  return new uPlot(opts, [[]], container); // the global of the IIFE build (/assets/uplot.js)
 }
 
 export class Charts {

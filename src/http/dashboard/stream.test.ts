@@ -17,6 +17,7 @@ import { fixtureSnapshots, T0 } from '../../testing/samples.js';
 import type { HttpDeps } from '../deps.js';
 import { startHttp, type HttpServer } from '../server.js';
 import { sampleTicks } from './sample-ticks.js';
+import { optionalEndpoints } from './routes.js';
 import { STREAM_DEFAULTS, StreamHub } from './stream.js';
 
 interface Message { event: string; data: unknown }
@@ -114,8 +115,10 @@ test('a new stream gets SSE headers, then the last 15 minutes at once, then one 
     assert.deepEqual([hello.series.attack[11], hello.series.attack[12]], [0, 1]);
     assert.deepEqual([hello.frame.verdict.kind, hello.frame.underAttack], ['spoofed-syn-flood', true]);
     assert.ok(hello.frame.listeners.length > 0 && hello.frame.sources.length > 0, 'queues and top sources come from the report');
-    assert.equal(typeof hello.endpoints.reports, 'boolean');
-    assert.equal(hello.endpoints.upstream, false);
+    // the optional panels' endpoints, as the app routes them (the reports endpoint is there)
+    assert.deepEqual(Object.keys(hello.endpoints).sort(), ['reports', 'upstream']);
+    assert.equal(hello.endpoints.reports, true);
+    assert.equal(typeof hello.endpoints.upstream, 'boolean');
 
     const calls = statusCalls.count;
     events.emit(ticks[15]!);
@@ -137,6 +140,10 @@ test('a new stream gets SSE headers, then the last 15 minutes at once, then one 
 });
 
 test('streams are capped; a closed page frees its place; the stream is open to anyone (no token)', async () => {
+  for (let i = 0; i < STREAM_DEFAULTS.maxStreams + 2; i++) {
+    const head = await fetch(`${base}/api/v1/stream`, { method: 'HEAD' });
+    assert.deepEqual([head.status, head.headers.get('content-type')], [200, 'text/event-stream; charset=utf-8'], 'HEAD holds no stream open');
+  }
   const open = await Promise.all(Array.from({ length: STREAM_DEFAULTS.maxStreams }, () => openStream(`${base}/api/v1/stream`)));
   assert.ok(open.every((s) => s.res.statusCode === 200));
   const refused = await fetch(`${base}/api/v1/stream`);
@@ -184,4 +191,10 @@ test('the hub: heartbeat comments while a stream is open, a closed stream is for
     http.closeAllConnections();
     await new Promise<void>((r) => http.close(() => r()));
   }
+});
+
+test('optional panels follow the route table: an endpoint nobody routes is reported absent', () => {
+  assert.deepEqual(optionalEndpoints(), { reports: false, upstream: false });
+  assert.deepEqual(optionalEndpoints((p) => p === '/api/v1/reports'), { reports: true, upstream: false });
+  assert.deepEqual(optionalEndpoints((p) => /^\/api\/v1\/(reports|upstream)$/.test(p)), { reports: true, upstream: true });
 });
