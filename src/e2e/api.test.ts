@@ -31,7 +31,8 @@ async function call(ns: string, method: string, path: string, opts: { token?: st
   assert.equal(r.exitCode, 0, r.stderr);
   const { status, body } = JSON.parse(r.stdout) as { status: number; body: string };
   const json = JSON.parse(body) as unknown;
-  return { status, json, error: String((json as { error?: unknown }).error ?? '') };
+  const error = (json as { error?: unknown }).error;
+  return { status, json, error: typeof error === 'string' ? error : '' };
 }
 
 const cli = (ns: string, ...args: string[]) => exec(process.execPath, [CLI, ...args], { netns: ns, timeoutMs: 30_000 });
@@ -50,7 +51,7 @@ test('the API of a daemon in a lab namespace: auth, bad input, and bans into the
     const events: string[] = [];
     createInterface({ input: child.stdout! }).on('line', (l) => { try { events.push(String((JSON.parse(l) as { event?: string }).event)); } catch { /* not JSON */ } });
     try {
-      await until('the daemon serves its API', async () => events.includes('reconcile') && events.includes('http'), 15_000);
+      await until('the daemon serves its API', () => Promise.resolve(events.includes('reconcile') && events.includes('http')), 15_000);
       const token = (await cli(ns, 'token', '--state-dir', state)).stdout.trim();
       assert.match(token, /^[A-Za-z0-9_-]{43}$/);
       const v4 = lab.attackers[0]!.v4[0]!, v6 = lab.attackers[0]!.v6[0]!;
