@@ -49,7 +49,18 @@ test('the API of a daemon in a lab namespace: auth, bad input, and bans into the
     const state = mkdtempSync(join(tmpdir(), 'sg-e2e-api-'));
     const { child, exited } = spawnLong(process.execPath, [CLI, 'run', '--state-dir', state], { netns: ns });
     const events: string[] = [];
-    createInterface({ input: child.stdout! }).on('line', (l) => { try { events.push(String((JSON.parse(l) as { event?: string }).event)); } catch { /* not JSON */ } });
+    const notJournalLines: string[] = []; // journald keeps one entry per line: every line must be one JSON object, no ANSI
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+    createInterface({ input: child.stdout! }).on('line', (l) => {
+      try {
+        const line = JSON.parse(l) as { event?: unknown; time?: unknown; level?: unknown };
+        if (typeof line.event !== 'string' || typeof line.time !== 'string' || typeof line.level !== 'string' || l.includes('\x1b')) notJournalLines.push(l);
+        events.push(String(line.event));
+      } catch {
+        notJournalLines.push(l);
+      }
+    });
     try {
       await until('the daemon serves its API', () => Promise.resolve(events.includes('reconcile') && events.includes('http')), 15_000);
       const token = (await cli(ns, 'token', '--state-dir', state)).stdout.trim();
@@ -125,6 +136,12 @@ test('the API of a daemon in a lab namespace: auth, bad input, and bans into the
       const refused = await cli(ns, 'ban', v4, '--state-dir', state);
       assert.equal(refused.exitCode, 2);
       assert.match(refused.stderr, /^synguard: the daemon refused the token in \S+api-token \(403: wrong API token\): if it was rotated, restart the daemon\n$/);
+
+      child.kill('SIGTERM');
+      await exited;
+      assert.ok(events.includes('stop'), 'the daemon logged its stop');
+      assert.deepEqual(notJournalLines, [], 'every stdout line is one JSON object with time, level and event');
+      assert.equal(stderr, '', 'nothing on stderr');
     } finally {
       child.kill('SIGTERM');
       await exited;
