@@ -85,20 +85,26 @@ test('a saturating flood escalates rate-limit → discard → RTBH in BIRD; kill
       await d.waitFor((l) => l.event === 'exabgp-started');
       await birdUntil(bird, () => true, 'anything'); // the session comes up with nothing announced
       // ~4000 spoofed SYNs/s of 54 bytes ≈ 1.7 Mbit/s into a 1 Mbit/s uplink, for at most 30 s.
+      const t0 = Date.now();
+      const at = (label: string) => console.log(`${label}: ${((Date.now() - t0) / 1000).toFixed(1)} s after the flood started`);
       const flood = synFlood(lab.attacker, { target: svc, port: PORT, pps: 4000, maxPackets: 120_000, durationS: 30, spoofCidr: '198.19.0.0/16' });
       const rate = await birdUntil(bird, (r) => r.includes(FLOW) && r.includes(RATE_LIMIT), 'the FlowSpec rate-limit');
+      at('FlowSpec rate-limit in BIRD');
       const saturated = d.lines.find((l) => l.event === 'uplink-saturated');
       assert.ok(saturated, 'the daemon said the uplink is saturated');
       const discard = await birdUntil(bird, (r) => r.includes(FLOW) && r.includes(DISCARD), 'the FlowSpec discard');
+      at('FlowSpec discard in BIRD');
       assert.equal(count(discard, 'flow4 {'), 1, 'the discard replaced the rate-limit: one FlowSpec rule');
       const rtbh = await birdUntil(bird, (r) => r.includes(RTBH) && r.includes('(65535,666)'), 'the RTBH route with (65535,666)');
-      console.log(`# BIRD, FlowSpec rate-limit step:\n${rate}`);
-      console.log(`# BIRD, discard + RTBH steps:\n${rtbh}`);
+      at('RTBH (65535,666) in BIRD');
+      console.log(`BIRD, FlowSpec rate-limit step:\n${rate}`);
+      console.log(`BIRD, discard + RTBH steps:\n${rtbh}`);
 
       // kill -9 mid-escalation: ExaBGP goes down with synguard, the session closes, the router forgets everything.
       d.child.kill('SIGKILL');
       await d.exited;
       await birdUntil(bird, (r) => !r.includes('flow4 {') && !r.includes(RTBH), 'the routes gone after synguard died', 20_000);
+      at('routes gone from BIRD after kill -9');
       const openBefore = openStore(stateDir);
       const kept = openBefore.announcements.open().map((r) => r.kind);
       openBefore.close();
@@ -108,14 +114,17 @@ test('a saturating flood escalates rate-limit → discard → RTBH in BIRD; kill
       d = startDaemon(lab.victim, stateDir, config);
       await d.waitFor((l) => l.event === 'upstream-start' && l['due'] === 2);
       const again = await birdUntil(bird, (r) => r.includes(FLOW) && r.includes(DISCARD) && r.includes('(65535,666)'), 'the routes re-announced');
+      at('routes back in BIRD after the restart');
       assert.equal(count(again, 'flow4 {'), 1);
       assert.equal(count(again, `${RTBH} `), 1);
-      console.log(`# BIRD after kill -9 and restart:\n${again}`);
+      console.log(`BIRD after kill -9 and restart:\n${again}`);
 
       await flood;
+      at('flood over');
       // Calm for 5 s (and the hold-downs passed): everything is withdrawn.
       const after = await birdUntil(bird, (r) => !r.includes('flow4 {') && !r.includes(RTBH), 'the routes withdrawn after the attack', 40_000);
-      console.log(`# BIRD after the attack:\n${after}`);
+      at('everything withdrawn');
+      console.log(`BIRD after the attack:\n${after}`);
       const store = openStore(stateDir);
       const all = store.announcements.history();
       store.close();
