@@ -111,7 +111,7 @@ export class Defender {
       this.eventId = null;
       await this.setHardening('calm', t);
     }
-    emit({ type: 'tick', at: t, prev, cur, assessment, underAttack: out.state.attack.active });
+    emit({ type: 'tick', at: t, prev, cur, assessment, sources, underAttack: out.state.attack.active });
     if (out.spoofed && !this.guardLogged) {
       log('warn', 'spoofing-guard', { reason: out.guardReason, action: 'no bans; SYN defences raised instead' });
       this.guardLogged = true;

@@ -15,6 +15,7 @@ import { startTestApi } from '../http/test-app.js';
 import { reportsDir } from './files.js';
 import { checkpointName, startReports } from './reporter.js';
 import type { AttackReport } from './report.js';
+import { defenderSources } from '../testing/sources.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const [A, B] = [0, 1].map((w) => buildSnapshot(fixtureSample('concentrated-v4', w as 0 | 1), DEFAULT_PREFIXES)) as [ReturnType<typeof buildSnapshot>, ReturnType<typeof buildSnapshot>];
@@ -25,14 +26,14 @@ function attack(store: Store, reports: ReturnType<typeof startReports>, start: n
   const eventId = store.events.start('syn-flood', 'SYN flood from 1 source', start, { evidence: ['129 half-open'] });
   reports.handle({ type: 'attack-start', at: start, eventId, kind: 'syn-flood', summary: 'SYN flood from 1 source', evidence: ['129 half-open'] });
   reports.handle({ type: 'hardening', at: start, mode: 'attack', changes: ['net.ipv4.tcp_synack_retries 5 -> 2'] });
-  reports.handle({ type: 'tick', at: start, prev: A, cur: B, assessment: verdict('syn-flood'), underAttack: true });
+  reports.handle({ type: 'tick', at: start, prev: A, cur: B, assessment: verdict('syn-flood'), sources: defenderSources(B), underAttack: true });
   store.decisions.insert({ scope: 'ip', value: '198.18.1.2/32', action: 'ban', reason: 'SYN flood', evidence: [], origin: 'auto', createdAt: start + 1000, until: start + 600_000, offence: 1 });
-  reports.handle({ type: 'tick', at: start + 20_000, prev: B, cur: B, assessment: verdict('none'), underAttack: true });
+  reports.handle({ type: 'tick', at: start + 20_000, prev: B, cur: B, assessment: verdict('none'), sources: defenderSources(B), underAttack: true });
   if (opts.end === false) return eventId;
   store.events.end(eventId, start + 30_000);
   reports.handle({ type: 'attack-end', at: start + 30_000, eventId, kind: 'syn-flood', startedAt: start });
   reports.handle({ type: 'hardening', at: start + 30_000, mode: 'calm', changes: ['net.ipv4.tcp_synack_retries 2 -> 5'] });
-  reports.handle({ type: 'tick', at: start + 30_000, prev: B, cur: B, assessment: verdict('none'), underAttack: false });
+  reports.handle({ type: 'tick', at: start + 30_000, prev: B, cur: B, assessment: verdict('none'), sources: defenderSources(B), underAttack: false });
   return eventId;
 }
 

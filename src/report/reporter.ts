@@ -95,7 +95,7 @@ export function startReports(deps: ReportsDeps): Reports {
           ending = null;
         }
         if (current && e.underAttack) {
-          recordTick(current, { at: e.at, prev: e.prev, cur: e.cur, kind: e.assessment.kind }, opts);
+          recordTick(current, { at: e.at, prev: e.prev, cur: e.cur, kind: e.assessment.kind, sources: e.sources }, opts);
           if (e.at - lastCheckpoint >= every) {
             checkpoint(current);
             lastCheckpoint = e.at;

@@ -4,6 +4,7 @@ import type { DaemonEvent } from '../../daemon/events.js';
 import type { Assessment } from '../../detect/assess.js';
 import type { Snapshot } from '../../detect/snapshot.js';
 import { fixtureSnapshots, T0 } from '../../testing/samples.js';
+import { defenderSources } from '../../testing/sources.js';
 
 export interface TickSpec {
   readonly synRecv: number;
@@ -34,7 +35,7 @@ export function sampleTicks(specs: readonly TickSpec[], start = T0, capture = 's
     const cur = snapshotLike(base, at, spec);
     const kind = spec.kind ?? (spec.underAttack ? 'spoofed-syn-flood' : 'none');
     const event = {
-      type: 'tick' as const, at, prev, cur, underAttack: spec.underAttack ?? false,
+      type: 'tick' as const, at, prev, cur, sources: defenderSources(cur), underAttack: spec.underAttack ?? false,
       assessment: { kind, summary: `${kind} at tick ${i}`, evidence: [`${spec.synRecv} half-open`], offenders: [] },
     };
     prev = cur;
