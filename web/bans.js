@@ -42,15 +42,8 @@ export class Bans {
     void this.load();
   }
 
-  /** The slice of the creation-ordered list that makes page `page` counted from the newest. */
-  window(total) {
-    const end = Math.max(0, total - this.page * LIMIT);
-    const offset = Math.max(0, end - LIMIT);
-    return { offset, limit: Math.max(end - offset, 1) };
-  }
-
-  async fetchPage(w) {
-    const res = await fetch(`/api/v1/bans?offset=${w.offset}&limit=${w.limit}`, { cache: 'no-store' });
+  async fetchPage(page) {
+    const res = await fetch(`/api/v1/bans?order=desc&offset=${page * LIMIT}&limit=${LIMIT}`, { cache: 'no-store' });
     if (!res.ok) throw new Error(`bans: HTTP ${res.status}`);
     return res.json();
   }
@@ -58,17 +51,16 @@ export class Bans {
   async load() {
     const seq = ++this.seq;
     try {
-      // Before the total is known, the first page from the start: with 50 bans or fewer, that is all of them.
-      const first = this.total === null ? { offset: 0, limit: LIMIT } : this.window(this.total);
-      let body = await this.fetchPage(first);
+      let body = await this.fetchPage(this.page);
       this.total = body.total;
-      this.page = Math.min(this.page, this.pages() - 1);
-      const want = this.window(body.total);
-      // The list grew or shrank and the page moved: one more request where it is now.
-      if (want.offset !== first.offset || body.bans.length < Math.min(want.limit, body.total)) body = await this.fetchPage(want);
+      // The list shrank under the page we were on: show the last page there is now.
+      if (this.page > this.pages() - 1) {
+        this.page = this.pages() - 1;
+        body = await this.fetchPage(this.page);
+      }
       if (seq !== this.seq) return;
       this.total = body.total;
-      this.render(body.bans.slice(0, want.limit).reverse());
+      this.render(body.bans);
     } catch (err) {
       if (seq === this.seq) this.message(`cannot list the bans: ${err.message}`);
     }

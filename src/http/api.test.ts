@@ -98,6 +98,11 @@ test('pagination: offset and limit over the active bans; limit above 1000 and ju
   assert.deepEqual([page.total, page.offset, page.limit, page.bans.length], [25, 20, 10, 5]);
   assert.equal(page.bans[0]?.value, '192.0.2.121/32');
   assert.equal(((await (await api.call('/api/v1/bans')).json()) as { bans: unknown[] }).bans.length, 25);
+  const newest = (await (await api.call('/api/v1/bans?order=desc&offset=0&limit=3')).json()) as { bans: { value: string }[] };
+  assert.deepEqual(newest.bans.map((b) => b.value), ['192.0.2.125/32', '192.0.2.124/32', '192.0.2.123/32'], 'order=desc: newest first');
+  const last = (await (await api.call('/api/v1/bans?order=desc&offset=20&limit=10')).json()) as { bans: { value: string }[] };
+  assert.deepEqual(last.bans.map((b) => b.value), ['192.0.2.105/32', '192.0.2.104/32', '192.0.2.103/32', '192.0.2.102/32', '192.0.2.101/32']);
+  assert.match(await errorOf(await api.call('/api/v1/bans?order=up')), /^order: /);
   assert.match(await errorOf(await api.call('/api/v1/bans?limit=1001')), /^limit: /);
   assert.match(await errorOf(await api.call('/api/v1/bans?offset=-1')), /^offset: expected a non-negative integer/);
   assert.match(await errorOf(await api.call('/api/v1/bans?page=2')), /page: unknown key/);

@@ -15,6 +15,7 @@ const count = (max: number) => z.string().regex(/^\d{1,9}$/, 'expected a non-neg
 export const pageQuery = z.strictObject({
   offset: count(1e9).default(0),
   limit: count(MAX_PAGE).default(100),
+  order: z.enum(['asc', 'desc']).default('asc'),
 });
 
 const banBody = z.strictObject({
@@ -23,11 +24,14 @@ const banBody = z.strictObject({
   reason: z.string().max(1000).optional(),
 });
 
-/** GET /bans?offset&limit: the active bans in id order, with the total. */
+/** GET /bans?offset&limit&order: the active bans in id order (oldest first, or newest first with order=desc), with the total. */
 export function listBans(deps: HttpDeps, query: Record<string, string>): Reply {
-  const { offset, limit } = validate(pageQuery, query);
+  const { offset, limit, order } = validate(pageQuery, query);
   const active = deps.store.decisions.active(deps.now());
-  return json(200, { total: active.length, offset, limit, bans: active.slice(offset, offset + limit).map(decisionJson) });
+  const [from, to] = order === 'asc' ? [offset, offset + limit] : [Math.max(0, active.length - offset - limit), Math.max(0, active.length - offset)];
+  const page = active.slice(from, to);
+  if (order === 'desc') page.reverse();
+  return json(200, { total: active.length, offset, limit, order, bans: page.map(decisionJson) });
 }
 
 /** POST /bans {value, for?, reason?}: 201 with the stored decision; 400 with manualBan's message otherwise. */
