@@ -77,7 +77,7 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
     let wake: () => void = () => undefined; // an API ban or unban ends the wait, so it reaches the kernel at once
     const http = config.http.enabled
       ? await startHttp({
-          status: () => defender.statusReport(), events, store, allow: () => allow, config, token: loadToken(stateDir), now: Date.now,
+          status: () => defender.statusReport(), upstream: () => upstream?.controller.status() ?? null, events, store, allow: () => allow, config, token: loadToken(stateDir), now: Date.now,
           onChange: () => wake(), log: (line) => log('info', 'http', { line }),
         }, config.http.listen)
       : null;

@@ -4,6 +4,7 @@ import type { AllowList } from '../decide/index.js';
 import type { StatusReport } from '../detect/report.js';
 import type { EventBus } from '../daemon/events.js';
 import type { Store } from '../store/index.js';
+import type { UpstreamStatus } from '../upstream/controller.js';
 
 export interface HttpDeps {
   /** The latest status report (what `status --json` prints); null before the second sample. */
@@ -17,6 +18,8 @@ export interface HttpDeps {
   /** Bearer token for mutating endpoints (loadToken); empty means mutations are always refused. */
   readonly token: string;
   now(): number;
+  /** The upstream (BGP) controller's live state, when it runs in this process. */
+  upstream?(): UpstreamStatus | null;
   /** Called after a ban or unban is stored, so the daemon can apply it before its next tick. */
   onChange?(): void;
   /** Where internal errors are reported (they answer 500 without details). */

@@ -9,7 +9,7 @@ import { json, type Reply } from './reply.js';
 import { decisionJson, eventJson } from './views.js';
 import { getReport, listReportsPage } from '../report/http.js';
 import { dashboardRoutes } from './dashboard/routes.js';
-import { liveStatus, upstreamView } from '../upstream/view.js';
+import { upstreamView } from '../upstream/view.js';
 
 export interface Call {
   readonly req: IncomingMessage;
@@ -65,7 +65,7 @@ export function routes(deps: HttpDeps, metrics: Metrics): Route[] {
     { path: /^\/api\/v1\/reports\/([^/]+)$/, methods: { GET: open(({ params }) => getReport(deps, params[0] ?? '')) } },
     { path: /^\/api\/v1\/upstream$/, methods: { GET: open(({ query }) => {
       validate(noQuery, query);
-      return json(200, upstreamView(deps.config, deps.store, deps.now(), liveStatus()));
+      return json(200, upstreamView(deps.config, deps.store, deps.now(), deps.upstream?.() ?? null));
     }) } },
     { path: /^\/metrics$/, methods: { GET: open(async () => ({ status: 200, body: await metrics.render(), type: metrics.contentType })) } },
   ];

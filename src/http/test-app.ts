@@ -9,6 +9,7 @@ import { openStore, type Store } from '../store/index.js';
 import { fixtureSnapshots, T0 } from '../testing/samples.js';
 import type { HttpDeps } from './deps.js';
 import { startHttp, type HttpServer } from './server.js';
+import type { UpstreamStatus } from '../upstream/controller.js';
 
 export const TEST_TOKEN = 'test-token-0123456789';
 
@@ -22,7 +23,7 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(options: { capture?: string; status?: StatusReport | null; clock?: () => number } = {}): Promise<TestApi> {
+export async function startTestApi(options: { capture?: string; status?: StatusReport | null; clock?: () => number; upstream?: () => UpstreamStatus | null } = {}): Promise<TestApi> {
   const dir = mkdtempSync(join(tmpdir(), 'synguard-http-'));
   const store = openStore(dir);
   const config = configFrom({});
@@ -37,6 +38,7 @@ export async function startTestApi(options: { capture?: string; status?: StatusR
     token: TEST_TOKEN,
     now: options.clock ?? (() => T0),
     onChange: () => { changes.count += 1; },
+    ...(options.upstream ? { upstream: options.upstream } : {}),
   };
   const server = await startHttp(deps, '127.0.0.1:0');
   const base = `http://${server.address}`;

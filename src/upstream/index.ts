@@ -7,7 +7,6 @@ import { uplinkCapacity } from './capacity.js';
 import { UpstreamController } from './controller.js';
 import { ExabgpSpeaker } from './exabgp.js';
 import { MemoryBook } from './memory-book.js';
-import { registerLive } from './view.js';
 
 export { UpstreamController, type UpstreamStatus } from './controller.js';
 
@@ -34,12 +33,10 @@ export function startUpstream(config: Config, deps: { store: Store; log: Log; ev
   });
   controller.start();
   const off = deps.events.on(controller.onEvent);
-  registerLive(() => controller.status());
   return {
     controller,
     stop: async () => {
       off();
-      registerLive(null);
       await controller.stop();
     },
   };

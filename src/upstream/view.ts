@@ -47,14 +47,3 @@ export function upstreamView(config: Config, store: Store, now: number, live: Up
     recent: store.announcements.history({ limit: recent }).map(announcementJson),
   };
 }
-
-let current: (() => UpstreamStatus) | null = null;
-
-/** The daemon registers its controller here, so the HTTP API in the same process can show the live state. */
-export function registerLive(status: (() => UpstreamStatus) | null): void {
-  current = status;
-}
-
-export function liveStatus(): UpstreamStatus | null {
-  return current?.() ?? null;
-}
