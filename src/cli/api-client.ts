@@ -95,7 +95,7 @@ export async function connectDaemon(stateDir: string, config: Config, note: (lin
     const error = (parsed as { error?: unknown }).error;
     const message = typeof error === 'string' ? error : `HTTP ${res.status}`;
     if (res.status === 401 || res.status === 403) {
-      throw new ApiError(res.status, `the daemon refused the token in ${tokenPath(stateDir)} (${res.status}: ${message}): if it was rotated, restart the daemon`);
+      throw new ApiError(res.status, `the daemon refused the token in ${tokenPath(stateDir)} (${res.status}: ${message}): synguard token prints the current one; if it was just rotated, retry in a second`);
     }
     throw new ApiError(res.status, res.status >= 500 ? `the daemon's API failed (${res.status}): ${message}` : message);
   };

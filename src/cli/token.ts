@@ -9,13 +9,13 @@ import { withStateOptions, type StateOptions } from './state-dir.js';
 export function registerToken(program: Command): void {
   withStateOptions(program.command('token'))
     .description('print the HTTP API token (needed to ban and unban through the API); --rotate makes a new one')
-    .option('--rotate', 'replace the token with a new one (a running daemon takes it at its next restart)')
+    .option('--rotate', 'replace the token with a new one; a running daemon is told at once (SIGHUP)')
     .option('--json', 'print {token, path}')
     .addHelpText('after', `
 The daemon makes the token at its first start: 32 random bytes in <stateDir>/api-token, mode 0600.
   curl -H "Authorization: Bearer $(synguard token)" ...
-The daemon reads the file once, at start: after --rotate, restart it (systemctl restart synguard) and the old
-token stops working. SIGHUP reloads the config, not the token.`)
+The daemon reads the file at start and on SIGHUP (with the config). --rotate writes a new token and sends the
+running daemon SIGHUP, so the old token is refused from its next tick.`)
     .action((opts: StateOptions & { rotate?: boolean; json?: boolean }) => {
       const stateDir = opts.stateDir ?? loadConfig(opts.config).defender.stateDir;
       const path = tokenPath(stateDir);
@@ -24,7 +24,8 @@ token stops working. SIGHUP reloads the config, not the token.`)
         token = rotateToken(stateDir);
         const pid = runningDaemon(stateDir);
         if (pid !== null) {
-          process.stderr.write(`synguard: the running daemon (pid ${pid}) accepts the new token only after a restart: systemctl restart synguard (or kill ${pid} and start it again)\n`);
+          process.kill(pid, 'SIGHUP'); // the daemon re-reads the token (and the config) before its next tick
+          process.stderr.write(`synguard: the running daemon (pid ${pid}) was told to reload (SIGHUP): the new token works within one tick, the old one no longer\n`);
         }
       } else {
         token = existingToken(stateDir);

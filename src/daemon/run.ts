@@ -15,6 +15,7 @@ import { applyHardening, restoreHardening } from './hardening.js';
 import { jsonLog, type Log } from './log.js';
 import { claimPidFile } from './pidfile.js';
 import { loadToken, startHttp } from '../http/index.js';
+import { tokenPath } from '../http/token.js';
 import { startUpstream } from '../upstream/index.js';
 import { startNotifier } from '../notify/index.js';
 import { reportsDir, startReports } from '../report/index.js';
@@ -75,9 +76,10 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
     // Upstream escalation over BGP (docs/upstream.md): a listener on the events; ExaBGP trouble is logged, never fatal.
     const upstream = startUpstream(config, { store, log, events, stateDir, dryRun });
     let wake: () => void = () => undefined; // an API ban or unban ends the wait, so it reaches the kernel at once
+    let token = loadToken(stateDir); // read again on SIGHUP: `synguard token --rotate` sends one
     const http = config.http.enabled
       ? await startHttp({
-          status: () => defender.statusReport(), upstream: () => upstream?.controller.status() ?? null, events, store, allow: () => allow, config, token: loadToken(stateDir), now: Date.now,
+          status: () => defender.statusReport(), upstream: () => upstream?.controller.status() ?? null, events, store, allow: () => allow, config, get token() { return token; }, now: Date.now,
           onChange: () => wake(), log: (line) => log('info', 'http', { line }),
         }, config.http.listen)
       : null;
@@ -86,13 +88,20 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
     let stop = false;
     let reload = false;
     const onStop = (signal: string) => () => { log('info', 'stopping', { signal }); stop = true; wake(); };
-    const handlers = { SIGTERM: onStop('SIGTERM'), SIGINT: onStop('SIGINT'), SIGHUP: () => { reload = true; } };
+    const handlers = { SIGTERM: onStop('SIGTERM'), SIGINT: onStop('SIGINT'), SIGHUP: () => { reload = true; wake(); } };
     for (const [sig, fn] of Object.entries(handlers)) process.on(sig, fn);
     try {
       for (let n = 0; !stop && (opts.ticks === undefined || n < opts.ticks); n++) {
         const started = Date.now();
         if (reload) {
           reload = false;
+          try {
+            const next = loadToken(stateDir);
+            if (next !== token) log('info', 'token-reloaded', { path: tokenPath(stateDir) });
+            token = next;
+          } catch (err) {
+            log('error', 'token-reload-failed', { error: (err as Error).message, kept: 'the previous token' });
+          }
           try {
             config = loadConfig(opts.configPath);
             defender.reconfigure(config);

@@ -131,11 +131,15 @@ test('the API of a daemon in a lab namespace: auth, bad input, and bans into the
       const history = JSON.parse((await cli(ns, 'history', '--json', '--state-dir', state)).stdout) as { decisions: Array<{ value: string; endedBy: string | null }> };
       assert.deepEqual(history.decisions.filter((d) => d.value === `${v6}/128`).map((d) => d.endedBy), ['api']);
 
-      // a rotated token is refused by the running daemon until it restarts: one clear line, exit 2
-      assert.equal((await cli(ns, 'token', '--rotate', '--state-dir', state)).exitCode, 0);
-      const refused = await cli(ns, 'ban', v4, '--state-dir', state);
-      assert.equal(refused.exitCode, 2);
-      assert.match(refused.stderr, /^synguard: the daemon refused the token in \S+api-token \(403: wrong API token\): if it was rotated, restart the daemon\n$/);
+      // a rotated token reaches the running daemon (SIGHUP): the old one is refused, the CLI's ban goes through
+      const rotated = await cli(ns, 'token', '--rotate', '--state-dir', state);
+      assert.equal(rotated.exitCode, 0, rotated.stderr);
+      assert.match(rotated.stderr, /was told to reload \(SIGHUP\)/);
+      const fresh = rotated.stdout.trim();
+      assert.notEqual(fresh, token);
+      await until('the old token refused', async () => (await call(ns, 'DELETE', `/bans/${encodeURIComponent(`${v4}/32`)}`, { token })).status === 403);
+      assert.equal((await call(ns, 'POST', '/bans', { token: fresh, body: JSON.stringify({ value: v4, for: '1m' }) })).status, 201, 'the new token works');
+      assert.ok(events.includes('token-reloaded'));
 
       child.kill('SIGTERM');
       await exited;
