@@ -1,5 +1,5 @@
 // The API's bearer token: 32 random bytes made at first start, kept in <stateDir>/api-token (mode 0600). The daemon
-// reads it once at start: a rotated token takes effect when the daemon restarts.
+// reads it at start and again on SIGHUP (`synguard token --rotate` sends one).
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
