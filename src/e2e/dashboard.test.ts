@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnLong } from '../core/exec.js';
@@ -17,14 +16,13 @@ import { setSysctls, startVictimServer } from '../lab/victim.js';
 import { synFlood } from '../lab/attacks.js';
 import { openStore } from '../store/index.js';
 import { TOKEN_FILE } from '../http/token.js';
+import { jsonLines, startDaemon, type Line } from '../testing/json-lines.js';
 
-const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const DRIVER = fileURLToPath(new URL('./dashboard-driver.js', import.meta.url));
 const PORT = 8080;
 const URL_IN_NS = 'http://127.0.0.1:9717/';
 const FLOOD_KINDS = ['syn-flood', 'spoofed-syn-flood', 'cookies-coping', 'connection-flood'];
 
-type Line = Record<string, unknown> & { event?: string };
 interface Sample {
   state: string; kind: string | null; verdictText: string; summary: string; attack: string | null;
   points: number; synrecvLast: number; synrecvMax: number; kpiSynRecv: string;
@@ -32,39 +30,16 @@ interface Sample {
   timeline: number; canvases: number;
 }
 
-/** A process that prints JSON lines, with a wait for the first line that matches. */
-function jsonLines(child: ReturnType<typeof spawnLong>['child']) {
-  const lines: Line[] = [];
-  let stderr = '';
-  createInterface({ input: child.stdout! }).on('line', (l) => { try { lines.push(JSON.parse(l) as Line); } catch { /* not JSON */ } });
-  child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
-  const waitFor = async (pred: (l: Line) => boolean, ms = 30_000, from = 0): Promise<Line> => {
-    for (const start = Date.now(); Date.now() - start < ms; await sleep(50)) {
-      const hit = lines.slice(from).find(pred);
-      if (hit) return hit;
-      const failed = lines.slice(from).find((l) => l.event === 'error');
-      if (failed) throw new Error(`driver: ${String(failed['message'])}`);
-    }
-    throw new Error(`no expected line; got: ${lines.map((l) => l.event).join(', ')}; stderr: ${stderr}`);
-  };
-  return { lines, waitFor };
-}
-
-function startDaemon(ns: string, stateDir: string, extra: string[] = []) {
-  const spawned = spawnLong(process.execPath, [CLI, 'run', '--state-dir', stateDir, ...extra], { netns: ns });
-  return { ...spawned, ...jsonLines(spawned.child) };
-}
-
 /** Chromium inside the namespace; `send` a command and wait for its answer. */
 function startDriver(ns: string) {
   const spawned = spawnLong(process.execPath, [DRIVER, JSON.stringify({ url: URL_IN_NS })], {
     netns: ns, env: { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' },
   });
-  const io = jsonLines(spawned.child);
+  const io = jsonLines(spawned.child, (l) => (l.event === 'error' ? `driver: ${String(l['message'])}` : null));
   const send = async (cmd: Record<string, unknown>, answer: string, ms = 60_000): Promise<Line> => {
     const from = io.lines.length;
     spawned.child.stdin!.write(`${JSON.stringify(cmd)}\n`);
-    return io.waitFor((l) => l.event === answer, ms, from);
+    return io.waitFor((l) => l.event === answer, { ms, from, what: `the driver's ${answer}` });
   };
   const sample = async () => (await send({ cmd: 'sample' }, 'sample'))['sample'] as Sample;
   return { ...spawned, ...io, send, sample };
@@ -90,7 +65,7 @@ test('during a lab flood the page shows the verdict, a rising SYN_RECV chart and
       await d.waitFor((l) => l.event === 'http' && typeof l['listen'] === 'string');
       await d.waitFor((l) => l.event === 'reconcile');
       drv = startDriver(lab.victim.ns);
-      const ready = (await drv.waitFor((l) => l.event === 'ready', 60_000))['sample'] as Sample;
+      const ready = (await drv.waitFor((l) => l.event === 'ready', { ms: 60_000 }))['sample'] as Sample;
       assert.equal(ready.state, 'live');
       assert.equal(ready.canvases >= 2, true, 'both charts are drawn');
       assert.ok(ready.synrecvMax < 20, `calm before the flood: ${ready.synrecvMax}`);
@@ -164,9 +139,9 @@ test('with 100k active bans the page lists one page, newest first, pages on, and
     const d: Daemon = startDaemon(lab.victim.ns, stateDir, ['--dry-run']);
     let drv: Driver | null = null;
     try {
-      await d.waitFor((l) => l.event === 'http' && typeof l['listen'] === 'string', 60_000);
+      await d.waitFor((l) => l.event === 'http' && typeof l['listen'] === 'string', { ms: 60_000 });
       drv = startDriver(lab.victim.ns);
-      const ready = (await drv.waitFor((l) => l.event === 'ready', 90_000))['sample'] as Sample;
+      const ready = (await drv.waitFor((l) => l.event === 'ready', { ms: 90_000 }))['sample'] as Sample;
       assert.equal(ready.bansRows, 50, 'one page, never the whole list');
       assert.equal(ready.bansTotal, '100,000 in all');
       assert.equal(ready.firstBan, newest, 'newest first');

@@ -4,10 +4,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { exec, spawnLong } from '../core/exec.js';
+import { exec } from '../core/exec.js';
 import { canConnect } from '../enforce/connect-probe.js';
 import { withLab, type Lab } from '../lab/topology.js';
 import { setSysctls, startVictimServer } from '../lab/victim.js';
@@ -15,24 +14,10 @@ import { synFlood } from '../lab/attacks.js';
 import { connectionFlood } from '../lab/load.js';
 import { runScenario } from '../lab/runner.js';
 import { loadScenario } from '../lab/scenario-load.js';
+import { startDaemon } from '../testing/json-lines.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const PORT = 8080;
-type Line = Record<string, unknown> & { event?: string; value?: string };
-
-function startDaemon(ns: string, stateDir: string) {
-  const { child, exited } = spawnLong(process.execPath, [CLI, 'run', '--state-dir', stateDir], { netns: ns });
-  const lines: Line[] = [];
-  createInterface({ input: child.stdout! }).on('line', (l) => { try { lines.push(JSON.parse(l) as Line); } catch { /* not JSON */ } });
-  const waitFor = async (pred: (l: Line) => boolean, ms = 15_000): Promise<Line> => {
-    for (const start = Date.now(); Date.now() - start < ms; await sleep(50)) {
-      const hit = lines.find(pred);
-      if (hit) return hit;
-    }
-    throw new Error(`daemon never logged the expected line; got: ${lines.map((l) => l.event).join(', ')}`);
-  };
-  return { child, exited, lines, waitFor };
-}
 
 /** The elements of one of synguard's nft sets in the namespace. */
 async function nftSet(ns: string, set: string): Promise<string> {

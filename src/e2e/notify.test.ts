@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { exec, spawnLong } from '../core/exec.js';
@@ -15,11 +14,11 @@ import { setSysctls, startVictimServer } from '../lab/victim.js';
 import { synFlood } from '../lab/attacks.js';
 import type { Message } from '../notify/messages.js';
 import type { AttackReport, ReportSummary } from '../report/index.js';
+import { jsonLines, startDaemon } from '../testing/json-lines.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const PORT = 8080;
 const HOOK_PORT = 8099;
-type Line = Record<string, unknown>;
 
 /** A webhook receiver: prints each POST body as one JSON line and answers 204. */
 const RECEIVER = `
@@ -31,24 +30,6 @@ http.createServer((req, res) => {
   req.on('end', () => { process.stdout.write(JSON.stringify(JSON.parse(body)) + '\\n'); res.writeHead(204).end(); });
 }).listen(Number(port), host, () => process.stdout.write('listening\\n'));
 `;
-
-/** Collects JSON lines from a child's stdout; waitFor polls them. */
-function jsonLines(child: ReturnType<typeof spawnLong>['child']) {
-  const lines: Line[] = [];
-  let ready = false;
-  createInterface({ input: child.stdout! }).on('line', (l) => {
-    if (l === 'listening') ready = true;
-    try { lines.push(JSON.parse(l) as Line); } catch { /* not JSON */ }
-  });
-  const waitFor = async (pred: (l: Line) => boolean, ms: number, what: string): Promise<Line> => {
-    for (const start = Date.now(); Date.now() - start < ms; await sleep(100)) {
-      const hit = lines.find(pred);
-      if (hit) return hit;
-    }
-    throw new Error(`never saw ${what}; got: ${lines.map((l) => String(l['event'] ?? l['type'])).join(', ')}`);
-  };
-  return { lines, waitFor, ready: () => ready };
-}
 
 test('webhook during a lab flood: one attack-start, one attack-end, bans batched; a report is written and listed', async () => {
   await withLab({ attackers: 1 }, async (lab) => {
@@ -69,19 +50,18 @@ test('webhook during a lab flood: one attack-start, one attack-end, bans batched
       `    - { url: "http://${hookHost}:${HOOK_PORT}/hook", timeout: 2s, headers: { Authorization: "Bearer e2e" } }`,
       '',
     ].join('\n'));
-    const daemon = spawnLong(process.execPath, [CLI, 'run', '--config', config, '--state-dir', state], { netns: lab.victim.ns });
-    const log = jsonLines(daemon.child);
+    const daemon = startDaemon(lab.victim.ns, state, ['--config', config]);
     try {
       for (let i = 0; i < 50 && !got.ready(); i++) await sleep(100);
       assert.ok(got.ready(), 'the receiver listens');
-      await log.waitFor((l) => l['event'] === 'reconcile', 15_000, 'the daemon start');
+      await daemon.waitFor((l) => l['event'] === 'reconcile', { ms: 15_000, what: 'the daemon start' });
       // four sources (198.18.2.4–.7, all the attacker's own) in one bounded flood
       const sources = attacker.v4.slice(2, 6);
       const flood = await synFlood(attacker, { target: lab.victim.v4[0]!, port: PORT, pps: 2000, maxPackets: 12_000, durationS: 6, spoofCidr: '198.18.2.4/30' });
       assert.ok(flood.packetsSent > 1000, `packets sent: ${flood.packetsSent}`);
-      const end = await log.waitFor((l) => l['event'] === 'attack-end', 40_000, 'attack-end in the daemon log');
-      await got.waitFor((m) => m['type'] === 'attack-end', 10_000, 'attack-end at the receiver');
-      await log.waitFor((l) => l['event'] === 'report', 10_000, 'the report written');
+      const end = await daemon.waitFor((l) => l['event'] === 'attack-end', { ms: 40_000, what: 'attack-end in the daemon log' });
+      await got.waitFor((m) => m['type'] === 'attack-end', { ms: 10_000, what: 'attack-end at the receiver' });
+      await daemon.waitFor((l) => l['event'] === 'report', { ms: 10_000, what: 'the report written' });
       await sleep(1500); // anything late (a second start, a stray batch) would show by now
 
       const messages = got.lines as unknown as Message[];
@@ -89,7 +69,7 @@ test('webhook during a lab flood: one attack-start, one attack-end, bans batched
       assert.equal(types.filter((t) => t === 'attack-start').length, 1, types.join(', '));
       assert.equal(types.filter((t) => t === 'attack-end').length, 1, types.join(', '));
       assert.ok(types.indexOf('attack-start') < types.indexOf('attack-end'));
-      const banLines = log.lines.filter((l) => l['event'] === 'ban');
+      const banLines = daemon.lines.filter((l) => l['event'] === 'ban');
       const banMessages = messages.filter((m) => m.type === 'bans');
       assert.ok(banLines.length >= 2, `bans in the daemon log: ${banLines.map((l) => String(l['value'])).join(', ')}`);
       assert.ok(banMessages.length < banLines.length, `${banMessages.length} ban messages for ${banLines.length} bans`);

@@ -5,18 +5,17 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { exec, spawnLong } from '../core/exec.js';
+import { exec } from '../core/exec.js';
 import { synFlood } from '../lab/attacks.js';
 import { ROUTED, shapeUplink, startBird, withRoutedLab, type Bird, type RoutedLab } from '../lab/router.js';
 import { setSysctls, startVictimServer } from '../lab/victim.js';
 import { openStore } from '../store/index.js';
+import { startDaemon } from '../testing/json-lines.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const PORT = 8080;
-type Line = Record<string, unknown> & { event?: string };
 
 function writeConfig(lab: RoutedLab, over: { ownNetworks?: readonly string[]; exabgp?: string } = {}): string {
   const file = join(mkdtempSync(join(tmpdir(), 'sg-up-conf-')), 'config.yaml');
@@ -34,20 +33,6 @@ function writeConfig(lab: RoutedLab, over: { ownNetworks?: readonly string[]; ex
     },
   }));
   return file;
-}
-
-function startDaemon(ns: string, stateDir: string, config: string) {
-  const { child, exited } = spawnLong(process.execPath, [CLI, 'run', '--state-dir', stateDir, '--config', config], { netns: ns });
-  const lines: Line[] = [];
-  createInterface({ input: child.stdout! }).on('line', (l) => { try { lines.push(JSON.parse(l) as Line); } catch { /* not JSON */ } });
-  const waitFor = async (pred: (l: Line) => boolean, ms = 30_000): Promise<Line> => {
-    for (const start = Date.now(); Date.now() - start < ms; await sleep(100)) {
-      const hit = lines.find(pred);
-      if (hit) return hit;
-    }
-    throw new Error(`daemon never logged the expected line; got: ${lines.map((l) => l.event).join(', ')}`);
-  };
-  return { child, exited, lines, waitFor };
 }
 
 /** Polls BIRD until its routes satisfy `pred`; returns that output. */
@@ -80,7 +65,7 @@ test('a saturating flood escalates rate-limit → discard → RTBH in BIRD; kill
     const server = await victimReady(lab);
     const stateDir = mkdtempSync(join(tmpdir(), 'sg-up-state-'));
     const config = writeConfig(lab);
-    let d = startDaemon(lab.victim, stateDir, config);
+    let d = startDaemon(lab.victim, stateDir, ['--config', config]);
     try {
       await d.waitFor((l) => l.event === 'exabgp-started');
       await birdUntil(bird, () => true, 'anything'); // the session comes up with nothing announced
@@ -111,7 +96,7 @@ test('a saturating flood escalates rate-limit → discard → RTBH in BIRD; kill
       assert.deepEqual(kept.sort(), ['flowspec-discard', 'rtbh'], 'the store still says what is due');
 
       // Restart while the flood goes on: what is due comes back once, nothing is duplicated.
-      d = startDaemon(lab.victim, stateDir, config);
+      d = startDaemon(lab.victim, stateDir, ['--config', config]);
       await d.waitFor((l) => l.event === 'upstream-start' && l['due'] === 2);
       const again = await birdUntil(bird, (r) => r.includes(FLOW) && r.includes(DISCARD) && r.includes('(65535,666)'), 'the routes re-announced');
       at('routes back in BIRD after the restart');
@@ -145,7 +130,7 @@ test('an attacked address outside the own networks is never announced; a missing
     const bird = await startBird(lab);
     const server = await victimReady(lab);
     const stateDir = mkdtempSync(join(tmpdir(), 'sg-up-state-'));
-    let d = startDaemon(lab.victim, stateDir, writeConfig(lab, { ownNetworks: ['198.18.103.0/24'] }));
+    let d = startDaemon(lab.victim, stateDir, ['--config', writeConfig(lab, { ownNetworks: ['198.18.103.0/24'] })]);
     try {
       await d.waitFor((l) => l.event === 'exabgp-started');
       const flood = synFlood(lab.attacker, { target: svc, port: PORT, pps: 4000, maxPackets: 40_000, durationS: 10, spoofCidr: '198.19.0.0/16' });
@@ -163,7 +148,7 @@ test('an attacked address outside the own networks is never announced; a missing
       d.child.kill('SIGTERM');
       await d.exited;
 
-      d = startDaemon(lab.victim, stateDir, writeConfig(lab, { exabgp: '/nonexistent/exabgp' }));
+      d = startDaemon(lab.victim, stateDir, ['--config', writeConfig(lab, { exabgp: '/nonexistent/exabgp' })]);
       const failed = await d.waitFor((l) => l.event === 'exabgp-failed');
       assert.match(String(failed['error']), /\/nonexistent\/exabgp is not installed/);
       await sleep(3000);
