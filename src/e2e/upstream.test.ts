@@ -106,7 +106,10 @@ test('a saturating flood escalates rate-limit → discard → RTBH in BIRD; kill
 
       await flood;
       at('flood over');
-      // Calm for 5 s (and the hold-downs passed): everything is withdrawn.
+      const held = await bird.routes();
+      assert.ok(held.includes(FLOW) && held.includes('(65535,666)'), `the session held through the flood: the routes are still in BIRD\n${held}`);
+      // Calm for 5 s (and the hold-downs passed): everything is withdrawn, by decision.
+      await d.waitFor((l) => l.event === 'uplink-calm', { ms: 40_000, what: 'the uplink calm again' });
       const after = await birdUntil(bird, (r) => !r.includes('flow4 {') && !r.includes(RTBH), 'the routes withdrawn after the attack', 40_000);
       at('everything withdrawn');
       console.log(`BIRD after the attack:\n${after}`);

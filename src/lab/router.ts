@@ -89,9 +89,23 @@ export async function withRoutedLab<T>(fn: (lab: RoutedLab) => Promise<T>): Prom
   }
 }
 
-/** Shapes the router→victim link to `rate` (tc tbf), so that the victim's uplink really fills up. */
+/**
+ * Shapes the router→victim link to `rate`, so that the victim's uplink really fills up. As a provider's edge does,
+ * the router gives its own BGP session (TCP port 179) a band of its own ahead of the shaped traffic: otherwise the
+ * flood drops the keepalives, the session expires (hold time 9 s) and the announcements vanish with it.
+ */
 export async function shapeUplink(lab: RoutedLab, rate: string): Promise<void> {
-  await execOrThrow('tc', ['qdisc', 'replace', 'dev', lab.routerDownlink, 'root', 'tbf', 'rate', rate, 'burst', '16kb', 'latency', '100ms'], { netns: lab.router });
+  const dev = lab.routerDownlink;
+  const tc = (args: string[]) => execOrThrow('tc', args, { netns: lab.router });
+  // HTB (this kernel offers no prio qdisc): class 1:10 for BGP, served first; everything else in 1:20, held to `rate`.
+  await tc(['qdisc', 'replace', 'dev', dev, 'root', 'handle', '1:', 'htb', 'default', '20']);
+  await tc(['class', 'add', 'dev', dev, 'parent', '1:', 'classid', '1:10', 'htb', 'rate', '1mbit', 'ceil', '10mbit', 'prio', '0']);
+  await tc(['class', 'add', 'dev', dev, 'parent', '1:', 'classid', '1:20', 'htb', 'rate', rate, 'ceil', rate, 'prio', '1']);
+  for (const [pref, protocol, ip] of [['1', 'ip', 'ip'], ['2', 'ipv6', 'ip6']] as const) {
+    for (const end of ['sport', 'dport']) {
+      await tc(['filter', 'add', 'dev', dev, 'parent', '1:', 'protocol', protocol, 'prio', pref, 'u32', 'match', ip, end, '179', '0xffff', 'flowid', '1:10']);
+    }
+  }
 }
 
 export interface Bird {
