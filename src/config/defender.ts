@@ -52,6 +52,11 @@ export const bansSchema = z.strictObject({
   perMinute: int(1, 1_000_000).default(60),
   /** At most this many auto-bans are active at once: a spoofed flood can never fill the ban set. */
   maxActive: int(1, 10_000_000).default(2000),
+  /**
+   * When a prefix is banned (not for a connection flood spread over it), addresses inside it that completed a
+   * handshake with this host in the last 15 minutes stay reachable (nftables only). A forged source cannot.
+   */
+  spareProven: z.boolean().default(true),
 }).superRefine((v, ctx) => {
   if (v.max < v.base) ctx.addIssue({ code: 'custom', path: ['max'], message: `must be at least base (${formatDuration(v.base)})` });
 }).prefault({});

@@ -22,6 +22,7 @@ interface Rig {
   hardening: string[];
   clock: { now: number };
   feed: (capture: string) => void;
+  kills: Array<{ values: readonly string[]; except: readonly string[] }>;
 }
 
 function rig(config: Config = configFrom({}), withEnforcer = true, backend: 'dry-run' | 'route' = 'dry-run'): Rig {
@@ -43,16 +44,17 @@ function rig(config: Config = configFrom({}), withEnforcer = true, backend: 'dry
     return commit(now);
   };
   const hardening: string[] = [];
+  const kills: Rig['kills'] = [];
   const defender = new Defender(config, {
     store, log, enforcer: withEnforcer ? enforcer : null, now: () => clock.now,
     sample: () => Promise.resolve({ ...next, takenAt: clock.now }),
     decide: policyFor(buildAllowList({ configured: config.defender.allowList }), config),
-    killSockets: () => Promise.resolve(0),
+    killSockets: (values, except) => { kills.push({ values, except }); return Promise.resolve(0); },
     harden: (mode) => { hardening.push(mode); return Promise.resolve([mode]); },
   });
   // Each feed alternates the capture's two counter samples, one second apart, so rates come out as captured.
   const feed = (capture: string) => { which = which === 0 ? 1 : 0; next = fixtureSample(capture, which); };
-  return { defender, store, log, enforcer, hardening, clock, feed };
+  return { defender, store, log, enforcer, hardening, clock, feed, kills };
 }
 
 async function tick(r: Rig, capture: string, seconds = 1): Promise<void> {
@@ -160,4 +162,40 @@ test('an unchanged store costs no kernel work; a ban that runs out is removed by
     const held = r.enforcer['state'];
     assert.equal(held.has('198.18.9.9/32'), backend === 'dry-run', `${backend}: the kernel-timeout backend keeps its (expired) entry for the kernel to drop`);
   }
+});
+
+test('a prefix ban for a SYN flood spares the proven clients inside it, in the same commit, and keeps their sockets', async () => {
+  for (const spareProven of [true, false]) {
+    const r = rig(configFrom({ defender: { bans: { spareProven } } }));
+    const spared: Array<[string, number]> = [];
+    const asked: string[] = [];
+    Object.assign(r.enforcer, {
+      provenWithin: (prefix: string) => { asked.push(prefix); return Promise.resolve(['2001:db8:0:2::200']); },
+      spare: (address: string, until: number) => { spared.push([address, until]); },
+    });
+    await r.defender.start();
+    await tick(r, 'syn-v6');
+    const ban = r.store.decisions.active(r.clock.now).find((d) => d.scope === 'prefix');
+    assert.ok(ban, `a prefix ban from the rotating IPv6 capture (${events(r).join(', ')})`);
+    if (!spareProven) {
+      assert.deepEqual([asked, spared], [[], []], 'spareProven: false spares nobody');
+      continue;
+    }
+    assert.deepEqual(asked, [ban.value]);
+    assert.deepEqual(spared, [['2001:db8:0:2::200', ban.until]], 'spared for as long as the ban');
+    assert.equal(r.enforcer.commits, 1, 'the ban and its spares in one commit');
+    assert.deepEqual(r.kills.at(-1)?.except, ['2001:db8:0:2::200'], 'the spared client keeps its sockets');
+    assert.equal(r.log.lines.find((l) => l['event'] === 'spared')?.['count'], 1);
+  }
+});
+
+test('a prefix banned for a connection flood spread over its addresses spares nobody', async () => {
+  const r = rig(configFrom({ defender: { detection: { established: { ban: 1000, clear: 500 }, prefixEstablished: { ban: 20, clear: 10 } } } }));
+  const asked: string[] = [];
+  Object.assign(r.enforcer, { provenWithin: (p: string) => { asked.push(p); return Promise.resolve([]); }, spare: () => undefined });
+  await r.defender.start();
+  await tick(r, 'connection-flood');
+  const prefix = r.store.decisions.active(r.clock.now).find((d) => d.scope === 'prefix');
+  assert.match(prefix?.reason ?? '', /^connection flood from one prefix/, events(r).join(', '));
+  assert.deepEqual(asked, []);
 });

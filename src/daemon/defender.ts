@@ -25,8 +25,8 @@ export interface DefenderDeps {
   readonly sample: () => Promise<RawSample>;
   /** The ban policy with the allow-list already bound (src/decide). */
   readonly decide: (input: DecideInput) => PolicyResult;
-  /** Destroys the sockets of these sources; resolves with how many were killed. */
-  readonly killSockets: ((values: readonly string[]) => Promise<number>) | null;
+  /** Destroys the sockets of these sources (but not of the `except` peers); resolves with how many were killed. */
+  readonly killSockets: ((values: readonly string[], except: readonly string[]) => Promise<number>) | null;
   /** Raises the SYN defences (attack) or restores the originals (calm); resolves with a summary for the log. */
   readonly harden: ((mode: 'attack' | 'calm', now: number) => Promise<string[]>) | null;
   readonly now: () => number;
@@ -46,6 +46,8 @@ export class Defender {
   private synced: { revision: string; nextExpiry: number } | null = null;
   private eventId: number | null = null;
   private guardLogged = false;
+  /** New prefix bans whose proven clients are spared (defender.bans.spareProven), looked up at the next commit. */
+  private spareIn: Array<{ prefix: string; until: number }> = [];
   private hardened = false;
   lastAssessment: Assessment | null = null;
 
@@ -139,10 +141,36 @@ export class Defender {
       for (const s of r.superseded) if (s.id !== undefined) store.decisions.end(s.id, { now: t, by: 'daemon: superseded by a prefix ban', kind: 'superseded' });
       return inserted;
     });
-    for (const d of saved) log('warn', 'ban', decisionFields(d));
+    for (const d of saved) {
+      log('warn', 'ban', decisionFields(d));
+      // Not for a connection flood spread over the prefix: its attackers complete handshakes too.
+      if (d.scope === 'prefix' && this.config.defender.bans.spareProven && !d.reason.startsWith('connection flood from one prefix')) {
+        this.spareIn.push({ prefix: d.value, until: d.until });
+      }
+    }
     if (saved.length > 0) this.deps.emit?.({ type: 'bans', at: t, decisions: saved });
     for (const e of r.extended) log('info', 'ban-extended', decisionFields(e));
     for (const s of r.superseded) log('info', 'ban-superseded', { value: s.value });
+  }
+
+  /** Buffers the spares of this tick's new prefix bans: the proven clients inside them, from the kernel's record. */
+  private async spare(enforcer: Enforcer): Promise<string[]> {
+    const { log } = this.deps;
+    const pending = this.spareIn;
+    this.spareIn = [];
+    const spared: string[] = [];
+    if (!enforcer.spare || !enforcer.provenWithin) return spared;
+    for (const { prefix, until } of pending) {
+      try {
+        const proven = await enforcer.provenWithin(prefix, SPARES_PER_PREFIX);
+        for (const address of proven) enforcer.spare(address, until); // kept by the backend if the commit fails
+        spared.push(...proven);
+        if (proven.length > 0) log('info', 'spared', { prefix, count: proven.length, sample: proven.slice(0, 10) });
+      } catch (err) {
+        log('error', 'spare-failed', { prefix, error: (err as Error).message });
+      }
+    }
+    return spared;
   }
 
   /** Brings the kernel in line with the store: new bans, extended bans, unbans. Retried next tick on failure. */
@@ -165,6 +193,7 @@ export class Defender {
     }
     for (const b of diff.add) enforcer.add(b);
     for (const v of diff.remove) enforcer.delete(v);
+    const spared = await this.spare(enforcer);
     try {
       await enforcer.commit(t);
     } catch (err) {
@@ -177,7 +206,7 @@ export class Defender {
     log('info', 'commit', { backend: enforcer.name, added: diff.add.length, removed: diff.remove.length });
     if (killSockets && this.config.defender.killSockets && fresh.length > 0) {
       try {
-        const killed = await killSockets(fresh);
+        const killed = await killSockets(fresh, spared);
         if (killed > 0) log('info', 'sockets-killed', { count: killed, sources: fresh.slice(0, 20) });
       } catch (err) {
         log('error', 'socket-kill-failed', { error: (err as Error).message });
@@ -199,6 +228,8 @@ export class Defender {
     }
   }
 }
+
+const SPARES_PER_PREFIX = 256;
 
 function decisionFields(d: Decision): Record<string, unknown> {
   return { value: d.value, scope: d.scope, reason: d.reason, evidence: d.evidence, origin: d.origin, offence: d.offence, until: new Date(d.until).toISOString() };

@@ -67,7 +67,7 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
         return raw;
       },
       decide: (input) => decide({ ...input, recentAutoBans: store.decisions.autoCreatedSince(input.now - 60_000) }),
-      killSockets: dryRun ? null : (values) => killSockets(values),
+      killSockets: dryRun ? null : (values, except) => killSockets(values, { except }),
       harden: dryRun ? null : (mode, now) => (mode === 'attack' ? applyHardening(store, config.defender.hardening, now) : restoreHardening(store)),
       emit: (event) => events.emit(event),
     });

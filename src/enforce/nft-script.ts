@@ -7,7 +7,17 @@ import type { KernelBan } from './types.js';
 export const TABLE = 'synguard';
 /** Host sets (hash, no overlap rules) and prefix sets (`flags interval`, so a CIDR matches its whole prefix). */
 export const SETS = { host4: 'ban4', host6: 'ban6', net4: 'net4', net6: 'net6' } as const;
-export type SetName = (typeof SETS)[keyof typeof SETS];
+/** Proven clients spared inside banned prefixes (accepted after the host bans, before the prefix bans). */
+export const SPARE_SETS = { 4: 'spare4', 6: 'spare6' } as const;
+/**
+ * Addresses this host sent a FIN to in the last 15 minutes, filled by the kernel itself. A FIN leaves only from an
+ * established connection, so the address completed a handshake: a forged source never can (it never sees the
+ * SYN-ACK). Read when a prefix is banned, to spare those inside it.
+ */
+export const PROVEN_SETS = { 4: 'proven4', 6: 'proven6' } as const;
+export const PROVEN_WINDOW = '15m';
+export const PROVEN_SIZE = 65_536;
+export type SetName = (typeof SETS)[keyof typeof SETS] | (typeof SPARE_SETS)[keyof typeof SPARE_SETS];
 
 /**
  * The whole table, safe to apply again and again: `add` of an existing table/set/chain is a no-op, and the chain is
@@ -23,12 +33,24 @@ export function initScript(): string {
     `add set ${t} ${SETS.host6} { type ipv6_addr; flags timeout; }`,
     `add set ${t} ${SETS.net4} { type ipv4_addr; flags interval, timeout; }`,
     `add set ${t} ${SETS.net6} { type ipv6_addr; flags interval, timeout; }`,
+    `add set ${t} ${SPARE_SETS[4]} { type ipv4_addr; flags timeout; }`,
+    `add set ${t} ${SPARE_SETS[6]} { type ipv6_addr; flags timeout; }`,
+    `add set ${t} ${PROVEN_SETS[4]} { type ipv4_addr; flags dynamic, timeout; size ${PROVEN_SIZE}; timeout ${PROVEN_WINDOW}; }`,
+    `add set ${t} ${PROVEN_SETS[6]} { type ipv6_addr; flags dynamic, timeout; size ${PROVEN_SIZE}; timeout ${PROVEN_WINDOW}; }`,
     `add chain ${t} prerouting { type filter hook prerouting priority raw; policy accept; }`,
     `flush chain ${t} prerouting`,
+    // Host bans first: nothing spares a banned address. Then the spared clients, then the prefix bans.
     `add rule ${t} prerouting ip saddr @${SETS.host4} counter drop`,
-    `add rule ${t} prerouting ip saddr @${SETS.net4} counter drop`,
     `add rule ${t} prerouting ip6 saddr @${SETS.host6} counter drop`,
+    `add rule ${t} prerouting ip saddr @${SPARE_SETS[4]} counter accept`,
+    `add rule ${t} prerouting ip6 saddr @${SPARE_SETS[6]} counter accept`,
+    `add rule ${t} prerouting ip saddr @${SETS.net4} counter drop`,
     `add rule ${t} prerouting ip6 saddr @${SETS.net6} counter drop`,
+    // One set update per connection this host closes (FIN without RST), never per packet of a flood.
+    `add chain ${t} output { type filter hook output priority filter; policy accept; }`,
+    `flush chain ${t} output`,
+    `add rule ${t} output oifname != "lo" meta nfproto ipv4 tcp flags & (fin | rst) == fin update @${PROVEN_SETS[4]} { ip daddr }`,
+    `add rule ${t} output oifname != "lo" meta nfproto ipv6 tcp flags & (fin | rst) == fin update @${PROVEN_SETS[6]} { ip6 daddr }`,
     '',
   ].join('\n');
 }
@@ -54,10 +76,10 @@ function elements(verb: 'add' | 'delete', set: SetName, items: readonly string[]
  * timeout: the bare add makes the delete safe when the element is absent (nft fails a delete of a missing element),
  * and delete-then-add sets the new timeout whatever the kernel does with a re-add. No read of the set is needed.
  */
-export function hostStatements(changes: readonly Change[], now: number): string[] {
+export function hostStatements(changes: readonly Change[], now: number, sets: Readonly<Record<4 | 6, SetName>> = { 4: SETS.host4, 6: SETS.host6 }): string[] {
   const out: string[] = [];
   for (const family of [4, 6] as const) {
-    const set = family === 4 ? SETS.host4 : SETS.host6;
+    const set = sets[family];
     const mine = changes.filter((c) => c.cidr.family === family && isHost(c.cidr));
     const touched = mine.map((c) => c.cidr.address);
     const adds: string[] = [];

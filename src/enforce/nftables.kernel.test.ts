@@ -2,8 +2,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { exec, type Exec } from '../core/exec.js';
-import { withLab } from '../lab/topology.js';
+import { addHostAddresses, withLab } from '../lab/topology.js';
 import { startVictimServer } from '../lab/victim.js';
+import { synFlood } from '../lab/attacks.js';
 import { canConnect } from './connect-probe.js';
 import { NftablesEnforcer } from './nftables.js';
 import { withNs } from './test-ns.js';
@@ -20,6 +21,9 @@ describe('nftables backend in a namespace', () => {
       await e.init();
       const rules = await exec('nft', ['list', 'chain', 'inet', 'synguard', 'prerouting'], { netns: ns });
       assert.equal(rules.stdout.match(/drop/g)?.length, 4, 'four drop rules after two inits');
+      assert.equal(rules.stdout.match(/accept/g)?.length, 3, 'two spare rules (and the chain policy) after two inits');
+      const output = await exec('nft', ['list', 'chain', 'inet', 'synguard', 'output'], { netns: ns });
+      assert.equal(output.stdout.match(/update @proven/g)?.length, 2, 'two proof rules after two inits');
       const now = Date.now();
       for (const [value, family] of [['198.18.2.2/32', 4], ['198.18.100.0/24', 4], ['2001:db8::5/128', 6], ['2001:db8:1::/64', 6]] as const) {
         e.add({ value, family, until: now + 600_000 });
@@ -118,6 +122,46 @@ describe('nftables backend in a namespace', () => {
         e.delete(a.v4[0]!);
         await e.commit(Date.now());
         assert.ok(await canConnect(a.ns, a.v4[0]!, v4, 8080), 'unbanned again');
+      } finally {
+        await server.stop();
+      }
+    });
+  });
+
+  it('a client that completed a handshake is proven; spared, it passes a prefix ban, its neighbours do not; a host ban beats the spare', async () => {
+    await withLab({ attackers: 1 }, async (lab) => {
+      const server = await startVictimServer(lab.victim.ns, { port: 8080, backlog: 128 });
+      try {
+        const a = await addHostAddresses(lab.attackers[0]!, 2); // .2 (first), .3, .4 and ::2, ::3, ::4 of one /24 and /64
+        const [v4, v6] = [lab.victim.v4[0]!, lab.victim.v6[0]!];
+        const [first4 = '', spared4 = '', other4 = ''] = a.v4;
+        const [first6 = '', spared6 = '', other6 = ''] = a.v6;
+        const e = new NftablesEnforcer({ netns: lab.victim.ns });
+        await e.init();
+        const [net4, net6] = [`${first4.split('.').slice(0, 3).join('.')}.0/24`, `${first6.replace(/::2$/, '::')}/64`];
+        assert.deepEqual(await e.provenWithin(net4, 10), [], 'nobody proven yet');
+        // Real connections from two addresses; the server's FIN at close proves them. A raw SYN from a third does not.
+        assert.ok(await canConnect(a.ns, spared4, v4, 8080));
+        assert.ok(await canConnect(a.ns, spared6, v6, 8080));
+        await synFlood(a, { target: v4, port: 8080, pps: 50, maxPackets: 20, durationS: 1, spoofCidr: `${other4}/32` });
+        await sleep(500);
+        assert.deepEqual(await e.provenWithin(net4, 10), [spared4], 'proven: completed a handshake (SYN-only sources are not)');
+        assert.deepEqual(await e.provenWithin(net6, 10), [spared6]);
+        const until = Date.now() + 120_000;
+        e.add({ value: net4, family: 4, until });
+        e.add({ value: net6, family: 6, until });
+        e.add({ value: first4, family: 4, until });
+        for (const x of [spared4, spared6, first4]) e.spare(x, until);
+        await e.commit(Date.now());
+        assert.ok(await canConnect(a.ns, spared4, v4, 8080), 'spared v4 inside the banned /24');
+        assert.ok(await canConnect(a.ns, spared6, v6, 8080), 'spared v6 inside the banned /64');
+        assert.equal(await canConnect(a.ns, other4, v4, 8080), false, 'not spared: the /24 ban holds');
+        assert.equal(await canConnect(a.ns, other6, v6, 8080), false, 'not spared: the /64 ban holds');
+        assert.equal(await canConnect(a.ns, first4, v4, 8080), false, 'spared but host-banned: the host ban wins');
+        assert.deepEqual(sorted(await e.list(Date.now())), [`${first4}/32`, net4, net6].sort(), 'spares are not bans');
+        await e.flush();
+        const spares = await exec('nft', ['list', 'set', 'inet', 'synguard', 'spare4'], { netns: lab.victim.ns });
+        assert.doesNotMatch(spares.stdout, /elements/, 'flush empties the spare sets too');
       } finally {
         await server.stop();
       }

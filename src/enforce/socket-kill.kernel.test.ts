@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { exec, spawnLong } from '../core/exec.js';
 import { parseCidr } from '../core/address.js';
-import { withLab } from '../lab/topology.js';
+import { addHostAddresses, withLab } from '../lab/topology.js';
 import { startVictimServer } from '../lab/victim.js';
 import { countKilled, killSockets, ssFilter } from './socket-kill.js';
 
@@ -58,6 +58,26 @@ describe('socket kill', () => {
         assert.equal(await established(lab.victim.ns, a.v4[0]!), 0);
         assert.equal(await established(lab.victim.ns, a.v6[0]!), 0);
         assert.equal(await established(lab.victim.ns, lab.client.v4[0]!), 3, 'the client keeps its connections');
+      } finally {
+        for (const stop of stops) stop();
+        await server.stop();
+      }
+    });
+  });
+
+  it('spares the listed peers inside a killed prefix', async () => {
+    await withLab({ attackers: 1 }, async (lab) => {
+      const server = await startVictimServer(lab.victim.ns, { port: 8080, backlog: 128 });
+      const stops: (() => void)[] = [];
+      try {
+        const a = await addHostAddresses(lab.attackers[0]!, 1);
+        const [flooder = '', spared = ''] = a.v6;
+        stops.push(await hold(a.ns, flooder, lab.victim.v6[0]!, 6));
+        stops.push(await hold(a.ns, spared, lab.victim.v6[0]!, 2));
+        const killed = await killSockets([`${flooder.replace(/::2$/, '::')}/64`], { netns: lab.victim.ns, except: [spared] });
+        assert.equal(killed, 6);
+        assert.equal(await established(lab.victim.ns, flooder), 0);
+        assert.equal(await established(lab.victim.ns, spared), 2, 'the spared peer keeps its connections');
       } finally {
         for (const stop of stops) stop();
         await server.stop();

@@ -8,6 +8,8 @@ export interface SocketKillOptions {
   readonly netns?: string;
   /** Values per `ss` invocation (one `or` filter each). */
   readonly chunk?: number;
+  /** Peers whose sockets are kept even inside a killed prefix (spared proven clients). */
+  readonly except?: readonly string[];
 }
 
 /**
@@ -27,10 +29,12 @@ export function countKilled(stdout: string): number {
 export async function killSockets(values: readonly string[], opts: SocketKillOptions = {}): Promise<number> {
   const run = opts.exec ?? realExec;
   const cidrs = values.map(parseCidr);
+  const except = (opts.except ?? []).map(parseCidr);
+  const keep = except.length === 0 ? [] : ['and', 'not', '(', ...ssFilter(except), ')'];
   const chunk = Math.max(1, opts.chunk ?? 100);
   let killed = 0;
   for (let i = 0; i < cidrs.length; i += chunk) {
-    const args = ['-H', '-t', '-n', '-K', 'state', 'connected', ...ssFilter(cidrs.slice(i, i + chunk))];
+    const args = ['-H', '-t', '-n', '-K', 'state', 'connected', '(', ...ssFilter(cidrs.slice(i, i + chunk)), ')', ...keep];
     const r = await run('ss', args, { ...(opts.netns ? { netns: opts.netns } : {}), timeoutMs: 30_000 });
     if (r.spawnError) throw new SynguardError('missing-tool', 'ss is not installed (Debian package: iproute2)');
     if (r.failed) throw new SynguardError('exec', `ss -K failed: ${r.stderr.trim().slice(0, 300)}`);

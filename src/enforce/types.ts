@@ -31,6 +31,13 @@ export interface Enforcer {
   add(ban: Ban): void;
   /** Buffers an unban. */
   delete(value: string): void;
+  /**
+   * Buffers an exemption: this address passes a prefix ban until `until` (a proven client inside a banned prefix).
+   * Host bans still apply to it. Backends that cannot express it (route, ipset) leave it out.
+   */
+  spare?(address: string, until: number): void;
+  /** Addresses inside `prefix` that completed a handshake with this host lately (at most `limit`); nftables only. */
+  provenWithin?(prefix: string, limit: number): Promise<string[]>;
   /** Applies the buffer in one transaction; on failure nothing is applied, the buffer is kept, and it throws. */
   commit(now: number): Promise<CommitResult>;
   /** The bans the kernel holds now (for start-up reconcile and `synguard bans` cross-checks). */
