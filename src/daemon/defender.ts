@@ -165,7 +165,7 @@ export class Defender {
         const proven = await enforcer.provenWithin(prefix, SPARES_PER_PREFIX);
         for (const address of proven) enforcer.spare(address, until); // kept by the backend if the commit fails
         spared.push(...proven);
-        if (proven.length > 0) log('info', 'spared', { prefix, count: proven.length, sample: proven.slice(0, 10) });
+        if (proven.length > 0) log('info', 'spared', { value: prefix, count: proven.length, sample: proven.slice(0, 10) });
       } catch (err) {
         log('error', 'spare-failed', { prefix, error: (err as Error).message });
       }

@@ -33,7 +33,7 @@ export interface DefenderStart {
 export type DefenderLauncher = (opts: DefenderStart) => Promise<RunningDefender>;
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
-const ACTIONS = new Set(['ban', 'ban-extended', 'harden', 'restore', 'spoofing-guard', 'sockets-killed', 'commit-failed']);
+const ACTIONS = new Set(['ban', 'ban-extended', 'spared', 'harden', 'restore', 'spoofing-guard', 'sockets-killed', 'commit-failed']);
 
 /** The built-in launcher: `synguard run` in the victim namespace, its JSON log lines read back as actions. */
 export function builtinDefender(): DefenderLauncher | null {
@@ -47,7 +47,7 @@ export function builtinDefender(): DefenderLauncher | null {
     let ready: () => void = () => undefined;
     const watching = new Promise<void>((resolve) => { ready = resolve; });
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      let e: { time?: string; event?: string; value?: string; changes?: string[]; reason?: string; count?: number };
+      let e: { time?: string; event?: string; value?: string; changes?: string[]; reason?: string; count?: number; sample?: string[] };
       try {
         e = JSON.parse(line) as typeof e;
       } catch {
@@ -55,7 +55,7 @@ export function builtinDefender(): DefenderLauncher | null {
       }
       if (e.event === 'reconcile') ready();
       if (e.event && ACTIONS.has(e.event)) {
-        actions.push({ atEpochMs: Date.parse(e.time ?? '') || Date.now(), kind: e.event, value: e.value ?? e.changes?.join(', ') ?? e.reason ?? (e.count === undefined ? '' : String(e.count)) });
+        actions.push({ atEpochMs: Date.parse(e.time ?? '') || Date.now(), kind: e.event, value: e.sample ? `${e.sample.join(', ')} in ${e.value ?? ''}` : e.value ?? e.changes?.join(', ') ?? e.reason ?? (e.count === undefined ? '' : String(e.count)) });
       }
     });
     child.stderr?.on('data', (d: Buffer) => { errors += d.toString(); });
