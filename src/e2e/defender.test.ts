@@ -137,3 +137,17 @@ test('lab spoofed-syn with the defender: legitimate success stays at 99% or more
   assert.ok(!kinds.includes('ban'), 'no ban for forged sources');
   assert.ok((report.attack.packetsSent) > 5000);
 });
+
+test('lab rotating-v6 with the defender: the /64 is banned, the client inside it is spared and keeps connecting', async () => {
+  const { scenario } = loadScenario('rotating-v6');
+  const report = await runScenario('rotating-v6', scenario, { scale: 0.4, defend: true, outDir: mkdtempSync(join(tmpdir(), 'sg-e2e-lab-')) });
+  const actions = report.defender?.actions ?? [];
+  const ban = actions.find((a) => a.kind === 'ban');
+  assert.equal(ban?.value, '2001:db8:0:2::/64', actions.map((a) => `${a.kind} ${a.value}`).join('; '));
+  const spared = actions.find((a) => a.kind === 'spared');
+  assert.match(spared?.value ?? '', /^2001:db8:0:2::200 in 2001:db8:0:2::\/64$/);
+  const inside = report.phases.filter((p) => p.name.startsWith('attack')).map((p) => p.legit.bySource['2001:db8:0:2::200']);
+  const ok = inside.reduce((s, v) => s + (v?.succeeded ?? 0), 0), all = inside.reduce((s, v) => s + (v?.attempts ?? 0), 0);
+  assert.ok(all > 20 && ok / all >= 0.95, `the client inside the banned /64 during the attack: ${ok}/${all}`);
+});
+
