@@ -165,3 +165,27 @@ test('an attacked address outside the own networks is never announced; a missing
     }
   });
 });
+
+test('a BGP session that drops (the router restarts) comes back with every announcement', async () => {
+  await withRoutedLab(async (lab) => {
+    let bird = await startBird(lab);
+    const stateDir = mkdtempSync(join(tmpdir(), 'sg-up-state-'));
+    const config = writeConfig(lab);
+    const d = startDaemon(lab.victim, stateDir, ['--config', config]);
+    try {
+      await d.waitFor((l) => l.event === 'exabgp-started');
+      const announce = await exec(process.execPath, [CLI, 'upstream', 'announce', svc, '--kind', 'rtbh', '--for', '10m', '--state-dir', stateDir, '--config', config], { netns: lab.victim });
+      assert.equal(announce.exitCode, 0, announce.stderr);
+      await birdUntil(bird, (r) => r.includes(RTBH) && r.includes('(65535,666)'), 'the manual RTBH route');
+      await bird.stop();
+      bird = await startBird(lab);
+      const back = await birdUntil(bird, (r) => r.includes(RTBH) && r.includes('(65535,666)'), 'the RTBH route after the session came back', 60_000);
+      assert.equal(count(back, `${RTBH} `), 1);
+    } finally {
+      d.child.kill('SIGKILL');
+      await d.exited;
+      await bird.stop();
+    }
+  });
+});
+
