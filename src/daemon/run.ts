@@ -74,12 +74,12 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
     log('info', 'start', { pid: process.pid, stateDir, backend: enforcer?.name ?? 'dry-run', interval: config.defender.interval, allowList: allow.entries.length });
     await defender.start();
     // Upstream escalation over BGP (docs/upstream.md): a listener on the events; ExaBGP trouble is logged, never fatal.
-    const upstream = startUpstream(config, { store, log, events, stateDir, dryRun });
+    let upstream = startUpstream(config, { store, log, events, stateDir, dryRun });
     let wake: () => void = () => undefined; // an API ban or unban ends the wait, so it reaches the kernel at once
     let token = loadToken(stateDir); // read again on SIGHUP: `synguard token --rotate` sends one
     const http = config.http.enabled
       ? await startHttp({
-          status: () => defender.statusReport(), upstream: () => upstream?.controller.status() ?? null, events, store, allow: () => allow, config, get token() { return token; }, now: Date.now,
+          status: () => defender.statusReport(), upstream: () => upstream?.controller.status() ?? null, events, store, allow: () => allow, get config() { return config; }, get token() { return token; }, now: Date.now,
           onChange: () => wake(), log: (line) => log('info', 'http', { line }),
         }, config.http.listen)
       : null;
@@ -103,9 +103,17 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
             log('error', 'token-reload-failed', { error: (err as Error).message, kept: 'the previous token' });
           }
           try {
+            const previous = config;
             config = loadConfig(opts.configPath);
             defender.reconfigure(config);
             notifier.reconfigure(config.notify);
+            // A new upstream section means a new ExaBGP (peer, AS, networks): the session restarts and re-announces
+            // what is due from the store. An unchanged one is left alone, so a reload never flaps the routes.
+            if (JSON.stringify(previous.upstream) !== JSON.stringify(config.upstream)) {
+              await upstream?.stop();
+              upstream = startUpstream(config, { store, log, events, stateDir, dryRun });
+              log('info', 'upstream-reloaded', { enabled: config.upstream.enabled });
+            }
             allowAt = 0;
             log('info', 'reload', { config: opts.configPath ?? 'default' });
           } catch (err) {

@@ -17,12 +17,12 @@ import { startDaemon } from '../testing/json-lines.js';
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const PORT = 8080;
 
-function writeConfig(lab: RoutedLab, over: { ownNetworks?: readonly string[]; exabgp?: string } = {}): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'sg-up-conf-')), 'config.yaml');
+function writeConfig(lab: RoutedLab, over: { ownNetworks?: readonly string[]; exabgp?: string; enabled?: boolean; file?: string } = {}): string {
+  const file = over.file ?? join(mkdtempSync(join(tmpdir(), 'sg-up-conf-')), 'config.yaml');
   writeFileSync(file, JSON.stringify({
     http: { enabled: false },
     upstream: {
-      enabled: true, interface: lab.uplink, capacityMbps: 1, ownNetworks: over.ownNetworks ?? ROUTED.ownNetworks,
+      enabled: over.enabled ?? true, interface: lab.uplink, capacityMbps: 1, ownNetworks: over.ownNetworks ?? ROUTED.ownNetworks,
       saturation: { enter: 0.75, exit: 0.4, confirm: '2s', calm: '5s' },
       steps: {
         rateLimit: { holdDown: '3s', maxDuration: '10m', bytesPerSecond: 6400 },
@@ -166,13 +166,17 @@ test('an attacked address outside the own networks is never announced; a missing
   });
 });
 
-test('a BGP session that drops (the router restarts) comes back with every announcement', async () => {
+test('upstream switched on by SIGHUP; a BGP session that drops (the router restarts) comes back with every announcement', async () => {
   await withRoutedLab(async (lab) => {
     let bird = await startBird(lab);
     const stateDir = mkdtempSync(join(tmpdir(), 'sg-up-state-'));
-    const config = writeConfig(lab);
+    const config = writeConfig(lab, { enabled: false });
     const d = startDaemon(lab.victim, stateDir, ['--config', config]);
     try {
+      await d.waitFor((l) => l.event === 'reconcile');
+      writeConfig(lab, { file: config });
+      d.child.kill('SIGHUP');
+      await d.waitFor((l) => l.event === 'upstream-reloaded');
       await d.waitFor((l) => l.event === 'exabgp-started');
       const announce = await exec(process.execPath, [CLI, 'upstream', 'announce', svc, '--kind', 'rtbh', '--for', '10m', '--state-dir', stateDir, '--config', config], { netns: lab.victim });
       assert.equal(announce.exitCode, 0, announce.stderr);
