@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Installs what synguard needs on Debian 12 (idempotent), builds it, and puts `synguard` on PATH.
-# Usage: bash scripts/install.sh [--dev]   (--dev also keeps the dev dependencies for tests)
+# Usage: bash scripts/install.sh [--test]   (--test also installs the test tools: scripts/apt-packages-test.txt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ "$(id -u)" -ne 0 ]; then echo "install.sh: run as root" >&2; exit 2; fi
 
-mapfile -t pkgs < <(grep -v '^\s*#' scripts/apt-packages.txt | awk 'NF{print $1}')
+lists=(scripts/apt-packages.txt)
+case "${1:-}" in
+  --test) lists+=(scripts/apt-packages-test.txt) ;;
+  '') ;;
+  *) echo "install.sh: unknown option $1 (usage: install.sh [--test])" >&2; exit 2 ;;
+esac
+mapfile -t pkgs < <(grep -hv '^\s*#' "${lists[@]}" | awk 'NF{print $1}')
 missing=()
 for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 node_major() { if command -v node >/dev/null; then node -p 'process.versions.node.split(".")[0]'; else echo 0; fi; }

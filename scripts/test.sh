@@ -2,7 +2,7 @@
 # Installs what the tests need (idempotent), then type-checks, lints and runs the whole test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install.sh
+bash scripts/install.sh --test
 npm run --silent typecheck
 npm run --silent lint
 bash scripts/pack-check.sh
