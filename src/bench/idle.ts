@@ -4,13 +4,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnLong } from '../core/exec.js';
 import { withNs } from '../enforce/test-ns.js';
+import { startDaemon } from '../testing/json-lines.js';
+import { median } from './measure.js';
 
-const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const seconds = Number(process.argv[2] ?? 30);
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
@@ -35,22 +34,16 @@ async function measure(pid: number): Promise<string> {
     rss.push(memoryMB(pid).rss);
   }
   const cpu = ((cpuTicks(pid) - c0) / TICKS_PER_SECOND) / ((Date.now() - t0) / 1000);
-  const sorted = [...rss].sort((a, b) => a - b);
-  return `CPU ${(cpu * 100).toFixed(2)}% of one core, RSS median ${(sorted[Math.floor(sorted.length / 2)] ?? NaN).toFixed(1)} MB (peak ${memoryMB(pid).peak.toFixed(1)} MB)`;
+  return `CPU ${(cpu * 100).toFixed(2)}% of one core, RSS median ${median(rss).toFixed(1)} MB (peak ${memoryMB(pid).peak.toFixed(1)} MB)`;
 }
 
 await withNs(async (ns) => {
   const state = mkdtempSync(join(tmpdir(), 'sg-idle-'));
-  const daemon = spawnLong(process.execPath, [CLI, 'run', '--state-dir', state], { netns: ns });
+  const daemon = startDaemon(ns, state);
   try {
     const pid = daemon.child.pid;
     if (pid === undefined) throw new Error('the daemon did not start');
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the daemon never logged its HTTP listener')), 15_000);
-      createInterface({ input: daemon.child.stdout! }).on('line', (l) => {
-        if (l.includes('"event":"http"')) { clearTimeout(timer); resolve(); }
-      });
-    });
+    await daemon.waitFor((l) => l.event === 'http', { ms: 15_000, what: 'the HTTP listener' });
     await sleep(5000); // past start-up
     console.log(`idle daemon, API on, 1 s ticks, ${seconds} s, nobody watching: ${await measure(pid)}`);
     // One dashboard stream, read by a node process in the namespace for the whole measurement.

@@ -12,6 +12,7 @@ import { memoryLog } from '../daemon/log.js';
 import { NftablesEnforcer } from '../enforce/nftables.js';
 import { withNs } from '../enforce/test-ns.js';
 import { openStore } from '../store/index.js';
+import { median } from './measure.js';
 import { diffBans } from '../daemon/sync.js';
 import { fixtureSample } from '../testing/samples.js';
 import { policyFor, buildAllowList } from '../decide/index.js';
@@ -52,7 +53,6 @@ await withNs(async (ns) => {
     decide: policyFor(buildAllowList({ configured: [] }), config), killSockets: null, harden: null,
   });
   await defender.start();
-  const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
   const fullPass: number[] = [];
   const ticks: number[] = [];
   for (let i = 0; i < 7; i++) {
@@ -66,7 +66,7 @@ await withNs(async (ns) => {
     await defender.tick();
     ticks.push(performance.now() - t);
   }
-  console.log(`quiet tick with ${n.toLocaleString('en-US')} bans: median ${medianOf(ticks).toFixed(1)} ms; re-reading and diffing them all (the old tick's share): median ${medianOf(fullPass).toFixed(1)} ms`);
+  console.log(`quiet tick with ${n.toLocaleString('en-US')} bans: median ${median(ticks).toFixed(1)} ms; re-reading and diffing them all (the old tick's share): median ${median(fullPass).toFixed(1)} ms`);
   store.close();
   rmSync(dir, { recursive: true, force: true });
 });

@@ -2,11 +2,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { exec } from '../core/exec.js';
 import type { StatusReport } from '../detect/report.js';
+import { tempDir } from '../testing/temp.js';
 
 const CLI = fileURLToPath(new URL('./main.js', import.meta.url));
 const run = (args: string[], env?: NodeJS.ProcessEnv) => exec(process.execPath, [CLI, ...args], { timeoutMs: 20_000, ...(env ? { env } : {}) });
@@ -57,7 +57,7 @@ test('bad input: unknown flags, bad values and a bad config exit 2 with one clea
   const top = await run(['status', '--top', 'lots']);
   assert.equal(top.exitCode, 2);
   assert.equal(top.stderr.trim(), 'synguard: --top takes a whole number from 1 to 10000, got "lots"');
-  const dir = mkdtempSync(join(tmpdir(), 'sg-cfg-'));
+  const dir = tempDir('sg-cfg-');
   writeFileSync(join(dir, 'c.yaml'), 'assessment:\n  synFlood:\n    perSourceHalfOpen: -3\n  colour: red\n');
   const cfg = await run(['status', '--config', join(dir, 'c.yaml')]);
   assert.equal(cfg.exitCode, 2);

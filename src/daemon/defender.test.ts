@@ -1,9 +1,6 @@
 // The defender's tick driven by captured kernel snapshots, a fixed clock, a real store and an in-memory backend.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { configFrom } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { buildAllowList, policyFor } from '../decide/index.js';
@@ -13,6 +10,7 @@ import { fixtureSample, T0 } from '../testing/samples.js';
 import type { RawSample } from '../detect/snapshot.js';
 import { Defender } from './defender.js';
 import { memoryLog } from './log.js';
+import { tempDir } from '../testing/temp.js';
 
 interface Rig {
   defender: Defender;
@@ -26,7 +24,7 @@ interface Rig {
 }
 
 function rig(config: Config = configFrom({}), withEnforcer = true, backend: 'dry-run' | 'route' = 'dry-run'): Rig {
-  const store = openStore(mkdtempSync(join(tmpdir(), 'sg-defender-')));
+  const store = openStore(tempDir('sg-defender-'));
   const log = memoryLog();
   const clock = { now: T0 };
   let next: RawSample = fixtureSample('idle', 0);

@@ -2,20 +2,20 @@
 // SIGTERM stops it cleanly; a second daemon on the same state directory is refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { exec, spawnLong } from '../core/exec.js';
 import { withNs } from '../enforce/test-ns.js';
+import { tempDir } from '../testing/temp.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 
 test('SIGHUP reloads, a bad config is kept out, a second daemon is refused, SIGTERM stops', async () => {
   await withNs(async (ns) => {
-    const state = mkdtempSync(join(tmpdir(), 'sg-run-'));
+    const state = tempDir('sg-run-');
     const config = join(state, 'config.yaml');
     writeFileSync(config, 'defender:\n  interval: 0.2\n');
     const { child, exited } = spawnLong(process.execPath, [CLI, 'run', '--state-dir', state, '--config', config], { netns: ns });

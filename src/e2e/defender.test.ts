@@ -1,9 +1,6 @@
 // End to end: the real defender (`synguard run`) inside a lab victim namespace, against real floods.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { exec } from '../core/exec.js';
@@ -15,6 +12,7 @@ import { connectionFlood } from '../lab/load.js';
 import { runScenario } from '../lab/runner.js';
 import { loadScenario } from '../lab/scenario-load.js';
 import { startDaemon } from '../testing/json-lines.js';
+import { tempDir } from '../testing/temp.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const PORT = 8080;
@@ -34,7 +32,7 @@ type Daemon = ReturnType<typeof startDaemon>;
 async function defended(lab: Lab, victim: { cookies: 0 | 1; backlog: number }, fn: (d: Daemon, stateDir: string) => Promise<void>): Promise<void> {
   await setSysctls(lab.victim.ns, { 'net.ipv4.tcp_syncookies': victim.cookies });
   const server = await startVictimServer(lab.victim.ns, { port: PORT, backlog: victim.backlog });
-  const stateDir = mkdtempSync(join(tmpdir(), 'sg-e2e-'));
+  const stateDir = tempDir('sg-e2e-');
   const d = startDaemon(lab.victim.ns, stateDir);
   try {
     await d.waitFor((l) => l.event === 'reconcile');
@@ -128,7 +126,7 @@ test('kill -9 mid-attack: kernel bans keep working; a restart reconciles without
 
 test('lab spoofed-syn with the defender: legitimate success stays at 99% or more, with no bans', async () => {
   const { scenario } = loadScenario('spoofed-syn');
-  const report = await runScenario('spoofed-syn', scenario, { scale: 0.4, defend: true, outDir: mkdtempSync(join(tmpdir(), 'sg-e2e-lab-')) });
+  const report = await runScenario('spoofed-syn', scenario, { scale: 0.4, defend: true, outDir: tempDir('sg-e2e-lab-') });
   const attack = report.phases.filter((p) => p.name.startsWith('attack'));
   const ok = attack.reduce((s, p) => s + p.legit.succeeded, 0), all = attack.reduce((s, p) => s + p.legit.attempts, 0);
   assert.ok(all > 50 && ok / all >= 0.99, `legitimate success during the attack: ${ok}/${all}`);
@@ -140,7 +138,7 @@ test('lab spoofed-syn with the defender: legitimate success stays at 99% or more
 
 test('lab rotating-v6 with the defender: the /64 is banned, the client inside it is spared and keeps connecting', async () => {
   const { scenario } = loadScenario('rotating-v6');
-  const report = await runScenario('rotating-v6', scenario, { scale: 0.4, defend: true, outDir: mkdtempSync(join(tmpdir(), 'sg-e2e-lab-')) });
+  const report = await runScenario('rotating-v6', scenario, { scale: 0.4, defend: true, outDir: tempDir('sg-e2e-lab-') });
   const actions = report.defender?.actions ?? [];
   const ban = actions.find((a) => a.kind === 'ban');
   assert.equal(ban?.value, '2001:db8:0:2::/64', actions.map((a) => `${a.kind} ${a.value}`).join('; '));

@@ -3,8 +3,7 @@
 // batched, a report written and listed by `synguard reports`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,6 +14,7 @@ import { synFlood } from '../lab/attacks.js';
 import type { Message } from '../notify/messages.js';
 import type { AttackReport, ReportSummary } from '../report/index.js';
 import { jsonLines, startDaemon } from '../testing/json-lines.js';
+import { tempDir } from '../testing/temp.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const PORT = 8080;
@@ -39,7 +39,7 @@ test('webhook during a lab flood: one attack-start, one attack-end, bans batched
     const got = jsonLines(receiver.child);
     await setSysctls(lab.victim.ns, { 'net.ipv4.tcp_syncookies': 1 });
     const server = await startVictimServer(lab.victim.ns, { port: PORT, backlog: 511 });
-    const state = mkdtempSync(join(tmpdir(), 'sg-e2e-notify-'));
+    const state = tempDir('sg-e2e-notify-');
     const config = join(state, 'config.yaml');
     writeFileSync(config, [
       'defender:',

@@ -2,8 +2,7 @@
 // through a real ExaBGP, when a bounded SYN flood really saturates the victim's shaped uplink.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,12 +12,14 @@ import { ROUTED, shapeUplink, startBird, withRoutedLab, type Bird, type RoutedLa
 import { setSysctls, startVictimServer } from '../lab/victim.js';
 import { openStore } from '../store/index.js';
 import { startDaemon } from '../testing/json-lines.js';
+import { tempDir } from '../testing/temp.js';
+
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const PORT = 8080;
 
 function writeConfig(lab: RoutedLab, over: { ownNetworks?: readonly string[]; exabgp?: string; enabled?: boolean; file?: string } = {}): string {
-  const file = over.file ?? join(mkdtempSync(join(tmpdir(), 'sg-up-conf-')), 'config.yaml');
+  const file = over.file ?? join(tempDir('sg-up-conf-'), 'config.yaml');
   writeFileSync(file, JSON.stringify({
     http: { enabled: false },
     upstream: {
@@ -63,7 +64,7 @@ test('a saturating flood escalates rate-limit → discard → RTBH in BIRD; kill
   await withRoutedLab(async (lab) => {
     const bird = await startBird(lab);
     const server = await victimReady(lab);
-    const stateDir = mkdtempSync(join(tmpdir(), 'sg-up-state-'));
+    const stateDir = tempDir('sg-up-state-');
     const config = writeConfig(lab);
     let d = startDaemon(lab.victim, stateDir, ['--config', config]);
     try {
@@ -132,7 +133,7 @@ test('an attacked address outside the own networks is never announced; a missing
   await withRoutedLab(async (lab) => {
     const bird = await startBird(lab);
     const server = await victimReady(lab);
-    const stateDir = mkdtempSync(join(tmpdir(), 'sg-up-state-'));
+    const stateDir = tempDir('sg-up-state-');
     let d = startDaemon(lab.victim, stateDir, ['--config', writeConfig(lab, { ownNetworks: ['198.18.103.0/24'] })]);
     try {
       await d.waitFor((l) => l.event === 'exabgp-started');
@@ -169,7 +170,7 @@ test('an attacked address outside the own networks is never announced; a missing
 test('upstream switched on by SIGHUP; a BGP session that drops (the router restarts) comes back with every announcement', async () => {
   await withRoutedLab(async (lab) => {
     let bird = await startBird(lab);
-    const stateDir = mkdtempSync(join(tmpdir(), 'sg-up-state-'));
+    const stateDir = tempDir('sg-up-state-');
     const config = writeConfig(lab, { enabled: false });
     const d = startDaemon(lab.victim, stateDir, ['--config', config]);
     try {

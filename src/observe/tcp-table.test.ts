@@ -5,9 +5,9 @@ import { SocketTally } from './socket-tally.js';
 import { CAPTURES, fixtureBytes, fixtureExpect } from '../testing/fixtures.js';
 import { formatV4, formatV6 } from '../core/address.js';
 import { readSocketTables } from './read-socket-table.js';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../testing/temp.js';
 
 function tally(...buffers: Buffer[]): { t: SocketTally; p: TcpTableParser } {
   const t = new SocketTally();
@@ -97,7 +97,7 @@ test('lines that do not parse are skipped and counted, never thrown', () => {
 });
 
 test('the reader gives the same tally with any chunk size, lines longer than a chunk included', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sg-read-'));
+  const dir = tempDir('sg-read-');
   const files = ['tcp', 'tcp6'].map((f) => {
     const path = join(dir, f);
     writeFileSync(path, fixtureBytes('syn-v6', f));

@@ -2,8 +2,7 @@
 // does (stdin/stdout pipes), logs each command and answers "done" (or "error" for 198.18.1.66). No BGP, no network.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { configFrom } from '../config/load.js';
@@ -11,6 +10,7 @@ import { spawnLong } from '../core/exec.js';
 import type { AnnouncementSpec } from './announcement.js';
 import { exabgpConfig } from './exabgp-config.js';
 import { ExabgpSpeaker, RELAY_PATH } from './exabgp.js';
+import { tempDir } from '../testing/temp.js';
 
 const FAKE = `#!/usr/bin/python3
 import os, re, signal, subprocess, sys
@@ -30,7 +30,7 @@ signal.pause()
 `;
 
 function setup(exabgp?: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'sg-exabgp-'));
+  const dir = tempDir('sg-exabgp-');
   const fake = join(dir, 'fake-exabgp');
   writeFileSync(fake, FAKE);
   chmodSync(fake, 0o755);
