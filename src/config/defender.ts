@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { cidrText, parseCidr } from '../core/address.js';
 import { duration, formatDuration } from './duration.js';
 import { hysteresis } from './hysteresis.js';
+import { synRateSchema } from './syn-rate.js';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const SECOND = 1000, MINUTE = 60 * SECOND, HOUR = 60 * MINUTE, DAY = 24 * HOUR;
@@ -88,6 +89,8 @@ export const defenderSchema = z.strictObject({
   /** Local ports of sshd: the peers of established sessions on them are never banned. */
   sshPorts: z.array(int(1, 65535)).min(1).default([22]),
   detection: detectionSchema,
+  /** The kernel's SYN-rate meter (docs/enforce.md). */
+  synRate: synRateSchema,
   bans: bansSchema,
   hardening: hardeningSchema,
 });
