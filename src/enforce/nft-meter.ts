@@ -1,79 +1,63 @@
-// Optional kernel-side SYN-rate meter: sources over N SYN/s land in dynamic sets (with a timeout) and are dropped at line rate.
-import { cidrText, parseCidr } from '../core/address.js';
-import { SynguardError } from '../core/errors.js';
-import { parseNftBans } from './nft-parse.js';
+// The kernel's first line: installs the SYN-rate meter, keeps its allow-list, reads its small sets, lifts its drops.
+import { meterElements, type MeterSample } from '../observe/meter.js';
 import { NftRunner, type NftOptions } from './nft-run.js';
+import { NftSession } from './nft-session.js';
 import { TABLE } from './nft-script.js';
-import type { KernelBan } from './types.js';
+import { METER_SETS, allowStatements, liftStatements, meterScript, removeMeterScript, type MeterOptions } from './meter-script.js';
 
-export interface MeterOptions {
-  /** SYNs per second one source may send before it is metered out. */
-  readonly synPerSecond: number;
-  readonly burst: number;
-  /** How long a metered source stays dropped. */
-  readonly banMs: number;
-  /** Never metered (the allow-list: loopback, own addresses, gateway, SSH peers, configured CIDRs). */
-  readonly allow: readonly string[];
-  /** Most sources tracked per family: a spoofed flood cannot grow the sets beyond this. */
-  readonly size?: number;
-}
-
-export const METER_SETS: ReadonlySet<string> = new Set(['meter4', 'meter6']);
-
-function positive(name: string, v: number): number {
-  if (!Number.isInteger(v) || v < 1) throw new SynguardError('input', `meter ${name} must be a positive integer, got ${String(v)}`);
-  return v;
-}
-
-/**
- * The meter as one idempotent transaction. It lives in its own base chain (prerouting, priority raw + 1), after the
- * ban chain, so re-initialising the ban chain never drops it. "meter" is an nft keyword, hence the chain name synrate.
- */
-export function meterScript(o: MeterOptions): string {
-  const rate = positive('synPerSecond', o.synPerSecond);
-  const burst = positive('burst', o.burst);
-  const banS = Math.max(1, Math.ceil(positive('banMs', o.banMs) / 1000));
-  const size = positive('size', o.size ?? 65_536);
-  const t = `inet ${TABLE}`;
-  const allow = o.allow.map(parseCidr);
-  const lines = [`add table ${t}`, `add chain ${t} synrate { type filter hook prerouting priority -299; policy accept; }`, `flush chain ${t} synrate`];
-  for (const [f, ip, type] of [[4, 'ip', 'ipv4_addr'], [6, 'ip6', 'ipv6_addr']] as const) {
-    lines.push(
-      `add set ${t} allow${f} { type ${type}; flags interval; auto-merge; }`,
-      `add set ${t} meter${f} { type ${type}; flags dynamic, timeout; size ${size}; }`,
-      `add set ${t} rate${f} { type ${type}; flags dynamic, timeout; timeout 10s; size ${size}; }`,
-      `flush set ${t} allow${f}`,
-      `add rule ${t} synrate ${ip} saddr @meter${f} counter drop`,
-      `add rule ${t} synrate tcp flags & (syn | ack) == syn ${ip} saddr != @allow${f} update @rate${f} { ${ip} saddr limit rate over ${rate}/second burst ${burst} packets } add @meter${f} { ${ip} saddr timeout ${banS}s } counter drop`,
-    );
-    const mine = allow.filter((c) => c.family === f).map(cidrText);
-    if (mine.length > 0) lines.push(`add element ${t} allow${f} { ${mine.join(', ')} }`);
-  }
-  return `${lines.join('\n')}\n`;
-}
+export type { MeterOptions } from './meter-script.js';
 
 export class NftMeter {
   private readonly nft: NftRunner;
+  private readonly session: NftSession;
+  private opts: MeterOptions | null = null;
+  private allowKey = '';
+
   constructor(opts: NftOptions = {}) {
     this.nft = new NftRunner(opts);
+    this.session = new NftSession(opts.netns ? { netns: opts.netns } : {});
   }
 
-  install(o: MeterOptions): Promise<void> {
-    return this.nft.apply(meterScript(o));
+  /** Installs (or re-installs with new limits) the meter and its allow-list, in one transaction. */
+  async install(o: MeterOptions, allow: readonly string[]): Promise<void> {
+    await this.nft.apply(`${meterScript(o)}${allowStatements(allow).join('\n')}\n`);
+    this.opts = o;
+    this.allowKey = allow.join(',');
   }
 
-  /** Sources the kernel metered out and still drops, with when that ends (for the store). */
-  async read(now: number): Promise<KernelBan[]> {
-    const out = await this.nft.query(['-j', 'list', 'table', 'inet', TABLE]);
-    return out === null ? [] : parseNftBans(out, now, METER_SETS);
+  /** Replaces the kernel's allow-list when it changed (own addresses, SSH peers and gateways come and go). */
+  async allow(allow: readonly string[]): Promise<void> {
+    const key = allow.join(',');
+    if (key === this.allowKey) return;
+    await this.nft.apply(`${allowStatements(allow).join('\n')}\n`);
+    this.allowKey = key;
   }
 
-  /** Removes the chain and its sets (the ban sets stay). */
+  /** The three small sets of both families, in one round trip; null when the meter is not installed. */
+  async read(now: number): Promise<MeterSample | null> {
+    const names = Object.values(METER_SETS).flatMap((s) => [s[4], s[6]]);
+    const listing = await this.session.listSets(TABLE, names);
+    if (listing.size === 0) return null;
+    const lengths = this.opts?.prefixes;
+    const pick = (set: { 4: string; 6: string }, prefix: boolean) =>
+      [4, 6].flatMap((f) => meterElements(listing.get(set[f as 4 | 6]), now, prefix ? (f === 4 ? lengths?.ipv4 : lengths?.ipv6) ?? (f === 4 ? 24 : 64) : undefined));
+    return { takenAt: now, hosts: pick(METER_SETS.host, false), prefixes: pick(METER_SETS.prefix, true), busy: pick(METER_SETS.busy, false) };
+  }
+
+  /** Lets these kernel-made drops go at once (the daemon refused to ban them). */
+  async lift(values: readonly string[]): Promise<void> {
+    const lines = liftStatements(values, this.opts?.prefixes ?? { ipv4: 24, ipv6: 64 });
+    if (lines.length > 0) await this.nft.apply(`${lines.join('\n')}\n`);
+  }
+
+  /** Removes the meter's chains and sets; the ban sets stay. */
   async remove(): Promise<void> {
-    const t = `inet ${TABLE}`;
-    const probe = await this.nft.query(['list', 'chain', 'inet', TABLE, 'synrate']);
-    if (probe === null) return;
-    const sets = ['allow4', 'allow6', 'meter4', 'meter6', 'rate4', 'rate6'].map((s) => `delete set ${t} ${s}`);
-    await this.nft.apply(`delete chain ${t} synrate\n${sets.join('\n')}\n`);
+    await this.nft.apply(removeMeterScript(this.opts?.size ?? 65_536));
+    this.opts = null;
+    this.allowKey = '';
+  }
+
+  close(): void {
+    this.session.close();
   }
 }

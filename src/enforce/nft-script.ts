@@ -10,9 +10,10 @@ export const SETS = { host4: 'ban4', host6: 'ban6', net4: 'net4', net6: 'net6' }
 /** Proven clients spared inside banned prefixes (accepted after the host bans, before the prefix bans). */
 export const SPARE_SETS = { 4: 'spare4', 6: 'spare6' } as const;
 /**
- * Addresses this host sent a FIN to in the last 15 minutes, filled by the kernel itself. A FIN leaves only from an
- * established connection, so the address completed a handshake: a forged source never can (it never sees the
- * SYN-ACK). Read when a prefix is banned, to spare those inside it.
+ * Addresses this host sent a packet of an established connection to (an ACK, data or a FIN: anything but a SYN-ACK or
+ * a RST) in the last 15 minutes, filled by the kernel itself. Only a peer that completed a handshake gets one: a
+ * forged source never sees the SYN-ACK, so it never gets further. Read when a prefix is banned (its proven clients are
+ * spared), and by the SYN-rate meter (a proven source gets a far higher limit and is never dropped for its rate).
  */
 export const PROVEN_SETS = { 4: 'proven4', 6: 'proven6' } as const;
 export const PROVEN_WINDOW = '15m';
@@ -35,8 +36,6 @@ export function initScript(): string {
     `add set ${t} ${SETS.net6} { type ipv6_addr; flags interval, timeout; }`,
     `add set ${t} ${SPARE_SETS[4]} { type ipv4_addr; flags timeout; }`,
     `add set ${t} ${SPARE_SETS[6]} { type ipv6_addr; flags timeout; }`,
-    `add set ${t} ${PROVEN_SETS[4]} { type ipv4_addr; flags dynamic, timeout; size ${PROVEN_SIZE}; timeout ${PROVEN_WINDOW}; }`,
-    `add set ${t} ${PROVEN_SETS[6]} { type ipv6_addr; flags dynamic, timeout; size ${PROVEN_SIZE}; timeout ${PROVEN_WINDOW}; }`,
     `add chain ${t} prerouting { type filter hook prerouting priority raw; policy accept; }`,
     `flush chain ${t} prerouting`,
     // Host bans first: nothing spares a banned address. Then the spared clients, then the prefix bans.
@@ -46,13 +45,26 @@ export function initScript(): string {
     `add rule ${t} prerouting ip6 saddr @${SPARE_SETS[6]} counter accept`,
     `add rule ${t} prerouting ip saddr @${SETS.net4} counter drop`,
     `add rule ${t} prerouting ip6 saddr @${SETS.net6} counter drop`,
-    // One set update per connection this host closes (FIN without RST), never per packet of a flood.
-    `add chain ${t} output { type filter hook output priority filter; policy accept; }`,
-    `flush chain ${t} output`,
-    `add rule ${t} output oifname != "lo" meta nfproto ipv4 tcp flags & (fin | rst) == fin update @${PROVEN_SETS[4]} { ip daddr }`,
-    `add rule ${t} output oifname != "lo" meta nfproto ipv6 tcp flags & (fin | rst) == fin update @${PROVEN_SETS[6]} { ip6 daddr }`,
+    ...proofStatements(),
     '',
   ].join('\n');
+}
+
+/**
+ * The proof of completed handshakes: the proven sets and the output rule that fills them. `add` (not `update`) costs a
+ * lookup per outgoing packet once an address is in, and never writes; an address is proven again when it expires.
+ */
+export function proofStatements(): string[] {
+  const t = `inet ${TABLE}`;
+  const established = 'tcp flags & (syn | rst) == 0';
+  return [
+    `add set ${t} ${PROVEN_SETS[4]} { type ipv4_addr; flags dynamic, timeout; size ${PROVEN_SIZE}; timeout ${PROVEN_WINDOW}; }`,
+    `add set ${t} ${PROVEN_SETS[6]} { type ipv6_addr; flags dynamic, timeout; size ${PROVEN_SIZE}; timeout ${PROVEN_WINDOW}; }`,
+    `add chain ${t} output { type filter hook output priority filter; policy accept; }`,
+    `flush chain ${t} output`,
+    `add rule ${t} output oifname != "lo" meta nfproto ipv4 ${established} add @${PROVEN_SETS[4]} { ip daddr }`,
+    `add rule ${t} output oifname != "lo" meta nfproto ipv6 ${established} add @${PROVEN_SETS[6]} { ip6 daddr }`,
+  ];
 }
 
 /** Kernel timeout text for a ban ending at `until`; null when it has already ended. */
