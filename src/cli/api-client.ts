@@ -13,7 +13,7 @@ export interface ApiBan {
   readonly value: string;
   readonly scope: 'ip' | 'prefix';
   readonly reason: string;
-  readonly origin: 'auto' | 'manual';
+  readonly origin: 'auto' | 'manual' | 'kernel';
   readonly createdAt: string;
   readonly until: string;
   readonly offence: number;

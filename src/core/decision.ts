@@ -2,7 +2,8 @@
 // They are stored before they are applied, and the kernel state is reconciled against them.
 
 export type Scope = 'ip' | 'prefix';
-export type Origin = 'auto' | 'manual';
+/** auto: the daemon's detection; kernel: the SYN-rate meter dropped it first, the daemon confirmed it; manual: an operator. */
+export type Origin = 'auto' | 'manual' | 'kernel';
 export type Action = 'ban';
 
 export interface Decision {

@@ -31,7 +31,7 @@ function rig(config: Config = configFrom({}), withEnforcer = true, backend: 'dry
   let which: 0 | 1 = 0;
   const enforcer = Object.assign(new DryRunEnforcer(() => undefined), { failNext: false, commits: 0 });
   // As the route backend: no kernel timeouts, so the daemon itself must remove a ban when it runs out.
-  if (backend === 'route') Object.defineProperty(enforcer, 'name', { value: 'route' });
+  if (backend === 'route') Object.defineProperties(enforcer, { name: { value: 'route' }, kernelExpires: { value: false } });
   const commit = enforcer.commit.bind(enforcer);
   enforcer.commit = (now: number) => {
     enforcer.commits++;

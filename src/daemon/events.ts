@@ -5,12 +5,15 @@ import type { Decision } from '../core/decision.js';
 import type { Assessment, AssessmentKind } from '../detect/assess.js';
 import type { Snapshot } from '../detect/snapshot.js';
 import type { SourceSummary } from '../detect/sources.js';
+import type { SynSender } from '../detect/syn-senders.js';
 
 export type DaemonEvent =
   /** Every tick, after detection: the two latest snapshots (prev is undefined on the first tick) and the per-source summary (top 10). */
   | {
       readonly type: 'tick'; readonly at: number; readonly prev: Snapshot | undefined; readonly cur: Snapshot;
       readonly assessment: Assessment; readonly sources: SourceSummary; readonly underAttack: boolean;
+      /** The kernel meter's top SYN senders this tick (empty without a meter). */
+      readonly synSenders: readonly SynSender[];
     }
   | { readonly type: 'attack-start'; readonly at: number; readonly eventId: number; readonly kind: AssessmentKind; readonly summary: string; readonly evidence: readonly string[] }
   | { readonly type: 'attack-end'; readonly at: number; readonly eventId: number | null; readonly kind: AssessmentKind; readonly startedAt: number | null }

@@ -7,6 +7,7 @@ import { policyFor, type AllowList } from '../decide/index.js';
 import { currentAllowList } from './allow.js';
 import { selectEnforcer } from '../enforce/select.js';
 import { killSockets } from '../enforce/socket-kill.js';
+import { startMeter } from './meter.js';
 import { assertLinux, cachedListeners, takeSample } from '../observe/sample.js';
 import { openStore } from '../store/index.js';
 import { Defender } from './defender.js';
@@ -51,6 +52,7 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
     const listeners = cachedListeners(10_000);
     let sourcesHint = 1024;
     let allow = await allowList(config, log);
+    const meter = await startMeter(config, { enforcer, dryRun, log, allow: allow.entries.map((e) => e.value) });
     let allowAt = Date.now();
     let decide = policyFor(allow, config);
     // The defender's events fan out to the dashboard, notifications and attack reports.
@@ -70,6 +72,7 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
       killSockets: dryRun ? null : (values, except) => killSockets(values, { except }),
       harden: dryRun ? null : (mode, now) => (mode === 'attack' ? applyHardening(store, config.defender.hardening, now) : restoreHardening(store)),
       emit: (event) => events.emit(event),
+      meter: meter.reader,
     });
     log('info', 'start', { pid: process.pid, stateDir, backend: enforcer?.name ?? 'dry-run', interval: config.defender.interval, allowList: allow.entries.length });
     await defender.start();
@@ -106,6 +109,7 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
             const previous = config;
             config = loadConfig(opts.configPath);
             defender.reconfigure(config);
+            await meter.reconfigure(config, allow.entries.map((e) => e.value));
             notifier.reconfigure(config.notify);
             // A new upstream section means a new ExaBGP (peer, AS, networks): the session restarts and re-announces
             // what is due from the store. An unchanged one is left alone, so a reload never flaps the routes.
@@ -124,6 +128,7 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
           allow = await allowList(config, log);
           decide = policyFor(allow, config);
           allowAt = started;
+          await meter.allow(allow.entries.map((e) => e.value));
         }
         try {
           await defender.tick();
@@ -144,6 +149,7 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
       await upstream?.stop();
       await reports.stop();
       await notifier.stop(3000); // the last messages get a short deadline
+      meter.close(); // the meter stays in the kernel, like the bans
     }
     log('info', 'stop', { note: 'bans stay in the kernel until they expire; `synguard off` removes them' });
   } finally {

@@ -8,6 +8,8 @@ export interface Offence {
   readonly net: Net;
   readonly reason: string;
   readonly evidence: readonly string[];
+  /** 'kernel' when the SYN-rate meter dropped it first; the decision carries it. */
+  readonly origin?: 'kernel';
 }
 
 /** One thing to judge: a single offender, or a prefix standing for several. */
@@ -58,6 +60,7 @@ export function aggregate(offenders: readonly Offence[], active: ActiveIndex, co
       reason: `${addresses.size} addresses of ${prefix} offended (prefix ban from ${needed}): ${shown.join(', ')}${more}`,
       evidence: members.flatMap((m) => m.evidence.map((e) => `${addressOf(m.net)}: ${e}`)).slice(0, MAX_EVIDENCE),
       members,
+      ...(members.every((m) => m.origin === 'kernel') ? { origin: 'kernel' as const } : {}),
     });
   }
   return [...prefixes, ...singles];

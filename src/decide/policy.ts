@@ -13,11 +13,16 @@ export interface Offender {
   readonly value: string;
   readonly reason: string;
   readonly evidence: readonly string[];
+  /** 'kernel': the SYN-rate meter measured it over its per-source rate and dropped it first. */
+  readonly origin?: 'kernel';
 }
 
 export interface PolicyInput {
   readonly offenders: readonly Offender[];
-  /** The flood is spread over many sources each below threshold: their addresses are likely forged. */
+  /**
+   * The flood is spread over many sources each below threshold: their addresses are likely forged. Offenders the
+   * kernel metered are not refused for it: each of them alone sent over its per-source rate.
+   */
   readonly spoofed: boolean;
   readonly active: readonly Decision[];
   /** Past offences per value within `bans.memory` (store.decisions.offences over `offenceValues(...)`). */
@@ -53,7 +58,9 @@ function canonical(offenders: readonly Offender[], refused: Refusal[]): Offence[
     try {
       const net = toNet(o.value);
       const prev = byValue.get(net.text);
-      byValue.set(net.text, prev ? { ...prev, evidence: [...prev.evidence, ...o.evidence] } : { net, reason: o.reason, evidence: o.evidence });
+      byValue.set(net.text, prev
+        ? { ...prev, reason: prev.reason === o.reason ? prev.reason : `${prev.reason}, ${o.reason}`, evidence: [...prev.evidence, ...o.evidence] }
+        : { net, reason: o.reason, evidence: o.evidence, ...(o.origin ? { origin: o.origin } : {}) });
     } catch (err) {
       refused.push({ value: o.value, why: (err as Error).message });
     }
@@ -86,14 +93,14 @@ export function decide(input: PolicyInput): PolicyResult {
   const { config, now, allow } = input;
   const bans = config.defender.bans;
   const out: PolicyResult = { decisions: [], extended: [], superseded: [], refused: [], notes: [] };
-  const offences = canonical(input.offenders, out.refused);
+  let offences = canonical(input.offenders, out.refused);
   if (input.spoofed) {
     out.notes.push(SPOOFING_GUARD);
-    for (const o of offences) out.refused.push({ value: o.net.text, why: SPOOFING_GUARD });
-    return out;
+    for (const o of offences) if (o.origin !== 'kernel') out.refused.push({ value: o.net.text, why: SPOOFING_GUARD });
+    offences = offences.filter((o) => o.origin === 'kernel');
   }
   const live = new ActiveIndex(input.active, now);
-  const isAuto = (d: Decision) => d.origin === 'auto';
+  const isAuto = (d: Decision) => d.origin !== 'manual';
   let activeAuto = live.values().filter(isAuto).length;
   let recent = input.recentAutoBans ?? live.values().filter((d) => isAuto(d) && d.createdAt > now - MINUTE).length;
 
@@ -126,7 +133,7 @@ export function decide(input: PolicyInput): PolicyResult {
     }
     const decision: Decision = {
       scope: c.members.length > 0 || c.net.length < (c.net.family === 4 ? 32 : 128) ? 'prefix' : 'ip',
-      value, action: 'ban', reason: c.reason, evidence: [...c.evidence], origin: 'auto', createdAt: now, until, offence,
+      value, action: 'ban', reason: c.reason, evidence: [...c.evidence], origin: c.origin ?? 'auto', createdAt: now, until, offence,
     };
     out.decisions.push(decision);
     for (const d of replaced) live.delete(d.value);

@@ -5,6 +5,7 @@ import { configNotes, type ConfigNote } from './notes.js';
 import { counterRates, elapsedSeconds, linkRates, type CounterRate, type LinkRates } from './rates.js';
 import type { ListenerStat, Snapshot } from './snapshot.js';
 import { summarizeSources, type PrefixStat, type SourceStat } from './sources.js';
+import type { SynSender } from './syn-senders.js';
 
 export interface StatusReport {
   readonly takenAt: string;
@@ -23,9 +24,11 @@ export interface StatusReport {
   readonly notes: ConfigNote[];
   readonly links: Record<string, LinkRates>;
   readonly parseErrors: Snapshot['parseErrors'];
+  /** Top SYN senders by packet rate, from the kernel's meter (sources SYN cookies hide from SYN_RECV included); highest first. */
+  readonly synSenders: SynSender[];
 }
 
-export function buildReport(prev: Snapshot | undefined, cur: Snapshot, cfg: AssessmentConfig, top: number): StatusReport {
+export function buildReport(prev: Snapshot | undefined, cur: Snapshot, cfg: AssessmentConfig, top: number, senders: readonly SynSender[] = []): StatusReport {
   const src = summarizeSources(cur, offenderOptions(cfg, top));
   return {
     takenAt: new Date(cur.takenAt).toISOString(),
@@ -43,5 +46,6 @@ export function buildReport(prev: Snapshot | undefined, cur: Snapshot, cfg: Asse
     notes: configNotes(cur, cfg),
     links: linkRates(prev, cur),
     parseErrors: cur.parseErrors,
+    synSenders: senders.slice(0, top),
   };
 }

@@ -13,6 +13,8 @@ export interface Offender {
   readonly value: string;
   readonly reason: string;
   readonly evidence: string[];
+  /** 'kernel': the SYN-rate meter dropped it first (src/detect/syn-senders.ts). */
+  readonly origin?: 'kernel';
 }
 
 export interface AttackState {

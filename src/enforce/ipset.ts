@@ -22,6 +22,8 @@ const PACKAGE: Record<string, string> = { ipset: 'ipset', iptables: 'iptables', 
  */
 export class IpsetEnforcer implements Enforcer {
   readonly name = 'ipset' as const;
+  readonly kernelExpires = true;
+  readonly supportsMeter = false;
   private readonly run: Exec;
   private readonly buffer = new ChangeBuffer();
 

@@ -5,7 +5,18 @@ import { NftSession } from './nft-session.js';
 import { TABLE } from './nft-script.js';
 import { METER_SETS, allowStatements, liftStatements, meterScript, removeMeterScript, type MeterOptions } from './meter-script.js';
 
+import type { Config } from '../config/schema.js';
+
 export type { MeterOptions } from './meter-script.js';
+
+/** The meter's options from the config; count-only in dry-run. */
+export function meterOptions(config: Config, dryRun: boolean): MeterOptions {
+  const m = config.defender.synRate;
+  return {
+    perSource: m.perSource, burst: m.burst, perPrefix: m.perPrefix, prefixBurst: m.prefixBurst, proven: m.proven,
+    holdMs: m.hold, size: m.size, prefixes: config.prefixes, countOnly: dryRun,
+  };
+}
 
 export class NftMeter {
   private readonly nft: NftRunner;

@@ -9,6 +9,8 @@ import type { CheckResult, CommitResult, Enforcer, KernelBan } from './types.js'
 
 export class NftablesEnforcer implements Enforcer {
   readonly name = 'nftables' as const;
+  readonly kernelExpires = true;
+  readonly supportsMeter = true;
   private readonly nft: NftRunner;
   private readonly buffer = new ChangeBuffer();
   /** Proven clients to let through banned prefixes; committed with the bans, in the same transaction. */

@@ -23,6 +23,8 @@ function stderrLine(text: string): string {
  */
 export class RouteEnforcer implements Enforcer {
   readonly name = 'route' as const;
+  readonly kernelExpires = false;
+  readonly supportsMeter = false;
   private readonly run: Exec;
   private readonly type: RouteType;
   private readonly buffer = new ChangeBuffer();

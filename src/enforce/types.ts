@@ -23,6 +23,10 @@ export interface KernelBan {
 
 export interface Enforcer {
   readonly name: BackendName;
+  /** Its kernel objects time out by themselves (nft set timeouts); otherwise the daemon removes expired bans. */
+  readonly kernelExpires: boolean;
+  /** The kernel's SYN-rate meter can run beside it (same nftables table). */
+  readonly supportsMeter: boolean;
   /** Can this backend run here? Never throws. */
   check(): Promise<CheckResult>;
   /** Creates synguard's kernel objects idempotently (table, sets, chains). */

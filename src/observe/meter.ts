@@ -38,7 +38,7 @@ export function meterElements(doc: unknown, now: number, prefixLength?: number):
     const elems = (item as { set?: { elem?: unknown } } | null)?.set?.elem;
     if (!Array.isArray(elems)) continue;
     for (const raw of elems as unknown[]) {
-      const e = ((raw as { elem?: JsonElem } | null)?.elem ?? {}) as JsonElem;
+      const e = ((raw as { elem?: JsonElem } | null)?.elem ?? {});
       if (typeof e.val !== 'string') continue;
       const timeout = typeof e.timeout === 'number' ? e.timeout : 0;
       const expires = typeof e.expires === 'number' ? e.expires : 0;

@@ -26,14 +26,14 @@ function attack(store: Store, reports: ReturnType<typeof startReports>, start: n
   const eventId = store.events.start('syn-flood', 'SYN flood from 1 source', start, { evidence: ['129 half-open'] });
   reports.handle({ type: 'attack-start', at: start, eventId, kind: 'syn-flood', summary: 'SYN flood from 1 source', evidence: ['129 half-open'] });
   reports.handle({ type: 'hardening', at: start, mode: 'attack', changes: ['net.ipv4.tcp_synack_retries 5 -> 2'] });
-  reports.handle({ type: 'tick', at: start, prev: A, cur: B, assessment: verdict('syn-flood'), sources: defenderSources(B), underAttack: true });
+  reports.handle({ type: 'tick', at: start, prev: A, cur: B, assessment: verdict('syn-flood'), sources: defenderSources(B), underAttack: true, synSenders: [] });
   store.decisions.insert({ scope: 'ip', value: '198.18.1.2/32', action: 'ban', reason: 'SYN flood', evidence: [], origin: 'auto', createdAt: start + 1000, until: start + 600_000, offence: 1 });
-  reports.handle({ type: 'tick', at: start + 20_000, prev: B, cur: B, assessment: verdict('none'), sources: defenderSources(B), underAttack: true });
+  reports.handle({ type: 'tick', at: start + 20_000, prev: B, cur: B, assessment: verdict('none'), sources: defenderSources(B), underAttack: true, synSenders: [] });
   if (opts.end === false) return eventId;
   store.events.end(eventId, start + 30_000);
   reports.handle({ type: 'attack-end', at: start + 30_000, eventId, kind: 'syn-flood', startedAt: start });
   reports.handle({ type: 'hardening', at: start + 30_000, mode: 'calm', changes: ['net.ipv4.tcp_synack_retries 2 -> 5'] });
-  reports.handle({ type: 'tick', at: start + 30_000, prev: B, cur: B, assessment: verdict('none'), sources: defenderSources(B), underAttack: false });
+  reports.handle({ type: 'tick', at: start + 30_000, prev: B, cur: B, assessment: verdict('none'), sources: defenderSources(B), underAttack: false, synSenders: [] });
   return eventId;
 }
 

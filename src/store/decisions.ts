@@ -1,6 +1,6 @@
 // The decisions repository: saved before they are applied, listed as active at a given time, ended with who and when.
 import type Database from 'better-sqlite3';
-import type { Decision } from '../core/decision.js';
+import type { Decision, Origin } from '../core/decision.js';
 
 export type EndKind = 'unban' | 'superseded';
 
@@ -22,7 +22,7 @@ export interface EndRequest {
 /** Columns in table order; rows are read in raw (array) mode, which is several times faster than objects. */
 type Row = [
   id: number, scope: 'ip' | 'prefix', value: string, action: 'ban', reason: string, evidence: string,
-  origin: 'auto' | 'manual', createdAt: number, until: number, offence: number,
+  origin: Origin, createdAt: number, until: number, offence: number,
   endedAt: number | null, endedBy: string | null, endKind: EndKind | null,
 ];
 
@@ -60,9 +60,9 @@ export class DecisionRepo {
       extend: p(`UPDATE decisions SET until = @until WHERE id = @id AND until < @until AND ${LIVE}`),
       offences: p<{ n: number }>(`SELECT count(*) AS n FROM decisions WHERE value = @value AND created_at > @since
                                   AND created_at <= @now AND end_kind IS NOT 'unban'`),
-      activeAuto: p<{ n: number }>(`SELECT count(*) AS n FROM decisions WHERE origin = 'auto' AND ${LIVE}`),
+      activeAuto: p<{ n: number }>(`SELECT count(*) AS n FROM decisions WHERE origin IN ('auto', 'kernel') AND ${LIVE}`),
       purge: p('DELETE FROM decisions WHERE min(until, coalesce(ended_at, until)) < @before'),
-      autoSince: p<{ n: number }>(`SELECT count(*) AS n FROM decisions WHERE origin = 'auto' AND created_at >= @since`),
+      autoSince: p<{ n: number }>(`SELECT count(*) AS n FROM decisions WHERE origin IN ('auto', 'kernel') AND created_at >= @since`),
     };
   }
 

@@ -54,6 +54,29 @@ export const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX announcements_live ON announcements (until) WHERE ended_at IS NULL;
    CREATE INDEX announcements_created ON announcements (created_at);`,
+  // 3: decisions the kernel's SYN-rate meter made first (origin 'kernel'). SQLite cannot alter a CHECK: the table is
+  // rebuilt with the same rows and ids, inside the migration's transaction.
+  `CREATE TABLE decisions_v3 (
+     id         INTEGER PRIMARY KEY,
+     scope      TEXT    NOT NULL CHECK (scope IN ('ip', 'prefix')),
+     value      TEXT    NOT NULL,
+     action     TEXT    NOT NULL CHECK (action IN ('ban')),
+     reason     TEXT    NOT NULL,
+     evidence   TEXT    NOT NULL,
+     origin     TEXT    NOT NULL CHECK (origin IN ('auto', 'manual', 'kernel')),
+     created_at INTEGER NOT NULL,
+     until      INTEGER NOT NULL,
+     offence    INTEGER NOT NULL,
+     ended_at   INTEGER,
+     ended_by   TEXT,
+     end_kind   TEXT CHECK (end_kind IN ('unban', 'superseded'))
+   );
+   INSERT INTO decisions_v3 SELECT * FROM decisions;
+   DROP TABLE decisions;
+   ALTER TABLE decisions_v3 RENAME TO decisions;
+   CREATE INDEX decisions_live ON decisions (until) WHERE ended_at IS NULL;
+   CREATE INDEX decisions_value ON decisions (value, created_at);
+   CREATE INDEX decisions_auto ON decisions (origin, created_at);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -28,7 +28,7 @@ function ticks(capture: string, rates: number[]) {
     rx += bps / 8;
     const link = { rxBytes: rx, rxPackets: rx / 60, rxDrops: 0, txBytes: 0, txPackets: 0, txDrops: 0 };
     const cur = buildSnapshot(fixtureSample(capture, 1, { takenAt: T0 + t * 1000, links: { eth0: link } }), DEFAULT_PREFIXES);
-    const event = { type: 'tick' as const, at: cur.takenAt, prev, cur, assessment: { kind: 'none' as const, summary: '', evidence: [], offenders: [] }, sources: defenderSources(cur), underAttack: true };
+    const event = { type: 'tick' as const, at: cur.takenAt, prev, cur, assessment: { kind: 'none' as const, summary: '', evidence: [], offenders: [] }, sources: defenderSources(cur), underAttack: true, synSenders: [] };
     prev = cur;
     return event;
   });

@@ -35,7 +35,7 @@ export function sampleTicks(specs: readonly TickSpec[], start = T0, capture = 's
     const cur = snapshotLike(base, at, spec);
     const kind = spec.kind ?? (spec.underAttack ? 'spoofed-syn-flood' : 'none');
     const event = {
-      type: 'tick' as const, at, prev, cur, sources: defenderSources(cur), underAttack: spec.underAttack ?? false,
+      type: 'tick' as const, at, prev, cur, sources: defenderSources(cur), underAttack: spec.underAttack ?? false, synSenders: [],
       assessment: { kind, summary: `${kind} at tick ${i}`, evidence: [`${spec.synRecv} half-open`], offenders: [] },
     };
     prev = cur;

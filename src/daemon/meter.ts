@@ -1,0 +1,82 @@
+// The daemon's side of the kernel meter: installed at start when the backend can hold it (count-only in dry-run),
+// kept in step with the allow-list and SIGHUP, and left in the kernel at stop, like the bans.
+import type { Config } from '../config/schema.js';
+import { NftMeter, meterOptions } from '../enforce/nft-meter.js';
+import type { Enforcer } from '../enforce/types.js';
+import type { MeterReader } from './defender.js';
+import type { Log } from './log.js';
+
+export interface DaemonMeter {
+  /** What the tick reads; null while the meter is off. */
+  readonly reader: MeterReader | null;
+  allow(entries: readonly string[]): Promise<void>;
+  reconfigure(config: Config, allow: readonly string[]): Promise<void>;
+  close(): void;
+}
+
+export interface MeterDeps {
+  /** null in dry-run. */
+  readonly enforcer: Enforcer | null;
+  readonly dryRun: boolean;
+  readonly log: Log;
+  readonly allow: readonly string[];
+  /** Tests pass their own (a namespace); the daemon runs inside its namespace already. */
+  readonly meter?: NftMeter;
+}
+
+/** Why the meter cannot run with this backend, or null when it can. */
+function offReason(config: Config, deps: MeterDeps): string | null {
+  if (!config.defender.synRate.enabled) return 'defender.synRate.enabled is false';
+  if (!deps.dryRun && deps.enforcer && !deps.enforcer.supportsMeter) {
+    return `the ${deps.enforcer.name} backend cannot hold it (it needs nftables); bans still come from the socket table each tick`;
+  }
+  return null;
+}
+
+export async function startMeter(config: Config, deps: MeterDeps): Promise<DaemonMeter> {
+  const meter = deps.meter ?? new NftMeter();
+  let on = false;
+  let current = '';
+  const apply = async (cfg: Config, allow: readonly string[]): Promise<void> => {
+    const why = offReason(cfg, deps);
+    if (why !== null) {
+      if (on) await meter.remove();
+      if (on || current === '') deps.log('warn', 'meter-off', { reason: why });
+      on = false;
+      current = 'off';
+      return;
+    }
+    const opts = meterOptions(cfg, deps.dryRun);
+    const key = JSON.stringify(opts);
+    if (on && key === current) return;
+    await meter.install(opts, allow);
+    on = true;
+    current = key;
+    deps.log('info', 'meter', { ...opts, mode: deps.dryRun ? 'count-only (dry-run: nothing dropped)' : 'dropping' });
+  };
+  try {
+    await apply(config, deps.allow);
+  } catch (err) {
+    deps.log('error', 'meter-failed', { error: (err as Error).message, effect: 'no kernel meter; bans still come from the socket table each tick' });
+  }
+  return {
+    get reader() {
+      return on ? meter : null;
+    },
+    allow: async (entries) => {
+      try {
+        if (on) await meter.allow(entries);
+      } catch (err) {
+        deps.log('error', 'meter-allow-failed', { error: (err as Error).message, kept: 'the previous allow-list' });
+      }
+    },
+    reconfigure: async (cfg, allow) => {
+      try {
+        await apply(cfg, allow);
+      } catch (err) {
+        deps.log('error', 'meter-failed', { error: (err as Error).message });
+      }
+    },
+    close: () => meter.close(),
+  };
+}
