@@ -56,6 +56,12 @@ export function renderStatus(r: StatusReport): string {
   }
   out.push('');
 
+  if (r.synSenders.length > 0) {
+    out.push('Top SYN senders (kernel meter: sources SYN cookies hide from the table included)');
+    out.push(...table(['source', 'SYN/s', 'proven', 'kernel'], r.synSenders.map((s) => [s.address, n(s.synPerSecond), s.proven ? 'yes' : 'no', s.dropped ? 'dropping' : '']), new Set([1])));
+    out.push('');
+  }
+
   out.push(`Counters${r.intervalSeconds > 0 ? ` (per second over ${r.intervalSeconds.toFixed(1)} s)` : ' (single sample: no rates)'}`);
   const counters = Object.entries(r.counters).map(([k, c]) => [k, n(c.value), rate(c.perSecond)]);
   out.push(...table(['counter', 'total', '/s'], counters, new Set([1, 2])));

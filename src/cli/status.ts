@@ -4,6 +4,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../config/load.js';
 import { buildReport } from '../detect/report.js';
 import { buildSnapshot, type Snapshot } from '../detect/snapshot.js';
+import { meterFindings } from '../detect/syn-senders.js';
+import { NftMeter } from '../enforce/nft-meter.js';
+import type { MeterSample } from '../observe/meter.js';
 import { assertLinux, takeSample } from '../observe/sample.js';
 import { positiveInt, seconds } from './options.js';
 import { renderStatus } from './status-view.js';
@@ -31,6 +34,8 @@ What it reads (all in the current network namespace; run it with "ip netns exec 
   ss -ltnH                  each listener's backlog cap (Send-Q) and accept queue (Recv-Q)
   /proc/net/{netstat,snmp}  SYN-cookie, drop and open counters, as rates between two samples
   /proc/sys/net/...         tcp_syncookies, tcp_max_syn_backlog, tcp_synack_retries, somaxconn, ...
+  nft (table inet synguard) the kernel SYN-rate meter's small sets, when \`synguard run\` installed it: the top SYN
+                            senders by packet rate, sources SYN cookies hide from the socket table included
 
 Verdicts: none, syn-flood (few sources: named), spoofed-syn-flood (many forged sources: harden, do not ban),
 cookies-coping, connection-flood (completed handshakes held by few sources), weak-config.
@@ -43,18 +48,26 @@ Examples:
       assertLinux();
       const config = loadConfig(opts.config);
       const watch = opts.watch === true ? 2 : opts.watch;
+      const meter = new NftMeter();
+      // Read-only and best effort: no nft, no permission or no meter installed all mean no kernel view.
+      const readMeter = (): Promise<MeterSample | null> => meter.read(Date.now(), config.prefixes).catch(() => null);
       const once = async (): Promise<string> => {
         let prev: Snapshot | undefined;
+        let meterBefore: MeterSample | null = null;
         if (opts.interval > 0) {
           prev = buildSnapshot(await takeSample({ light: true }), config.prefixes);
+          meterBefore = await readMeter();
           await sleep(opts.interval * 1000);
         }
         const cur = buildSnapshot(await takeSample(), config.prefixes);
-        const report = buildReport(prev, cur, config.assessment, opts.top);
+        const meterNow = await readMeter();
+        const senders = meterNow ? meterFindings(meterBefore, meterNow, config.defender.synRate).senders : [];
+        const report = buildReport(prev, cur, config.assessment, opts.top, senders);
         return opts.json ? `${JSON.stringify(report, null, watch === undefined ? 2 : 0)}\n` : renderStatus(report);
       };
       if (watch === undefined) {
         process.stdout.write(await once());
+        meter.close();
         return;
       }
       // One controller for the whole watch: Ctrl-C or SIGTERM ends the current wait and the loop, exit code 0.
@@ -72,6 +85,7 @@ Examples:
           await sleep(wait, undefined, { signal: stop.signal }).catch(() => undefined);
         }
       } finally {
+        meter.close();
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       }

@@ -8,7 +8,8 @@ import { DryRunEnforcer } from '../enforce/dry-run.js';
 import { openStore, type Store } from '../store/index.js';
 import { fixtureSample, T0 } from '../testing/samples.js';
 import type { RawSample } from '../detect/snapshot.js';
-import { Defender } from './defender.js';
+import { Defender, type MeterReader } from './defender.js';
+import type { MeterSample } from '../observe/meter.js';
 import { memoryLog } from './log.js';
 import { tempDir } from '../testing/temp.js';
 
@@ -23,7 +24,7 @@ interface Rig {
   kills: Array<{ values: readonly string[]; except: readonly string[] }>;
 }
 
-function rig(config: Config = configFrom({}), withEnforcer = true, backend: 'dry-run' | 'route' = 'dry-run'): Rig {
+function rig(config: Config = configFrom({}), withEnforcer = true, backend: 'dry-run' | 'route' = 'dry-run', meter: MeterReader | null = null): Rig {
   const store = openStore(tempDir('sg-defender-'));
   const log = memoryLog();
   const clock = { now: T0 };
@@ -49,6 +50,7 @@ function rig(config: Config = configFrom({}), withEnforcer = true, backend: 'dry
     decide: policyFor(buildAllowList({ configured: config.defender.allowList }), config),
     killSockets: (values, except) => { kills.push({ values, except }); return Promise.resolve(0); },
     harden: (mode) => { hardening.push(mode); return Promise.resolve([mode]); },
+    meter,
   });
   // Each feed alternates the capture's two counter samples, one second apart, so rates come out as captured.
   const feed = (capture: string) => { which = which === 0 ? 1 : 0; next = fixtureSample(capture, which); };
@@ -196,4 +198,83 @@ test('a prefix banned for a connection flood spread over its addresses spares no
   const prefix = r.store.decisions.active(r.clock.now).find((d) => d.scope === 'prefix');
   assert.match(prefix?.reason ?? '', /^connection flood from one prefix/, events(r).join(', '));
   assert.deepEqual(asked, []);
+});
+
+/** A meter whose next reading the test sets; it records what the daemon lifts. */
+function fakeMeter(): MeterReader & { next: (hosts: Array<[string, number]>, prefixes?: Array<[string, number]>) => void; lifted: string[]; fail: boolean } {
+  let sample: MeterSample | null = null;
+  const m = {
+    lifted: [] as string[],
+    fail: false,
+    next(hosts: Array<[string, number]>, prefixes: Array<[string, number]> = []) {
+      const el = ([value, packets]: [string, number]) => ({ value, packets, ageMs: 1000, expiresAt: 0 });
+      sample = { takenAt: 0, hosts: hosts.map(el), prefixes: prefixes.map(el), busy: [] };
+    },
+    read(now: number) {
+      if (m.fail) return Promise.reject(new Error('nft -i did not answer'));
+      return Promise.resolve(sample && { ...sample, takenAt: now });
+    },
+    lift(values: readonly string[]) { m.lifted.push(...values); return Promise.resolve(); },
+  };
+  return m;
+}
+
+test('a kernel drop becomes a ban with origin kernel in the same tick, once, even inside a spoofed flood', async () => {
+  const meter = fakeMeter();
+  const r = rig(configFrom({}), true, 'dry-run', meter);
+  await r.defender.start();
+  meter.next([['198.18.7.7/32', 1900]]);
+  await tick(r, 'spoofed-v4-nocookies');
+  const active = r.store.decisions.active(r.clock.now);
+  assert.deepEqual(active.map((d) => [d.value, d.origin, d.reason]), [['198.18.7.7/32', 'kernel', 'SYN flood (kernel meter)']]);
+  assert.match(active[0]!.evidence[0]!, /1900 SYN\/s without completing handshakes/);
+  assert.deepEqual((await r.enforcer.list(r.clock.now)).map((b) => b.value), ['198.18.7.7/32']);
+  assert.equal(r.defender.statusReport()?.synSenders[0]?.address, '198.18.7.7');
+  // The ban now drops it before the meter: the counter stands still, and nothing more is decided.
+  await tick(r, 'spoofed-v4-nocookies');
+  assert.equal(r.store.decisions.active(r.clock.now).length, 1);
+  assert.equal(events(r).filter((e) => e === 'ban').length, 1);
+  assert.ok(!events(r).includes('ban-extended'));
+});
+
+test('a restart reads what the kernel dropped meanwhile into the store exactly once', async () => {
+  const meter = fakeMeter();
+  const r = rig(configFrom({}), true, 'dry-run', meter);
+  await r.defender.start();
+  meter.next([['198.18.7.7/32', 1900], ['2001:db8:7::7/128', 900]], [['198.18.9.0/24', 3000]]);
+  await tick(r, 'idle');
+  const again = new Defender(configFrom({}), {
+    store: r.store, log: r.log, enforcer: r.enforcer, now: () => r.clock.now, sample: () => Promise.resolve({ ...fixtureSample('idle', 0), takenAt: r.clock.now }),
+    decide: policyFor(buildAllowList({}), configFrom({})), killSockets: null, harden: null, meter,
+  });
+  await again.start();
+  r.clock.now += 1000;
+  await again.tick();
+  const values = r.store.decisions.active(r.clock.now).map((d) => `${d.value} ${d.origin} ${d.scope}`).sort();
+  assert.deepEqual(values, ['198.18.7.7/32 kernel ip', '198.18.9.0/24 kernel prefix', '2001:db8:7::7/128 kernel ip']);
+});
+
+test('more kernel drops at once than maxOffenders: no bans, the guard says so; an allow-listed drop is lifted', async () => {
+  const meter = fakeMeter();
+  const r = rig(configFrom({ defender: { allowList: ['198.18.8.0/24'] } }), true, 'dry-run', meter);
+  await r.defender.start();
+  meter.next(Array.from({ length: 40 }, (_, i): [string, number] => [`198.18.6.${i + 1}/32`, 200]));
+  await tick(r, 'idle');
+  assert.equal(r.store.decisions.active(r.clock.now).length, 0);
+  assert.ok(events(r).includes('spoofing-guard'));
+  meter.next([['198.18.8.8/32', 500]]);
+  await tick(r, 'idle');
+  assert.equal(r.store.decisions.active(r.clock.now).length, 0);
+  assert.deepEqual(meter.lifted, ['198.18.8.8/32']);
+});
+
+test('a meter that cannot be read is said once; the tick goes on', async () => {
+  const meter = fakeMeter();
+  meter.fail = true;
+  const r = rig(configFrom({}), true, 'dry-run', meter);
+  await r.defender.start();
+  await tick(r, 'concentrated-v4');
+  await tick(r, 'concentrated-v4');
+  assert.equal(events(r).filter((e) => e === 'meter-read-failed').length, 1);
+  assert.equal(r.store.decisions.active(r.clock.now).length, 1, 'the socket table still bans');
 });

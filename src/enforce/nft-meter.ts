@@ -45,13 +45,12 @@ export class NftMeter {
   }
 
   /** The three small sets of both families, in one round trip; null when the meter is not installed. */
-  async read(now: number): Promise<MeterSample | null> {
+  async read(now: number, prefixes: MeterOptions['prefixes'] = this.opts?.prefixes ?? { ipv4: 24, ipv6: 64 }): Promise<MeterSample | null> {
     const names = Object.values(METER_SETS).flatMap((s) => [s[4], s[6]]);
     const listing = await this.session.listSets(TABLE, names);
     if (listing.size === 0) return null;
-    const lengths = this.opts?.prefixes;
     const pick = (set: { 4: string; 6: string }, prefix: boolean) =>
-      [4, 6].flatMap((f) => meterElements(listing.get(set[f as 4 | 6]), now, prefix ? (f === 4 ? lengths?.ipv4 : lengths?.ipv6) ?? (f === 4 ? 24 : 64) : undefined));
+      ([4, 6] as const).flatMap((f) => meterElements(listing.get(set[f]), now, prefix ? (f === 4 ? prefixes.ipv4 : prefixes.ipv6) : undefined));
     return { takenAt: now, hosts: pick(METER_SETS.host, false), prefixes: pick(METER_SETS.prefix, true), busy: pick(METER_SETS.busy, false) };
   }
 
