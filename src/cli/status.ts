@@ -50,7 +50,7 @@ Examples:
           await sleep(opts.interval * 1000);
         }
         const cur = buildSnapshot(await takeSample(), config.prefixes);
-        const report = buildReport(prev, cur, config.assessment, opts.top);
+        const report = buildReport(prev, cur, config.detection, opts.top);
         return opts.json ? `${JSON.stringify(report, null, watch === undefined ? 2 : 0)}\n` : renderStatus(report);
       };
       if (watch === undefined) {

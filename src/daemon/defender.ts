@@ -58,7 +58,7 @@ export class Defender {
 
   /** The same report `synguard status --json` prints, for the latest tick; null before the first one. */
   statusReport(top = 10): StatusReport | null {
-    return this.prev ? buildReport(this.before, this.prev, this.config.assessment, top) : null;
+    return this.prev ? buildReport(this.before, this.prev, this.config.detection, top) : null;
   }
 
   /** A new, already validated config (SIGHUP). */
@@ -85,10 +85,10 @@ export class Defender {
     const cfg = this.config;
     const cur = buildSnapshot(await this.deps.sample(), cfg.prefixes);
     const t = now();
-    const sources = summarizeSources(cur, defenderSourceOptions(cfg.assessment, cfg.defender.detection));
-    const assessment = assess(this.prev, cur, cfg.assessment, sources);
+    const sources = summarizeSources(cur, defenderSourceOptions(cfg.detection));
+    const assessment = assess(this.prev, cur, cfg.detection, sources);
     const out = track(this.tracker, {
-      prev: this.prev, cur, assessment, sources, assessmentConfig: cfg.assessment, detection: cfg.defender.detection,
+      assessment, sources, detection: cfg.detection,
       calmMs: cfg.defender.hardening.calmDown, now: t,
     });
     const emit = this.deps.emit ?? (() => undefined);
