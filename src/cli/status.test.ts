@@ -65,6 +65,11 @@ test('bad input: unknown flags, bad values and a bad config exit 2 with one clea
   assert.match(cfg.stderr, /detection\.colour: unknown key/);
   assert.ok(!/\n\s+at /.test(cfg.stderr), 'no stack trace');
   assert.equal(cfg.stderr.trim().split('\n').length, 1);
+  // a key from before the `detection` section names its new place, as one line, exit code 2
+  writeFileSync(join(dir, 'old.yaml'), 'assessment:\n  synFlood:\n    perSourceHalfOpen: 40\n');
+  const old = await run(['status', '--config', join(dir, 'old.yaml')]);
+  assert.equal(old.exitCode, 2);
+  assert.equal(old.stderr.trim(), `synguard: ${join(dir, 'old.yaml')}: assessment.synFlood.perSourceHalfOpen: moved to detection.halfOpen.ban`);
 });
 
 test('--watch redraws until interrupted, then exits 0', async () => {
