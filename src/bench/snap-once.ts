@@ -22,7 +22,7 @@ for (let i = 0; i < repeat; i++) {
     { takenAt: Date.now(), tally, tableBadLines: table.badLines, listeners: { ok: false, error: 'not read' }, counters: {}, counterBadLines: 0, sysctls: {}, links: {} },
     config.prefixes,
   );
-  const report = buildReport(undefined, snapshot, config.assessment, 10);
+  const report = buildReport(undefined, snapshot, config.detection, 10);
   times.push(performance.now() - start);
   last = { rows: table.rows, halfOpen: snapshot.halfOpen, sources: report.totals.sources, kind: report.assessment.kind };
 }

@@ -19,7 +19,7 @@ const now = Date.UTC(2026, 0, 1);
 function decision(i: number): Decision {
   const value = `198.${18 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}/32`;
   return {
-    scope: 'ip', value, action: 'ban', reason: 'half-open 812 ≥ 32', evidence: ['synRecv=812', 'newPerSecond=2100'],
+    scope: 'ip', value, action: 'ban', reason: 'half-open 812 ≥ 32', evidence: ['synRecv=812', 'synPerSecond=2100'],
     origin: 'manual', createdAt: now, until: now + 600_000, offence: 1,
   };
 }

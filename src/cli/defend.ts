@@ -78,7 +78,7 @@ tcp_synack_retries (defender.hardening). net.ipv4.tcp_syn_retries is left alone:
           process.stdout.write(plan.length ? `--apply would change:\n  ${plan.map((c) => `${c.name} ${c.from} -> ${c.to}`).join('\n  ')}\n` : 'already hardened: nothing to change\n');
           // What no sysctl can fix: listeners whose own listen() backlog is small.
           const snapshot = buildSnapshot(await takeSample(), config.prefixes);
-          const small = configNotes(snapshot, config.assessment).filter((note) => note.subject.startsWith('listener '));
+          const small = configNotes(snapshot, config.detection).filter((note) => note.subject.startsWith('listener '));
           for (const note of small) process.stdout.write(`${note.subject}: ${note.message}\n`);
         }
       } finally {

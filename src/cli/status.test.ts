@@ -58,13 +58,18 @@ test('bad input: unknown flags, bad values and a bad config exit 2 with one clea
   assert.equal(top.exitCode, 2);
   assert.equal(top.stderr.trim(), 'synguard: --top takes a whole number from 1 to 10000, got "lots"');
   const dir = tempDir('sg-cfg-');
-  writeFileSync(join(dir, 'c.yaml'), 'assessment:\n  synFlood:\n    perSourceHalfOpen: -3\n  colour: red\n');
+  writeFileSync(join(dir, 'c.yaml'), 'detection:\n  halfOpen:\n    ban: -3\n  colour: red\n');
   const cfg = await run(['status', '--config', join(dir, 'c.yaml')]);
   assert.equal(cfg.exitCode, 2);
-  assert.match(cfg.stderr, /assessment\.synFlood\.perSourceHalfOpen: .*found -3 \(number\)/);
-  assert.match(cfg.stderr, /assessment\.colour: unknown key/);
+  assert.match(cfg.stderr, /detection\.halfOpen\.ban: .*found -3 \(number\)/);
+  assert.match(cfg.stderr, /detection\.colour: unknown key/);
   assert.ok(!/\n\s+at /.test(cfg.stderr), 'no stack trace');
   assert.equal(cfg.stderr.trim().split('\n').length, 1);
+  // a key from before the `detection` section names its new place, as one line, exit code 2
+  writeFileSync(join(dir, 'old.yaml'), 'assessment:\n  synFlood:\n    perSourceHalfOpen: 40\n');
+  const old = await run(['status', '--config', join(dir, 'old.yaml')]);
+  assert.equal(old.exitCode, 2);
+  assert.equal(old.stderr.trim(), `synguard: ${join(dir, 'old.yaml')}: assessment.synFlood.perSourceHalfOpen: moved to detection.halfOpen.ban`);
 });
 
 test('--watch redraws until interrupted, then exits 0', async () => {

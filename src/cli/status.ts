@@ -61,8 +61,8 @@ Examples:
         }
         const cur = buildSnapshot(await takeSample(), config.prefixes);
         const meterNow = await readMeter();
-        const senders = meterNow ? meterFindings(meterBefore, meterNow, config.defender.synRate).senders : [];
-        const report = buildReport(prev, cur, config.assessment, opts.top, senders);
+        const senders = meterNow ? meterFindings(meterBefore, meterNow, config.detection.synRate).senders : [];
+        const report = buildReport(prev, cur, config.detection, opts.top, senders);
         return opts.json ? `${JSON.stringify(report, null, watch === undefined ? 2 : 0)}\n` : renderStatus(report);
       };
       if (watch === undefined) {

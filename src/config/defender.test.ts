@@ -14,7 +14,6 @@ test('no file at all: the defender defaults protect a web server', () => {
   assert.equal(d.stateDir, '/var/lib/synguard');
   assert.deepEqual(d.sshPorts, [22]);
   assert.deepEqual(d.allowList, []);
-  assert.deepEqual(d.detection.halfOpen, { ban: 32, clear: 16 });
   assert.equal(d.bans.base, 10 * 60_000);
   assert.equal(d.bans.factor, 2);
   assert.equal(d.bans.max, 24 * 3_600_000);
@@ -47,13 +46,6 @@ test('durations in YAML become ms; bad ones name the key, the range and what was
   assert.throws(() => parseConfig('defender:\n  bans:\n    base: 2h\n    max: 1h\n'), /defender\.bans\.max: must be at least base \(2h\)/);
 });
 
-test('hysteresis: clear must stay below ban, even when clear is left at its default', () => {
-  const c = parseConfig('defender:\n  detection:\n    halfOpen:\n      ban: 64\n');
-  assert.deepEqual(c.defender.detection.halfOpen, { ban: 64, clear: 16 });
-  assert.throws(() => parseConfig('defender:\n  detection:\n    halfOpen:\n      ban: 10\n'), /defender\.detection\.halfOpen\.clear: must be below ban \(10\), is 16 \(default\)/);
-  assert.throws(() => parseConfig('defender:\n  detection:\n    established: {ban: 5, clear: 5}\n'), /established\.clear: must be below ban/);
-});
-
 test('allowList entries are canonical CIDRs; IPv4-mapped forms become IPv4; bad ones give an example', () => {
   const c = parseConfig('defender:\n  allowList: ["::ffff:10.1.2.0/120", 192.0.2.7, "2001:DB8::/32"]\n');
   assert.deepEqual(c.defender.allowList, ['10.1.2.0/24', '192.0.2.7/32', '2001:db8::/32']);
@@ -71,7 +63,7 @@ test('enums, paths, ports and unknown keys are checked by name', () => {
 
 test('the defaults block in docs/config.md is exactly the built-in defaults', () => {
   const doc = readFileSync(fileURLToPath(new URL('../../docs/config.md', import.meta.url)), 'utf8');
-  const block = /```yaml\n(defender:[\s\S]*?)```/.exec(doc)?.[1];
-  assert.ok(block, 'docs/config.md has a yaml block starting with defender:');
+  const block = /```yaml\n(prefixes:[\s\S]*?)```/.exec(doc)?.[1];
+  assert.ok(block, 'docs/config.md has a yaml block starting with prefixes:');
   assert.deepEqual(parseConfig(block, 'docs/config.md'), configFrom({}));
 });

@@ -1,11 +1,9 @@
-// The `defender` section: loop, backend, state, allow-list, detection thresholds, ban policy and hardening targets.
+// The `defender` section: loop, backend, state, allow-list, ban policy and hardening targets (thresholds: detection.ts).
 // Every default is chosen so that a typical web server is protected with no config file at all (docs/config.md).
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { cidrText, parseCidr } from '../core/address.js';
 import { duration, formatDuration } from './duration.js';
-import { hysteresis } from './hysteresis.js';
-import { synRateSchema } from './syn-rate.js';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const SECOND = 1000, MINUTE = 60 * SECOND, HOUR = 60 * MINUTE, DAY = 24 * HOUR;
@@ -19,20 +17,6 @@ const cidr = z.string({ error: 'expected an address or CIDR such as "203.0.113.0
     return z.NEVER;
   }
 });
-
-export const detectionSchema = z.strictObject({
-  /** Half-open (SYN_RECV) entries held by one source. With cookies on, a listener's SYN_RECV plateaus at its
-   *  backlog, so a flooding source holds far more than 32 within a tick, while a real client holds 0–6. */
-  halfOpen: hysteresis(32, 16),
-  /** ESTABLISHED connections held by one source (a connection flood; cookies do not help). */
-  established: hysteresis(50, 25),
-  /** New connections per second from one source, between two samples. */
-  newPerSecond: hysteresis(50, 25),
-  /** Half-open entries held by one /24 or /64 (config `prefixes`) together, for sources each below threshold. */
-  prefixHalfOpen: hysteresis(128, 64),
-  /** ESTABLISHED connections held by one /24 or /64 together. */
-  prefixEstablished: hysteresis(1000, 500),
-}).prefault({});
 
 export const bansSchema = z.strictObject({
   /** A first offence is banned this long. */
@@ -88,9 +72,6 @@ export const defenderSchema = z.strictObject({
   allowList: z.array(cidr).default([]),
   /** Local ports of sshd: the peers of established sessions on them are never banned. */
   sshPorts: z.array(int(1, 65535)).min(1).default([22]),
-  detection: detectionSchema,
-  /** The kernel's SYN-rate meter (docs/enforce.md). */
-  synRate: synRateSchema,
   bans: bansSchema,
   hardening: hardeningSchema,
 });

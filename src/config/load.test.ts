@@ -7,15 +7,15 @@ test('no file at all gives the documented defaults, frozen', () => {
   const c = configFrom({});
   assert.equal(c.prefixes.ipv4, 24);
   assert.equal(c.prefixes.ipv6, 64);
-  assert.equal(c.assessment.synFlood.perSourceHalfOpen, 32);
-  assert.ok(Object.isFrozen(c.assessment.synFlood));
+  assert.equal(c.detection.halfOpen.ban, 32);
+  assert.ok(Object.isFrozen(c.detection.synFlood));
   assert.throws(() => { (c.prefixes as { ipv4: number }).ipv4 = 8; }, TypeError);
 });
 
 test('partial sections keep the other defaults', () => {
-  const c = parseConfig('assessment:\n  spoofed:\n    minSources: 500\n');
-  assert.equal(c.assessment.spoofed.minSources, 500);
-  assert.equal(c.assessment.spoofed.maxCookieReturn, 0.05);
+  const c = parseConfig('detection:\n  spoofed:\n    minSources: 500\n');
+  assert.equal(c.detection.spoofed.minSources, 500);
+  assert.equal(c.detection.spoofed.maxCookieReturn, 0.05);
 });
 
 test('unknown keys are rejected by name', () => {

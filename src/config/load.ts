@@ -1,8 +1,9 @@
-// Loads the configuration once: read → parse YAML → apply defaults → validate strictly → freeze.
+// Loads the configuration once: read → parse YAML → reject moved keys → apply defaults → validate strictly → freeze.
 import { existsSync, readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { SynguardError } from '../core/errors.js';
+import { rejectMovedKeys } from './moved.js';
 import { configSchema, type Config } from './schema.js';
 
 export const DEFAULT_CONFIG_PATH = '/etc/synguard/config.yaml';
@@ -42,8 +43,9 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown
     .join('; ');
 }
 
-/** Validates a plain object (already parsed) and returns the frozen config. */
+/** Validates a plain object (already parsed) and returns the frozen config. An old key names its new place. */
 export function configFrom(input: unknown, source = 'config'): Config {
+  rejectMovedKeys(input, source);
   const result = configSchema.safeParse(input ?? {});
   if (!result.success) throw new SynguardError('config', `${source}: ${formatIssues(result.error.issues, input)}`);
   return deepFreeze(result.data);

@@ -190,7 +190,7 @@ test('a prefix ban for a SYN flood spares the proven clients inside it, in the s
 });
 
 test('a prefix banned for a connection flood spread over its addresses spares nobody', async () => {
-  const r = rig(configFrom({ defender: { detection: { established: { ban: 1000, clear: 500 }, prefixEstablished: { ban: 20, clear: 10 } } } }));
+  const r = rig(configFrom({ detection: { established: { ban: 1000, clear: 500 }, prefixEstablished: { ban: 20, clear: 10 } } }));
   const asked: string[] = [];
   Object.assign(r.enforcer, { provenWithin: (p: string) => { asked.push(p); return Promise.resolve([]); }, spare: () => undefined });
   await r.defender.start();

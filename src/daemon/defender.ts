@@ -73,7 +73,7 @@ export class Defender {
 
   /** The same report `synguard status --json` prints, for the latest tick; null before the first one. */
   statusReport(top = 10): StatusReport | null {
-    return this.prev ? buildReport(this.before, this.prev, this.config.assessment, top, this.meter.senders) : null;
+    return this.prev ? buildReport(this.before, this.prev, this.config.detection, top, this.meter.senders) : null;
   }
 
   /** A new, already validated config (SIGHUP). */
@@ -101,10 +101,10 @@ export class Defender {
     const cur = buildSnapshot(await this.deps.sample(), cfg.prefixes);
     const t = now();
     await this.readMeter(t);
-    const sources = summarizeSources(cur, defenderSourceOptions(cfg.assessment, cfg.defender.detection));
-    const assessment = assess(this.prev, cur, cfg.assessment, sources);
+    const sources = summarizeSources(cur, defenderSourceOptions(cfg.detection));
+    const assessment = assess(this.prev, cur, cfg.detection, sources);
     const out = track(this.tracker, {
-      prev: this.prev, cur, assessment, sources, assessmentConfig: cfg.assessment, detection: cfg.defender.detection,
+      assessment, sources, detection: cfg.detection,
       calmMs: cfg.defender.hardening.calmDown, now: t,
     });
     const emit = this.deps.emit ?? (() => undefined);
@@ -147,7 +147,7 @@ export class Defender {
     if (!meter) return;
     try {
       const sample = await meter.read(t);
-      this.meter = sample ? meterFindings(this.meterSample, sample, this.config.defender.synRate) : { senders: [], offenders: [] };
+      this.meter = sample ? meterFindings(this.meterSample, sample, this.config.detection.synRate) : { senders: [], offenders: [] };
       this.meterSample = sample;
       if (this.meterFailed) log('info', 'meter-read', { state: 'recovered' });
       this.meterFailed = false;
@@ -164,10 +164,10 @@ export class Defender {
    */
   private kernelOffenders(): Offender[] {
     const found = this.meter.offenders;
-    const max = this.config.assessment.synFlood.maxOffenders;
+    const max = this.config.detection.synFlood.maxOffenders;
     if (found.length <= max) return found;
     if (!this.meterGuardLogged) {
-      this.deps.log('warn', 'spoofing-guard', { reason: `${found.length} sources over the kernel's SYN rate at once (more than ${max}): likely forged; the kernel drops them for ${this.config.defender.synRate.hold / 1000}s, no bans`, action: 'kernel drops only' });
+      this.deps.log('warn', 'spoofing-guard', { reason: `${found.length} sources over the kernel's SYN rate at once (more than ${max}): likely forged; the kernel drops them for ${this.config.detection.synRate.hold / 1000}s, no bans`, action: 'kernel drops only' });
       this.meterGuardLogged = true;
     }
     return [];

@@ -26,7 +26,7 @@ export interface MeterDeps {
 
 /** Why the meter cannot run with this backend, or null when it can. */
 function offReason(config: Config, deps: MeterDeps): string | null {
-  if (!config.defender.synRate.enabled) return 'defender.synRate.enabled is false';
+  if (!config.detection.synRate.enabled) return 'detection.synRate.enabled is false';
   if (!deps.dryRun && deps.enforcer && !deps.enforcer.supportsMeter) {
     return `the ${deps.enforcer.name} backend cannot hold it (it needs nftables); bans still come from the socket table each tick`;
   }

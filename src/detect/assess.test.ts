@@ -5,7 +5,7 @@ import { configFrom } from '../config/load.js';
 import { fixtureSample, fixtureSnapshots } from '../testing/samples.js';
 import { buildSnapshot } from './snapshot.js';
 
-const cfg = configFrom({}).assessment;
+const cfg = configFrom({}).detection;
 
 test('idle: no flood', () => {
   const [prev, cur] = fixtureSnapshots('idle');
@@ -95,10 +95,10 @@ test('with a single sample, rates are unknown and the table alone decides', () =
 
 test('thresholds come from config', () => {
   const [prev, cur] = fixtureSnapshots('concentrated-v4');
-  const strict = configFrom({ assessment: { synFlood: { perSourceHalfOpen: 500, minHalfOpen: 10_000, minCookieRate: 1e9 } } }).assessment;
+  const strict = configFrom({ detection: { halfOpen: { ban: 500 }, synFlood: { minHalfOpen: 10_000, minCookieRate: 1e9 } } }).detection;
   // the queue is still full, so there is SYN pressure, but no source reaches 500: one source is not "many"
   assert.equal(assess(prev, cur, strict).kind, 'syn-flood');
   assert.deepEqual(assess(prev, cur, strict).offenders, []);
-  const lenient = configFrom({ assessment: { spoofed: { minSources: 1 }, synFlood: { perSourceHalfOpen: 500 } } }).assessment;
+  const lenient = configFrom({ detection: { spoofed: { minSources: 1 }, halfOpen: { ban: 500 } } }).detection;
   assert.equal(assess(prev, cur, lenient).kind, 'spoofed-syn-flood');
 });

@@ -1,6 +1,6 @@
 // The verdict: a pure function of the last two snapshots that names the situation and gives its evidence.
 import { thousands as n } from '../core/format.js';
-import type { AssessmentConfig } from '../config/schema.js';
+import type { DetectionConfig } from '../config/schema.js';
 import { configNotes } from './notes.js';
 import { counterRates, rateOf } from './rates.js';
 import type { Snapshot } from './snapshot.js';
@@ -62,12 +62,13 @@ function pressureEvidence(cur: Snapshot, src: SourceSummary, s: Signals): string
 }
 
 /** The source-summary options the assessment needs: offenders by the configured thresholds. */
-export function offenderOptions(cfg: AssessmentConfig, top = 0): SourceOptions {
+export function offenderOptions(cfg: DetectionConfig, top = 0): SourceOptions {
   return {
     top,
-    halfOpenAtLeast: cfg.synFlood.perSourceHalfOpen,
-    establishedAtLeast: cfg.connectionFlood.perSourceEstablished,
-    offenderLimit: Math.max(cfg.synFlood.maxOffenders, cfg.connectionFlood.maxOffenders),
+    halfOpenAtLeast: cfg.halfOpen.ban,
+    establishedAtLeast: cfg.established.ban,
+    halfOpenLimit: cfg.synFlood.maxOffenders,
+    establishedLimit: cfg.established.maxOffenders,
   };
 }
 
@@ -75,7 +76,7 @@ export function offenderOptions(cfg: AssessmentConfig, top = 0): SourceOptions {
  * Names the situation from the current snapshot and the one before it (absent: rates are unknown).
  * `src` may be passed when the caller already summarised the sources with offenderOptions(cfg).
  */
-export function assess(prev: Snapshot | undefined, cur: Snapshot, cfg: AssessmentConfig, src: SourceSummary = summarizeSources(cur, offenderOptions(cfg))): Assessment {
+export function assess(prev: Snapshot | undefined, cur: Snapshot, cfg: DetectionConfig, src: SourceSummary = summarizeSources(cur, offenderOptions(cfg))): Assessment {
   const s = signals(prev, cur);
   const weak = configNotes(cur, cfg).filter((note) => note.weak);
   const weakLines = weak.map((note) => `${note.subject}: ${note.message}`);
@@ -88,7 +89,7 @@ export function assess(prev: Snapshot | undefined, cur: Snapshot, cfg: Assessmen
 
   // 1. A SYN flood from few sources: a handful of addresses (or prefixes) hold most half-open entries.
   if (synPressure) {
-    const min = cfg.synFlood.perSourceHalfOpen; // src may have been summarised with lower thresholds (the defender's)
+    const min = cfg.halfOpen.ban; // src may have been summarised with lower thresholds (the defender's `clear`)
     for (const offenders of [src.halfOpenOffenders.filter((o) => o.synRecv >= min), src.halfOpenPrefixOffenders.filter((o) => o.synRecv >= min)]) {
       const held = offenders.reduce((sum, o) => sum + o.synRecv, 0);
       const few = offenders.length > 0 && offenders.length <= cfg.synFlood.maxOffenders;
@@ -106,15 +107,15 @@ export function assess(prev: Snapshot | undefined, cur: Snapshot, cfg: Assessmen
   }
 
   // 2. A connection flood: completed handshakes held open by a few sources. Cookies do not help here.
-  const conn = src.establishedOffenders.filter((o) => o.established >= cfg.connectionFlood.perSourceEstablished);
-  if (conn.length > 0 && conn.length <= cfg.connectionFlood.maxOffenders) {
+  const conn = src.establishedOffenders.filter((o) => o.established >= cfg.established.ban);
+  if (conn.length > 0 && conn.length <= cfg.established.maxOffenders) {
     const names = conn.map((o) => o.address);
     return {
       kind: 'connection-flood',
       summary: `connection flood from ${conn.length === 1 ? names[0] : `${conn.length} sources: ${list(names)}`}`,
       evidence: [
         ...conn.slice(0, 10).map((o) => `${o.address}: ${n(o.established)} established`),
-        `${plural(cur.established, 'established connection')} in all; threshold ${n(cfg.connectionFlood.perSourceEstablished)} per source`,
+        `${plural(cur.established, 'established connection')} in all; threshold ${n(cfg.established.ban)} per source`,
         ...(synPressure ? pressureEvidence(cur, src, s) : []),
       ],
       offenders: names,
@@ -125,11 +126,11 @@ export function assess(prev: Snapshot | undefined, cur: Snapshot, cfg: Assessmen
     const returnRatio = s.cookiesSent && s.cookiesSent > 0 ? (s.cookiesRecv ?? 0) / s.cookiesSent : null;
     const unreturned = returnRatio !== null && (s.cookiesSent ?? 0) >= cfg.synFlood.minCookieRate && returnRatio < cfg.spoofed.maxCookieReturn;
     const manySources = src.halfOpenSources >= cfg.spoofed.minSources;
-    const heavy = src.halfOpenOffenders.filter((o) => o.synRecv >= cfg.synFlood.perSourceHalfOpen).length;
+    const heavy = src.halfOpenOffenders.filter((o) => o.synRecv >= cfg.halfOpen.ban).length;
     // 3. Many sources, none standing out: forged addresses. Banning them would be useless.
     if (manySources) {
       const why = [
-        `${plural(src.halfOpenSources, 'distinct source')}, ${heavy === 0 ? 'none' : n(heavy)} above ${n(cfg.synFlood.perSourceHalfOpen - 1)} half-open (the most from one is ${n(src.maxHalfOpen)})`,
+        `${plural(src.halfOpenSources, 'distinct source')}, ${heavy === 0 ? 'none' : n(heavy)} above ${n(cfg.halfOpen.ban - 1)} half-open (the most from one is ${n(src.maxHalfOpen)})`,
         `${plural(cur.halfOpen, 'half-open connection')} in all`,
         ...pressureEvidence(cur, src, s).filter((_, i) => i > 0),
       ];
@@ -151,7 +152,7 @@ export function assess(prev: Snapshot | undefined, cur: Snapshot, cfg: Assessmen
       };
     }
     // 5. SYN pressure from sources that neither stand out nor are many.
-    const names = src.halfOpenOffenders.filter((o) => o.synRecv >= cfg.synFlood.perSourceHalfOpen).map((o) => o.address);
+    const names = src.halfOpenOffenders.filter((o) => o.synRecv >= cfg.halfOpen.ban).map((o) => o.address);
     return {
       kind: 'syn-flood',
       summary: `SYN flood from ${plural(src.halfOpenSources, 'source')}, none clearly dominant`,

@@ -1,5 +1,5 @@
 // Notes on the SYN-handling configuration: what is weak, and what is merely worth knowing. Pure.
-import type { AssessmentConfig } from '../config/schema.js';
+import type { DetectionConfig } from '../config/schema.js';
 import type { Snapshot } from './snapshot.js';
 
 export interface ConfigNote {
@@ -13,7 +13,7 @@ function endpoint(address: string, port: number): string {
   return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
-export function configNotes(s: Snapshot, cfg: AssessmentConfig): ConfigNote[] {
+export function configNotes(s: Snapshot, cfg: DetectionConfig): ConfigNote[] {
   const notes: ConfigNote[] = [];
   const sys = s.raw.sysctls;
   const cookies = sys['net.ipv4.tcp_syncookies'];

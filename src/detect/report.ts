@@ -1,5 +1,5 @@
 // The status report: the object `synguard status --json` prints, built from two snapshots. Pure.
-import type { AssessmentConfig } from '../config/schema.js';
+import type { DetectionConfig } from '../config/schema.js';
 import { assess, offenderOptions, type Assessment } from './assess.js';
 import { configNotes, type ConfigNote } from './notes.js';
 import { counterRates, elapsedSeconds, linkRates, type CounterRate, type LinkRates } from './rates.js';
@@ -28,7 +28,7 @@ export interface StatusReport {
   readonly synSenders: SynSender[];
 }
 
-export function buildReport(prev: Snapshot | undefined, cur: Snapshot, cfg: AssessmentConfig, top: number, senders: readonly SynSender[] = []): StatusReport {
+export function buildReport(prev: Snapshot | undefined, cur: Snapshot, cfg: DetectionConfig, top: number, senders: readonly SynSender[] = []): StatusReport {
   const src = summarizeSources(cur, offenderOptions(cfg, top));
   return {
     takenAt: new Date(cur.takenAt).toISOString(),

@@ -35,7 +35,7 @@ export interface SourceSummary {
   readonly top: SourceStat[];
   readonly topEstablished: SourceStat[];
   readonly topPrefixes: PrefixStat[];
-  /** Sources (and prefixes) at or above the thresholds, largest first, at most offenderLimit + 1 of each. */
+  /** Sources (and prefixes) at or above the thresholds, largest first, at most halfOpenLimit (or establishedLimit) + 1 of each. */
   readonly halfOpenOffenders: SourceStat[];
   readonly establishedOffenders: SourceStat[];
   readonly halfOpenPrefixOffenders: PrefixStat[];
@@ -49,7 +49,10 @@ export interface SourceOptions {
   readonly prefixHalfOpenAtLeast?: number;
   readonly prefixEstablishedAtLeast?: number;
   readonly establishedAtLeast: number;
-  readonly offenderLimit: number;
+  /** Half-open offenders (sources, and prefixes) kept beyond the top: one more than the most that may be named. */
+  readonly halfOpenLimit: number;
+  /** The same for established offenders. */
+  readonly establishedLimit: number;
 }
 
 /** A tallied source or prefix: its counts by state are counts[at + code]. */
@@ -79,11 +82,10 @@ function offer(probe: Acc, lists: ReadonlyArray<TopN<Acc> | null>): void {
 
 export function summarizeSources(snapshot: Snapshot, opts: SourceOptions): SourceSummary {
   const lengths = snapshot.prefixes;
-  const limit = opts.offenderLimit + 1;
   const top = new TopN<Acc>(opts.top, bySyn);
   const topEst = new TopN<Acc>(opts.top, byEst);
-  const synOff = new TopN<Acc>(limit, bySyn);
-  const estOff = new TopN<Acc>(limit, byEst);
+  const synOff = new TopN<Acc>(opts.halfOpenLimit + 1, bySyn);
+  const estOff = new TopN<Acc>(opts.establishedLimit + 1, byEst);
   const prefixes = new Map<AddrKey, Acc>();
   const probe: Acc = { key: 0, counts: new Uint32Array(0), at: 0, synRecv: 0, established: 0, total: 0, addresses: 1, halfOpenAddresses: 0 };
   let halfOpenSources = 0, maxHalfOpen = 0, maxEstablished = 0;
@@ -108,8 +110,8 @@ export function summarizeSources(snapshot: Snapshot, opts: SourceOptions): Sourc
   });
 
   const topPrefixes = new TopN<Acc>(opts.top, bySyn);
-  const prefixOff = new TopN<Acc>(limit, bySyn);
-  const prefixEstOff = new TopN<Acc>(limit, byEst);
+  const prefixOff = new TopN<Acc>(opts.halfOpenLimit + 1, bySyn);
+  const prefixEstOff = new TopN<Acc>(opts.establishedLimit + 1, byEst);
   for (const p of prefixes.values()) {
     topPrefixes.add(p);
     if (p.synRecv >= (opts.prefixHalfOpenAtLeast ?? opts.halfOpenAtLeast)) prefixOff.add(p);

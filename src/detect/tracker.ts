@@ -1,12 +1,8 @@
-// Detection over time: from each tick's snapshot and verdict to offenders (thresholds with hysteresis), the
+// Detection over time: from each tick's source summary and verdict to offenders (thresholds with hysteresis), the
 // spoofing guard, and the attack state. Pure: the caller passes the previous state and the time.
 import type { Assessment, AssessmentKind } from './assess.js';
-import type { AssessmentConfig, DefenderConfig } from '../config/schema.js';
-import { STATE_SLOTS } from '../observe/socket-tally.js';
-import { keyText, type Snapshot } from './snapshot.js';
+import type { DetectionConfig } from '../config/schema.js';
 import type { SourceOptions, SourceSummary } from './sources.js';
-
-type Detection = DefenderConfig['detection'];
 
 export interface Offender {
   /** Canonical CIDR text: an address as /32 or /128, or a prefix. */
@@ -46,15 +42,17 @@ const ATTACKS: ReadonlySet<AssessmentKind> = new Set(['syn-flood', 'spoofed-syn-
 
 const host = (address: string): string => `${address}/${address.includes(':') ? 128 : 32}`;
 
-/** Summary options that serve both the verdict and the defender's lower (clear) thresholds. */
-export function defenderSourceOptions(a: AssessmentConfig, d: Detection, top = 10): SourceOptions {
+/** Summary options that serve both the verdict (at `ban`) and the tracker's hysteresis (down to `clear`). */
+export function defenderSourceOptions(d: DetectionConfig, top = 10): SourceOptions {
   return {
     top,
-    halfOpenAtLeast: Math.max(1, Math.min(a.synFlood.perSourceHalfOpen, d.halfOpen.clear)),
-    establishedAtLeast: Math.max(1, Math.min(a.connectionFlood.perSourceEstablished, d.established.clear)),
-    prefixHalfOpenAtLeast: Math.max(1, Math.min(a.synFlood.perSourceHalfOpen, d.prefixHalfOpen.clear)),
+    halfOpenAtLeast: Math.max(1, d.halfOpen.clear),
+    establishedAtLeast: Math.max(1, d.established.clear),
+    // The verdict also weighs prefixes at the per-source threshold (halfOpen.ban).
+    prefixHalfOpenAtLeast: Math.max(1, Math.min(d.halfOpen.ban, d.prefixHalfOpen.clear)),
     prefixEstablishedAtLeast: Math.max(1, d.prefixEstablished.clear),
-    offenderLimit: Math.max(a.synFlood.maxOffenders, a.connectionFlood.maxOffenders),
+    halfOpenLimit: d.synFlood.maxOffenders,
+    establishedLimit: d.established.maxOffenders,
   };
 }
 
@@ -68,21 +66,19 @@ function nextAttack(state: AttackState, a: Assessment, calmMs: number, now: numb
 }
 
 export interface TrackInput {
-  readonly prev: Snapshot | undefined;
-  readonly cur: Snapshot;
   readonly assessment: Assessment;
   /** From summarizeSources(cur, defenderSourceOptions(...)). */
   readonly sources: SourceSummary;
-  readonly assessmentConfig: AssessmentConfig;
-  readonly detection: Detection;
+  readonly detection: DetectionConfig;
   /** How long without an attack before it counts as ended (ms). */
   readonly calmMs: number;
   readonly now: number;
 }
 
 export function track(state: TrackerState, input: TrackInput): TrackerOutput {
-  const { prev, cur, assessment: a, sources: src, detection: det, now } = input;
-  const maxOffenders = input.assessmentConfig.synFlood.maxOffenders;
+  const { assessment: a, sources: src, detection: det, now } = input;
+  // Each kind of offender has its own cap: more than that many is a spread flood, not "a few sources".
+  const maxHalfOpen = det.synFlood.maxOffenders, maxEstablished = det.established.maxOffenders;
   const [attack, changed] = nextAttack(state.attack, a, input.calmMs, now);
   const over = (value: string, n: number, t: { ban: number; clear: number }) => n >= t.ban || (state.hot.has(value) && n >= t.clear);
   const offenders = new Map<string, Offender>();
@@ -93,7 +89,7 @@ export function track(state: TrackerState, input: TrackInput): TrackerOutput {
   let guardReason: string | null = null;
 
   const halfOpen = src.halfOpenOffenders.filter((o) => over(host(o.address), o.synRecv, det.halfOpen));
-  if (halfOpen.length > maxOffenders) {
+  if (halfOpen.length > maxHalfOpen) {
     guardReason = `${halfOpen.length}+ sources each hold ≥ ${det.halfOpen.ban} half-open: a spread flood, likely spoofed; hardening instead of banning`;
   } else {
     for (const o of halfOpen) add({ value: host(o.address), reason: 'half-open flood', evidence: [`${o.address}: ${o.synRecv} half-open (ban at ${det.halfOpen.ban})`] });
@@ -109,33 +105,19 @@ export function track(state: TrackerState, input: TrackInput): TrackerOutput {
     const t = taken.get(p.prefix) ?? { synRecv: 0, addresses: 0 };
     return p.halfOpenAddresses - t.addresses >= 2 && over(p.prefix, p.synRecv - t.synRecv, det.prefixHalfOpen);
   });
-  if (prefixes.length <= maxOffenders) {
+  if (prefixes.length <= maxHalfOpen) {
     for (const p of prefixes) add({ value: p.prefix, reason: 'half-open flood from one prefix', evidence: [`${p.prefix}: ${p.synRecv} half-open from ${p.addresses} addresses (ban at ${det.prefixHalfOpen.ban})`] });
   }
   const established = src.establishedOffenders.filter((o) => over(host(o.address), o.established, det.established));
-  if (established.length <= maxOffenders) {
+  if (established.length <= maxEstablished) {
     for (const o of established) add({ value: host(o.address), reason: 'connection flood', evidence: [`${o.address}: ${o.established} established (ban at ${det.established.ban})`] });
   } else guardReason ??= `${established.length}+ sources each hold ≥ ${det.established.ban} established connections; not banning so many at once`;
   // Prefixes holding many connections through addresses each below the per-source threshold.
   const estTaken = new Map<string, number>();
   for (const o of established) estTaken.set(o.prefix, (estTaken.get(o.prefix) ?? 0) + o.established);
   const estPrefixes = src.establishedPrefixOffenders.filter((p) => over(p.prefix, p.established - (estTaken.get(p.prefix) ?? 0), det.prefixEstablished));
-  if (estPrefixes.length <= maxOffenders) {
+  if (estPrefixes.length <= maxEstablished) {
     for (const p of estPrefixes) add({ value: p.prefix, reason: 'connection flood from one prefix', evidence: [`${p.prefix}: ${p.established} established from ${p.addresses} addresses (ban at ${det.prefixEstablished.ban})`] });
-  }
-
-  const seconds = prev ? (cur.takenAt - prev.takenAt) / 1000 : 0;
-  if (prev && seconds > 0) {
-    const fast: Offender[] = [];
-    cur.raw.tally.forEachSource((key, counts, at) => {
-      let total = 0;
-      for (let i = 0; i < STATE_SLOTS; i++) total += counts[at + i] ?? 0;
-      if (total < det.newPerSecond.clear * seconds) return;
-      const value = host(keyText(key));
-      const rate = (total - prev.raw.tally.totalOf(key)) / seconds; // a lower bound: sockets gained per second
-      if (over(value, rate, det.newPerSecond)) fast.push({ value, reason: 'connection rate', evidence: [`${Math.round(rate)} new connections/s (ban at ${det.newPerSecond.ban})`] });
-    });
-    if (fast.length <= maxOffenders) fast.forEach(add);
   }
 
   const spoofed = guardReason !== null || (a.kind === 'spoofed-syn-flood' && offenders.size === 0);

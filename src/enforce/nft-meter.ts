@@ -11,7 +11,7 @@ export type { MeterOptions } from './meter-script.js';
 
 /** The meter's options from the config; count-only in dry-run. */
 export function meterOptions(config: Config, dryRun: boolean): MeterOptions {
-  const m = config.defender.synRate;
+  const m = config.detection.synRate;
   return {
     perSource: m.perSource, burst: m.burst, perPrefix: m.perPrefix, prefixBurst: m.prefixBurst, proven: m.proven,
     holdMs: m.hold, size: m.size, prefixes: config.prefixes, countOnly: dryRun,

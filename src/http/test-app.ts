@@ -28,7 +28,7 @@ export async function startTestApi(options: { capture?: string; status?: StatusR
   const store = openStore(dir);
   const config = configFrom({});
   const [prev, cur] = fixtureSnapshots(options.capture ?? 'spoofed-v4-cookies');
-  const report = options.status === undefined ? buildReport(prev, cur, config.assessment, 10) : options.status;
+  const report = options.status === undefined ? buildReport(prev, cur, config.detection, 10) : options.status;
   const changes = { count: 0 };
   const deps: HttpDeps = {
     status: () => report,

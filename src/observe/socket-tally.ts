@@ -63,15 +63,6 @@ export class SocketTally implements RowSink {
     for (const [key, ordinal] of this.v6) fn(key, pool, ordinal * STATE_SLOTS);
   }
 
-  /** All sockets a source holds now, in any state (0 when absent). */
-  totalOf(key: AddrKey): number {
-    const ordinal = typeof key === 'number' ? this.v4.get(key) : (this.v6.get(key) ?? -1);
-    if (ordinal < 0) return 0;
-    let total = 0;
-    for (let i = 0; i < STATE_SLOTS; i++) total += this.pool[ordinal * STATE_SLOTS + i] ?? 0;
-    return total;
-  }
-
   /** Each source with a copy of its counts by state code (for tests and small tables). */
   sources(): Array<[AddrKey, Uint32Array]> {
     const out: Array<[AddrKey, Uint32Array]> = [];

@@ -139,7 +139,7 @@ export function recordTick(
   }
   if (e.sources) recordSources(s, e.sources, o, at);
   else if (s.lastSourcesAt === null || at - s.lastSourcesAt >= o.sourceEveryMs) {
-    recordSources(s, summarizeSources(cur, { top: o.top, halfOpenAtLeast: Infinity, establishedAtLeast: Infinity, offenderLimit: 0 }), o, at);
+    recordSources(s, summarizeSources(cur, { top: o.top, halfOpenAtLeast: Infinity, establishedAtLeast: Infinity, halfOpenLimit: 0, establishedLimit: 0 }), o, at);
   }
 }
 

@@ -7,5 +7,5 @@ import { defenderSourceOptions } from '../detect/tracker.js';
 const DEFAULTS = configFrom({});
 
 export function defenderSources(cur: Snapshot): SourceSummary {
-  return summarizeSources(cur, defenderSourceOptions(DEFAULTS.assessment, DEFAULTS.defender.detection));
+  return summarizeSources(cur, defenderSourceOptions(DEFAULTS.detection));
 }

@@ -61,7 +61,7 @@ test('columns are what uPlot draws: one array per series, the same length', () =
 
 test('a frame from a captured spoofed flood: verdict, totals, queue fill, top sources and prefixes', () => {
   const [prev, cur] = fixtureSnapshots('spoofed-v4-cookies');
-  const report = buildReport(prev, cur, configFrom({}).assessment, 10);
+  const report = buildReport(prev, cur, configFrom({}).detection, 10);
   const tick = { at: cur.takenAt, assessment: report.assessment, underAttack: true, point: pointFrom(prev, cur, true) };
   const f = buildFrame(tick, report, cur.takenAt - 30_000, 0);
   assert.equal(f.verdict?.kind, 'spoofed-syn-flood');

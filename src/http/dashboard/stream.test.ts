@@ -69,7 +69,7 @@ before(async () => {
   events = eventBus((err) => { throw err; });
   const config = configFrom({});
   const [prev, cur] = fixtureSnapshots('spoofed-v4-cookies');
-  const report = buildReport(prev, cur, config.assessment, 10);
+  const report = buildReport(prev, cur, config.detection, 10);
   const deps: HttpDeps = {
     status: () => { statusCalls.count++; return report; },
     store, events, config, token: 't', allow: () => buildAllowList({}), now: () => T0,
