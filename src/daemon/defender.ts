@@ -102,7 +102,7 @@ export class Defender {
     const t = now();
     await this.readMeter(t);
     const sources = summarizeSources(cur, defenderSourceOptions(cfg.detection));
-    const assessment = assess(this.prev, cur, cfg.detection, sources);
+    const assessment = assess(this.prev, cur, cfg.detection, sources, this.meter.senders);
     const out = track(this.tracker, {
       assessment, sources, detection: cfg.detection,
       calmMs: cfg.defender.hardening.calmDown, now: t,

@@ -102,3 +102,23 @@ test('thresholds come from config', () => {
   const lenient = configFrom({ detection: { spoofed: { minSources: 1 }, halfOpen: { ban: 500 } } }).detection;
   assert.equal(assess(prev, cur, lenient).kind, 'spoofed-syn-flood');
 });
+
+const realSource = { address: '198.18.3.2', synPerSecond: 1882, proven: false, dropped: true };
+
+test('a real source inside a spoofed flood (hidden from SYN_RECV by cookies) is named from the kernel meter', () => {
+  const [prev, cur] = fixtureSnapshots('spoofed-v4-cookies');
+  const busy = { address: '198.18.1.2', synPerSecond: 400, proven: true, dropped: false };
+  const a = assess(prev, cur, cfg, undefined, [realSource, busy]);
+  assert.equal(a.kind, 'spoofed-syn-flood');
+  assert.deepEqual(a.offenders, ['198.18.3.2'], 'the proven busy source is not named');
+  assert.match(a.summary, /; one real source floods inside it: 198\.18\.3\.2 \(dropped in the kernel\)$/);
+  assert.equal(a.evidence[0], '198.18.3.2: 1,882 SYN/s, dropped by the kernel meter');
+});
+
+test('a flood the kernel drops before TCP sees it leaves the table calm: the meter still names it', () => {
+  const [prev, cur] = fixtureSnapshots('idle');
+  assert.equal(assess(prev, cur, cfg).kind, 'none');
+  const a = assess(prev, cur, cfg, undefined, [realSource]);
+  assert.equal(a.kind, 'syn-flood');
+  assert.equal(a.summary, 'SYN flood from 198.18.3.2, dropped in the kernel');
+});

@@ -5,6 +5,7 @@ import { configNotes } from './notes.js';
 import { counterRates, rateOf } from './rates.js';
 import type { Snapshot } from './snapshot.js';
 import { summarizeSources, type SourceOptions, type SourceSummary } from './sources.js';
+import type { SynSender } from './syn-senders.js';
 
 export type AssessmentKind = 'none' | 'syn-flood' | 'spoofed-syn-flood' | 'cookies-coping' | 'connection-flood' | 'weak-config';
 
@@ -76,8 +77,16 @@ export function offenderOptions(cfg: DetectionConfig, top = 0): SourceOptions {
  * Names the situation from the current snapshot and the one before it (absent: rates are unknown).
  * `src` may be passed when the caller already summarised the sources with offenderOptions(cfg).
  */
-export function assess(prev: Snapshot | undefined, cur: Snapshot, cfg: DetectionConfig, src: SourceSummary = summarizeSources(cur, offenderOptions(cfg))): Assessment {
+export function assess(
+  prev: Snapshot | undefined, cur: Snapshot, cfg: DetectionConfig, src: SourceSummary = summarizeSources(cur, offenderOptions(cfg)),
+  senders: readonly SynSender[] = [],
+): Assessment {
   const s = signals(prev, cur);
+  // Real sources the kernel's meter is dropping: over their SYN rate alone, whatever the socket table shows.
+  const kernel = senders.filter((x) => x.dropped);
+  const kernelNames = kernel.map((x) => x.address);
+  const kernelEvidence = kernel.slice(0, 10).map((x) => `${x.address}: ${n(x.synPerSecond)} SYN/s, dropped by the kernel meter`);
+  const inside = kernel.length === 0 ? '' : `; ${kernel.length === 1 ? 'one real source floods' : `${kernel.length} real sources flood`} inside it: ${list(kernelNames)} (dropped in the kernel)`;
   const weak = configNotes(cur, cfg).filter((note) => note.weak);
   const weakLines = weak.map((note) => `${note.subject}: ${note.message}`);
 
@@ -137,18 +146,18 @@ export function assess(prev: Snapshot | undefined, cur: Snapshot, cfg: Detection
       if (unreturned) why.push(`only ${(100 * (returnRatio ?? 0)).toFixed(2)}% of cookies come back: the handshakes are never completed`);
       return {
         kind: 'spoofed-syn-flood',
-        summary: `SYN flood from many likely-spoofed sources${s.cookiesOn ? ((s.reqQFullDrop ?? 0) < 1 ? '; SYN cookies are carrying it' : '') : '; SYN cookies are OFF'}: do not ban, harden`,
-        evidence: [...why, ...weakLines],
-        offenders: [],
+        summary: `SYN flood from many likely-spoofed sources${s.cookiesOn ? ((s.reqQFullDrop ?? 0) < 1 ? '; SYN cookies are carrying it' : '') : '; SYN cookies are OFF'}: do not ban, harden${inside}`,
+        evidence: [...kernelEvidence, ...why, ...weakLines],
+        offenders: kernelNames,
       };
     }
     // 4. Cookies answer the overflow and nothing is dropped: the kernel is coping.
     if (s.cookiesOn && (s.cookiesSent ?? 0) >= cfg.synFlood.minCookieRate && (s.reqQFullDrop ?? 0) < cfg.synFlood.minDropRate) {
       return {
         kind: 'cookies-coping',
-        summary: `SYN cookies are active and coping: ${n(s.cookiesSent ?? 0)} SYN/s answered with cookies, none dropped`,
-        evidence: [...pressureEvidence(cur, src, s), ...(unreturned ? ['few cookies come back: the excess SYNs never complete a handshake'] : []), ...weakLines],
-        offenders: [],
+        summary: `SYN cookies are active and coping: ${n(s.cookiesSent ?? 0)} SYN/s answered with cookies, none dropped${inside}`,
+        evidence: [...kernelEvidence, ...pressureEvidence(cur, src, s), ...(unreturned ? ['few cookies come back: the excess SYNs never complete a handshake'] : []), ...weakLines],
+        offenders: kernelNames,
       };
     }
     // 5. SYN pressure from sources that neither stand out nor are many.
@@ -158,6 +167,16 @@ export function assess(prev: Snapshot | undefined, cur: Snapshot, cfg: Detection
       summary: `SYN flood from ${plural(src.halfOpenSources, 'source')}, none clearly dominant`,
       evidence: [...pressureEvidence(cur, src, s), ...weakLines],
       offenders: names,
+    };
+  }
+
+  // 6. The kernel drops the flood before it reaches TCP, so the table looks calm: the meter names it.
+  if (kernel.length > 0) {
+    return {
+      kind: 'syn-flood',
+      summary: `SYN flood from ${kernel.length === 1 ? kernelNames[0] : `${kernel.length} sources: ${list(kernelNames)}`}, dropped in the kernel`,
+      evidence: [...kernelEvidence, ...weakLines],
+      offenders: kernelNames,
     };
   }
 

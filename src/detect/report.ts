@@ -33,7 +33,7 @@ export function buildReport(prev: Snapshot | undefined, cur: Snapshot, cfg: Dete
   return {
     takenAt: new Date(cur.takenAt).toISOString(),
     intervalSeconds: elapsedSeconds(prev, cur),
-    assessment: assess(prev, cur, cfg, src),
+    assessment: assess(prev, cur, cfg, src, senders),
     states: cur.states,
     totals: { sockets: cur.sockets, halfOpen: cur.halfOpen, established: cur.established, sources: src.distinct, halfOpenSources: src.halfOpenSources },
     listeners: cur.listeners.map((l) => ({ ...l, fill: l.backlog ? l.synRecv / l.backlog : null })),
