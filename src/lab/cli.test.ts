@@ -43,7 +43,7 @@ test('not root: a clear message and exit 2', { skip: (!root || !onPath('setpriv'
 test('lab list names every shipped scenario', async () => {
   const r = await cli('list');
   assert.equal(r.exitCode, 0);
-  for (const n of ['baseline', 'spoofed-syn', 'concentrated-syn-v6', 'rotating-v6', 'connection-flood', 'mixed', 'trickle']) assert.match(r.stdout, new RegExp(`^${n} `, 'm'));
+  for (const n of ['baseline', 'spoofed-syn', 'concentrated-syn-v6', 'rotating-v6', 'connection-flood', 'mixed', 'trickle', 'busy-proxy', 'mixed-cookies', 'late-attacker']) assert.match(r.stdout, new RegExp(`^${n} `, 'm'));
 });
 
 test('lab down removes leftovers of dead runs but never a live run', { skip: !root && 'needs root' }, async () => {
