@@ -1,9 +1,9 @@
 // The dashboard: one Server-Sent Events stream (/api/v1/stream) feeds the verdict, the numbers, the charts and the
-// tables about once a second; the lists (bans, timeline, reports, upstream) are fetched when the stream says they
-// changed, and every 10 seconds.
+// tables (the kernel meter's top SYN senders among them) about once a second; the lists (bans, timeline, reports,
+// upstream) are fetched when the stream says they changed, and every 10 seconds.
 import { $, clockTime, duration } from './dom.js';
 import { Charts } from './charts.js';
-import { renderKpis, renderTables, renderVerdict } from './panels.js';
+import { renderKpis, renderSenders, renderTables, renderVerdict } from './panels.js';
 import { Bans } from './bans.js';
 import { loadReports, loadTimeline, loadUpstream } from './lists.js';
 
@@ -29,6 +29,7 @@ function onFrame(frame) {
   renderVerdict(frame, serverNow());
   renderKpis(frame);
   renderTables(frame);
+  renderSenders(frame);
   if (frame.point) charts.push(frame.point);
 }
 

@@ -4,6 +4,12 @@ import { $, duration, fillRows, num, row, td, el } from './dom.js';
 
 const TOKEN_KEY = 'synguard-token';
 const LIMIT = 50;
+/** What each origin means, as the origin cell's tooltip. */
+export const ORIGINS = {
+  auto: "found by the daemon's detection",
+  manual: 'banned by an operator (CLI or API)',
+  kernel: 'dropped first by the kernel SYN-rate meter, then confirmed by the daemon',
+};
 
 export class Bans {
   /** `serverNow()` is the daemon's clock as the page estimates it. */
@@ -85,7 +91,9 @@ export class Bans {
       action.append(button);
       const reason = td(b.reason);
       reason.title = b.reason;
-      return row(td(b.value), td(b.origin), reason, left, action);
+      const origin = td(b.origin);
+      origin.title = ORIGINS[b.origin] ?? '';
+      return row(td(b.value), origin, reason, left, action);
     }, 'no active ban');
     this.countdown();
     // When the first page of bans was on screen (docs/dashboard.md quotes it with 100k bans).

@@ -1,4 +1,5 @@
-// The panels redrawn from each frame: the verdict, the headline numbers, listeners and the top talkers.
+// The panels redrawn from each frame: the verdict, the headline numbers, listeners, the top talkers and the kernel
+// meter's top SYN senders.
 import { $, duration, el, fillRows, num, rate, row, td } from './dom.js';
 
 const KIND_LABELS = {
@@ -61,4 +62,22 @@ export function renderTables(frame) {
   fillRows($('sources'), frame.sources, (s) => row(td(s.address), td(num(s.synRecv), 'num'), td(num(s.established), 'num')), 'no half-open source');
   fillRows($('prefixes'), frame.prefixes, (p) => row(td(p.prefix), td(num(p.addresses), 'num'), td(num(p.synRecv), 'num'), td(num(p.established), 'num')));
   fillRows($('established'), frame.established, (s) => row(td(s.address), td(num(s.established), 'num'), td(num(s.synRecv), 'num')), 'no established source');
+}
+
+/** One row of the kernel meter's panel: address, SYN/s, proven, dropped (yes/no, as the page shows them). */
+export function senderCells(s) {
+  return [s.address, num(s.synPerSecond), s.proven ? 'yes' : 'no', s.dropped ? 'yes' : 'no'];
+}
+
+/** The kernel meter's top SYN senders; the panel shows only while the meter reports some (never without a meter). */
+export function renderSenders(frame) {
+  const senders = frame.synSenders ?? [];
+  const panel = $('senders-panel');
+  panel.hidden = senders.length === 0;
+  $('senders').dataset.rows = String(senders.length);
+  if (senders.length === 0) return;
+  fillRows($('senders'), senders, (s) => {
+    const [address, syn, proven, dropped] = senderCells(s);
+    return row(td(address), td(syn, 'num'), td(proven, s.proven ? 'good' : ''), td(dropped, s.dropped ? 'bad' : ''));
+  });
 }

@@ -40,6 +40,11 @@ async function sample(page: Page) {
       bansMessage: q('bans-message')?.hidden === false ? q('bans-message')?.textContent ?? '' : null,
       tokenForm: q('token-form')?.hidden === false,
       timeline: q('timeline')?.children.length ?? 0,
+      // the kernel meter's panel: each row's cells joined by spaces ("198.18.0.2 2,000 no yes"), none while hidden
+      senders: q('senders-panel')?.hidden === false
+        ? [...(q('senders')?.querySelectorAll('tbody tr') ?? [])].map((tr) => [...tr.children].map((c) => c.textContent ?? '').join(' '))
+        : [],
+      banOrigin: q('bans')?.querySelector('tbody td:nth-child(2)')?.textContent ?? '',
       canvases: document.querySelectorAll('.uplot canvas').length,
     };
   });

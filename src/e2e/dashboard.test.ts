@@ -28,6 +28,7 @@ interface Sample {
   points: number; synrecvLast: number; synrecvMax: number; kpiSynRecv: string;
   bansRows: number; bansTotal: string; firstBan: string; bansPage: string; bansMessage: string | null; tokenForm: boolean;
   timeline: number; canvases: number;
+  senders: string[]; banOrigin: string;
 }
 
 /** Chromium inside the namespace; `send` a command and wait for its answer. */
@@ -94,6 +95,11 @@ test('during a lab flood the page shows the verdict, a rising SYN_RECV chart and
       assert.ok(samples[samples.length - 1]!.points > ready.points, 'points are added as the stream goes');
       assert.ok(samples.some((s) => s.firstBan === `${a0.v4[0]}/32`), `the ban is listed: ${samples.map((s) => s.firstBan).join(', ')}`);
       assert.ok(samples.some((s) => s.attack !== null), 'the attack badge shows while an attack is open');
+      // The kernel meter dropped the real source first: its panel names it, dropped and unproven, and the ban says so.
+      assert.deepEqual(ready.senders, [], 'no meter panel while nothing is metered');
+      const meterRow = new RegExp(`^${a0.v4[0]!.replaceAll('.', '\\.')} [\\d,]+ no yes$`);
+      assert.ok(samples.some((s) => s.senders.some((r) => meterRow.test(r))), `the meter panel lists the flooder as dropped: ${samples.map((s) => s.senders.join(' | ')).join(' / ')}`);
+      assert.ok(samples.some((s) => s.firstBan === `${a0.v4[0]}/32` && s.banOrigin === 'kernel'), `a kernel-made ban: ${samples.map((s) => s.banOrigin).join(', ')}`);
       assert.ok(shot.timeline > 0, 'the timeline lists decisions');
       assert.ok(existsSync(shotPath) && statSync(shotPath).size > 20_000, 'a screenshot was saved');
 

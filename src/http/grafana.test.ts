@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { parser } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode } from '@lezer/common';
 import { parseExposition, type Family } from '../testing/exposition.js';
+import { sampleSenders } from '../testing/syn-senders.js';
+import { sampleTicks } from './dashboard/sample-ticks.js';
 import { startTestApi, type TestApi } from './test-app.js';
 
 const DASHBOARD = fileURLToPath(new URL('../../contrib/grafana-synguard.json', import.meta.url));
@@ -68,6 +70,8 @@ before(async () => {
   api = await startTestApi();
   await api.call('/api/v1/bans', { method: 'POST', json: { value: '203.0.113.9', for: '1h' } }); // bans_active gets its labels
   api.server.observeLoop(0.01);
+  // the kernel meter's senders get their labels
+  api.events.emit(sampleTicks([{ synRecv: 0, established: 0, sent: 0, recv: 0, synSenders: sampleSenders() }])[0]!);
   families = parseExposition(await (await api.call('/metrics')).text());
 });
 after(() => api.close());
@@ -107,7 +111,7 @@ test('every query parses as PromQL and uses only metrics and labels a real /metr
   for (const name of ['synguard_assessment', 'synguard_sockets', 'synguard_listener_syn_queue', 'synguard_listener_backlog',
     'synguard_kernel_syncookies_sent_total', 'synguard_kernel_syncookies_recv_total', 'synguard_bans_active', 'synguard_bans_issued_total',
     'synguard_bans_expired_total', 'synguard_hardening_applied', 'synguard_loop_duration_seconds_bucket', 'synguard_process_cpu_seconds_total',
-    'synguard_process_resident_memory_bytes']) assert.ok(used.has(name), `the dashboard shows ${name}`);
+    'synguard_process_resident_memory_bytes', 'synguard_meter_sender_syns_per_second', 'synguard_meter_drops_active']) assert.ok(used.has(name), `the dashboard shows ${name}`);
   assert.ok(d.panels.some((p) => p.targets?.some((t) => /histogram_quantile\(0\.99,/.test(t.expr))), 'loop p99');
 });
 

@@ -4,7 +4,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { T0 } from '../testing/samples.js';
 import { parseExposition, namingProblems, type Family } from '../testing/exposition.js';
+import { sampleSenders } from '../testing/syn-senders.js';
+import { sampleTicks } from './dashboard/sample-ticks.js';
 import { KERNEL_COUNTERS, PREFIX } from './metrics.js';
+import { TOP_SENDERS } from './meter-metrics.js';
 import { startTestApi, type TestApi } from './test-app.js';
 
 let clock = T0;
@@ -24,7 +27,9 @@ test('every synguard metric is there, typed, with its labels; process CPU and me
   const m = await scrape();
   const type = (name: string) => m.get(name)?.type;
   for (const name of ['synguard_sockets', 'synguard_listener_syn_queue', 'synguard_listener_backlog', 'synguard_bans_active',
-    'synguard_assessment', 'synguard_hardening_applied']) assert.equal(type(name), 'gauge', name);
+    'synguard_assessment', 'synguard_hardening_applied', 'synguard_meter_sender_syns_per_second', 'synguard_meter_drops_active']) {
+    assert.equal(type(name), 'gauge', name);
+  }
   for (const name of [...Object.keys(KERNEL_COUNTERS), 'synguard_bans_issued_total', 'synguard_bans_expired_total']) {
     assert.equal(type(name), 'counter', name);
   }
@@ -92,4 +97,37 @@ test('with no report yet, status metrics are empty and the verdict is all zeros'
   } finally {
     await bare.close();
   }
+});
+
+test('the kernel meter: its top senders (10 at most) with address, proven and dropped, and its drops by scope, from the latest tick', async () => {
+  const senders = (m: Map<string, Family>) => (m.get('synguard_meter_sender_syns_per_second')?.samples ?? [])
+    .map((s) => `${s.labels.address} proven=${s.labels.proven} dropped=${s.labels.dropped} ${s.value}`);
+  const drops = (m: Map<string, Family>) => Object.fromEntries((m.get('synguard_meter_drops_active')?.samples ?? []).map((s): [string, number] => [s.labels.scope ?? '', s.value]));
+  const tick = (list: ReturnType<typeof sampleSenders>) => api.events.emit(sampleTicks([{ synRecv: 0, established: 0, sent: 0, recv: 0, synSenders: list }])[0]!);
+
+  let m = await scrape();
+  assert.deepEqual(senders(m), [], 'no tick yet: no sender');
+  assert.deepEqual(drops(m), { ip: 0, prefix: 0 });
+
+  // a flood from 30 sources: only the 10 fastest are series, but every drop is counted
+  tick(sampleSenders(30));
+  m = await scrape();
+  assert.equal(senders(m).length, TOP_SENDERS);
+  assert.deepEqual(senders(m).slice(0, 2), ['198.18.0.1 proven=false dropped=true 2000', '198.18.0.2 proven=false dropped=true 1900']);
+  assert.deepEqual(drops(m), { ip: 30, prefix: 1 });
+
+  // the next tick replaces the list: the proven proxy and the dropped /24 appear, sources that left are gone
+  tick(sampleSenders(8));
+  m = await scrape();
+  const now = senders(m);
+  assert.equal(now.length, 10);
+  assert.ok(now.includes('198.51.100.20 proven=true dropped=false 950'), now.join('; '));
+  assert.ok(now.includes('203.0.113.0/24 proven=false dropped=true 450'), now.join('; '));
+  assert.ok(!now.some((s) => s.startsWith('198.18.0.9 ')), 'a sender that left the meter leaves /metrics');
+  assert.deepEqual(drops(m), { ip: 8, prefix: 1 });
+
+  tick([]);
+  m = await scrape();
+  assert.deepEqual([senders(m), drops(m)], [[], { ip: 0, prefix: 0 }]);
+  assert.match(m.get('synguard_bans_active')?.help ?? '', /origin \(auto: .*manual: .*kernel: the SYN-rate meter/);
 });

@@ -1,8 +1,10 @@
-// Prometheus metrics on a private registry: sockets, listeners, kernel SYN counters, bans, verdict, hardening, loop.
+// Prometheus metrics on a private registry: sockets, listeners, kernel SYN counters, the kernel SYN-rate meter, bans,
+// verdict, hardening, loop.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AssessmentKind } from '../detect/assess.js';
 import { BanCounter } from './ban-counts.js';
 import type { HttpDeps } from './deps.js';
+import { registerMeterMetrics } from './meter-metrics.js';
 
 export interface Metrics {
   readonly registry: Registry;
@@ -73,7 +75,9 @@ export function createMetrics(deps: HttpDeps): Metrics {
     } });
   }
 
-  new Gauge({ name: 'synguard_bans_active', help: 'bans in force by scope (ip, prefix) and origin (auto, manual)', labelNames: ['scope', 'origin'], registers, collect() {
+  registerMeterMetrics(registry, deps.events);
+
+  new Gauge({ name: 'synguard_bans_active', help: 'bans in force by scope (ip, prefix) and origin (auto: the daemon\'s detection, manual: an operator, kernel: the SYN-rate meter dropped it first and the daemon confirmed it)', labelNames: ['scope', 'origin'], registers, collect() {
     this.reset();
     for (const [key, n] of counts.active) {
       const [scope = '', origin = ''] = key.split('/');

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configFrom } from '../config/load.js';
+import { eventBus, type EventBus } from '../daemon/events.js';
 import { buildAllowList } from '../decide/index.js';
 import { buildReport, type StatusReport } from '../detect/report.js';
 import { openStore, type Store } from '../store/index.js';
@@ -18,6 +19,8 @@ export interface TestApi {
   readonly store: Store;
   readonly server: HttpServer;
   readonly changes: { count: number };
+  /** The daemon's event bus as the API sees it: emit a `tick` to feed the dashboard and the meter's metrics. */
+  readonly events: EventBus;
   /** fetch() relative to the server, with the token unless `token: null`. */
   call(path: string, init?: RequestInit & { token?: string | null; json?: unknown }): Promise<Response>;
   close(): Promise<void>;
@@ -30,9 +33,11 @@ export async function startTestApi(options: { capture?: string; status?: StatusR
   const [prev, cur] = fixtureSnapshots(options.capture ?? 'spoofed-v4-cookies');
   const report = options.status === undefined ? buildReport(prev, cur, config.detection, 10) : options.status;
   const changes = { count: 0 };
+  const events = eventBus((err) => { throw err; });
   const deps: HttpDeps = {
     status: () => report,
     store,
+    events,
     allow: () => buildAllowList({ own: ['192.0.2.1'], configured: ['198.51.100.0/28'] }),
     config,
     token: TEST_TOKEN,
@@ -43,7 +48,7 @@ export async function startTestApi(options: { capture?: string; status?: StatusR
   const server = await startHttp(deps, '127.0.0.1:0');
   const base = `http://${server.address}`;
   return {
-    base, store, server, changes,
+    base, store, server, changes, events,
     call: (path, init = {}) => {
       const { token = TEST_TOKEN, json, ...rest } = init;
       const headers = new Headers(rest.headers);

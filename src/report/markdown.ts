@@ -58,6 +58,17 @@ export function reportMarkdown(r: AttackReport): string {
     for (const p of r.sources.prefixes.slice(0, 10)) out.push(`| ${p.prefix} | ${n(p.maxAddresses)} | ${n(p.maxHalfOpen)} | ${n(p.maxEstablished)} |`);
   }
 
+  if (r.synSenders) { // reports written before the kernel meter have no such list
+    out.push('', '## Top SYN senders (kernel meter)', '');
+    if (r.synSenders.length === 0) out.push('None: no source went over the kernel meter\'s rates (or the meter was off: route or ipset backend).');
+    else {
+      out.push('Peak SYNs per second the kernel counted from each sender (an address, or a prefix it dropped as a whole); proven: it completed handshakes; dropped: the kernel dropped it.',
+        '', '| sender | peak SYN/s | at | proven | dropped by the kernel | samples |', '|---|---:|---|---|---|---:|');
+      const yes = (b: boolean): string => (b ? 'yes' : 'no');
+      for (const x of r.synSenders.slice(0, 10)) out.push(`| ${x.address} | ${n(x.maxSynPerSecond)} | ${time(x.at)} | ${yes(x.proven)} | ${yes(x.dropped)} | ${x.seen} |`);
+    }
+  }
+
   const d = r.decisions;
   out.push('', '## Decisions', '');
   if (d.count === 0) out.push('No bans.');

@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { buildSnapshot, type Snapshot } from '../detect/snapshot.js';
 import { DEFAULT_PREFIXES, fixtureSample, T0 } from '../testing/samples.js';
 import type { DecisionRecord } from '../store/index.js';
-import { recordHardening, recordTick, startRecord, type RecorderState } from './recorder.js';
+import type { SynSender } from '../detect/syn-senders.js';
+import { PROXY, sampleSenders } from '../testing/syn-senders.js';
+import { recordHardening, recordTick, RECORDER_DEFAULTS, startRecord, type RecorderState } from './recorder.js';
 import { cookieBalance, finishReport, REPORT_ID, reportId } from './report.js';
 
 /** The capture's two samples, then the second again at later times (counters flat): a flood that holds, then stops growing. */
@@ -88,4 +90,61 @@ test('the cookie balance: none sent, mixed, real, failed validations, counters m
   assert.match(real.verdict, /95\.0% .*\(real hosts, not spoofed\); 7 ACKs carried an invalid cookie/);
   assert.equal(real.returnRatio, 0.95);
   assert.match(cookieBalance(null, null).verdict, /did not report/);
+});
+
+/** Ticks of a spoofed flood, the meter's senders of each given (one list per tick, 1 s apart from T0 + 1 s). */
+function meterRecord(lists: ReadonlyArray<readonly SynSender[]>, o = RECORDER_DEFAULTS): RecorderState {
+  const snaps = sequence('spoofed-v4-cookies', 2);
+  const s = startRecord({ eventId: 9, kind: 'spoofed-syn-flood', summary: '', evidence: [], at: T0 + 1000 });
+  lists.forEach((synSenders, i) => recordTick(s, { at: T0 + 1000 * (i + 1), prev: snaps[0], cur: snaps[1]!, kind: 'spoofed-syn-flood', synSenders }, o));
+  return s;
+}
+
+const sender = (address: string, synPerSecond: number, proven = false, dropped = !proven): SynSender => ({ address, synPerSecond, proven, dropped });
+
+test('the kernel meter\'s senders: the peak rate of each and when, proven or dropped at any sample, fastest first in the report', () => {
+  const s = meterRecord([
+    sampleSenders(8),
+    [sender('198.18.0.1', 2500), sender('198.18.0.2', 100), sender('198.18.0.3', 40, true)],
+    [], // the meter named nobody this tick
+  ]);
+  const r = finishReport(s, T0 + 4000, []);
+  const list = r.synSenders ?? [];
+  assert.deepEqual(list[0], { address: '198.18.0.1', maxSynPerSecond: 2500, at: new Date(T0 + 2000).toISOString(), proven: false, dropped: true, seen: 2 });
+  assert.deepEqual(list.find((x) => x.address === '198.18.0.2'), {
+    address: '198.18.0.2', maxSynPerSecond: 1900, at: new Date(T0 + 1000).toISOString(), proven: false, dropped: true, seen: 2,
+  }, 'the peak stays when the rate falls');
+  const third = list.find((x) => x.address === '198.18.0.3');
+  assert.deepEqual([third?.proven, third?.dropped], [true, true], 'dropped at first, then proven: both are told');
+  assert.deepEqual(list.filter((x) => x.proven && !x.dropped).map((x) => x.address), [PROXY.address]);
+  assert.ok(list.some((x) => x.address === '203.0.113.0/24' && x.dropped), 'a prefix dropped as a whole');
+  assert.ok(list.every((x, i) => i === 0 || x.maxSynPerSecond <= list[i - 1]!.maxSynPerSecond), 'fastest first');
+  assert.equal(list.length, 10);
+  // no meter: an empty list, not a missing one
+  assert.deepEqual(finishReport(meterRecord([[], []]), T0 + 3000, []).synSenders, []);
+});
+
+test('the senders stay bounded like the other lists: the top of each tick, never more than 1,000 held, the fastest kept', () => {
+  const o = RECORDER_DEFAULTS;
+  assert.equal(o.keep * 2, 1000);
+  // 150 ticks, each naming 30 senders never seen before, and one steady flooder faster than all of them
+  const lists = Array.from({ length: 150 }, (_, t) => [sender('198.18.255.1', 50_000),
+    ...Array.from({ length: 30 }, (_, i) => sender(`10.${t}.${i}.1`, 1000 + t * 30 - i))].sort((a, b) => b.synPerSecond - a.synPerSecond));
+  const s = meterRecord(lists, o);
+  const held = Object.keys(s.synSenders ?? {}).length;
+  assert.ok(held <= 1000 && held >= o.keep, `senders held: ${held}`);
+  // the steady flooder and 10.t.0.1 … 10.t.18.1 make a tick's top 20; 10.t.19.1 and slower are never taken
+  assert.ok(!Object.keys(s.synSenders ?? {}).some((a) => /^10\.\d+\.(19|2\d)\.1$/.test(a)), `only the top ${o.top} of a tick are taken`);
+  assert.equal(s.synSenders?.['198.18.255.1']?.seen, 150, 'the fastest is never forgotten');
+  assert.equal(finishReport(s, T0 + 200_000, []).synSenders?.length, 20, 'the report lists 20');
+});
+
+test('a checkpoint written before the meter existed (no synSenders) still records and reports', () => {
+  const snaps = sequence('spoofed-v4-cookies', 2);
+  const old = startRecord({ eventId: 3, kind: 'syn-flood', summary: '', evidence: [], at: T0 });
+  delete old.synSenders;
+  const restored = JSON.parse(JSON.stringify(old)) as RecorderState;
+  assert.deepEqual(finishReport(restored, T0 + 1000, []).synSenders, []);
+  recordTick(restored, { at: T0 + 1000, prev: snaps[0], cur: snaps[1]!, kind: 'syn-flood', synSenders: [sender('198.18.0.7', 3000)] });
+  assert.equal(finishReport(restored, T0 + 2000, []).synSenders?.[0]?.maxSynPerSecond, 3000);
 });

@@ -1,9 +1,10 @@
-// The attack recorder: fed each tick while an attack lasts, it keeps peaks, the cookie balance and the heaviest
-// sources, bounded in memory. Pure (time comes in with the ticks) and a plain JSON object, so it can be checkpointed.
+// The attack recorder: fed each tick while an attack lasts, it keeps peaks, the cookie balance, the heaviest
+// sources and the kernel meter's top SYN senders, bounded in memory. Pure (time comes in with the ticks) and a plain JSON object, so it can be checkpointed.
 import type { AssessmentKind } from '../detect/assess.js';
 import { counterRates, linkRates, rateOf } from '../detect/rates.js';
 import type { Snapshot } from '../detect/snapshot.js';
 import { summarizeSources, type SourceSummary } from '../detect/sources.js';
+import type { SynSender } from '../detect/syn-senders.js';
 
 export interface Peak {
   readonly value: number;
@@ -18,6 +19,8 @@ export type PeakName = (typeof PEAKS)[number];
 
 export interface SourceTrack { maxHalfOpen: number; maxEstablished: number; seen: number; prefix: string }
 export interface PrefixTrack { maxHalfOpen: number; maxEstablished: number; maxAddresses: number; seen: number }
+/** A sender the kernel meter named: its peak rate and when; proven and dropped if it was at any sample. */
+export interface SynSenderTrack { maxSynPerSecond: number; at: number; proven: boolean; dropped: boolean; seen: number }
 
 export interface RecorderState {
   readonly eventId: number;
@@ -38,14 +41,16 @@ export interface RecorderState {
   maxDistinctSources: number;
   sources: Record<string, SourceTrack>;
   prefixes: Record<string, PrefixTrack>;
+  /** The kernel meter's senders by address (or prefix CIDR); absent in a checkpoint written before the meter existed. */
+  synSenders?: Record<string, SynSenderTrack>;
   lastSourcesAt: number | null;
   hardening: Array<{ at: number; mode: 'attack' | 'calm'; changes: string[] }>;
 }
 
 export interface RecorderOptions {
-  /** Sources (and prefixes) taken from each sampled tick. */
+  /** Sources (and prefixes, and the meter's SYN senders) taken from each sampled tick. */
   readonly top: number;
-  /** At most this many sources and prefixes are remembered; the weakest are forgotten first. */
+  /** Sources, prefixes and SYN senders are pruned to this many once twice as many are held; the weakest go first. */
   readonly keep: number;
   /** Sources are summarised at most this often (one pass over the socket table); the first tick always. */
   readonly sourceEveryMs: number;
@@ -58,7 +63,7 @@ export function startRecord(a: { eventId: number; kind: AssessmentKind; summary:
   return {
     eventId: a.eventId, kind: a.kind, summary: a.summary, evidence: [...a.evidence], startedAt: a.at,
     ticks: 0, lastTickAt: null, lastAttackAt: null, classes: {}, peaks: {}, listenerPeak: null,
-    countersFirst: null, countersLast: null, maxDistinctSources: 0, sources: {}, prefixes: {}, lastSourcesAt: null, hardening: [],
+    countersFirst: null, countersLast: null, maxDistinctSources: 0, sources: {}, prefixes: {}, synSenders: {}, lastSourcesAt: null, hardening: [],
   };
 }
 
@@ -101,13 +106,30 @@ function recordSources(s: RecorderState, sum: SourceSummary, o: RecorderOptions,
   s.prefixes = prune(s.prefixes, o.keep, weight);
 }
 
+/** The meter's fastest senders this tick (it sorts them by rate): peak rate, proven, dropped, how often seen. */
+function recordSynSenders(s: RecorderState, senders: readonly SynSender[], o: RecorderOptions, at: number): void {
+  const table = (s.synSenders ??= {});
+  for (const x of senders.slice(0, o.top)) {
+    const t = (table[x.address] ??= { maxSynPerSecond: x.synPerSecond, at, proven: false, dropped: false, seen: 0 });
+    if (x.synPerSecond > t.maxSynPerSecond) {
+      t.maxSynPerSecond = x.synPerSecond;
+      t.at = at;
+    }
+    t.proven ||= x.proven;
+    t.dropped ||= x.dropped;
+    t.seen++;
+  }
+  s.synSenders = prune(table, o.keep, (t) => t.maxSynPerSecond);
+}
+
 /**
  * One tick of the attack: its two snapshots and verdict. `sources`, when the caller already summarised the
- * snapshot (the defender does, each tick), saves the recorder its own pass over the socket table.
+ * snapshot (the defender does, each tick), saves the recorder its own pass over the socket table. `synSenders`: the
+ * kernel meter's senders this tick, highest rate first (none without a meter).
  */
 export function recordTick(
   s: RecorderState,
-  e: { at: number; prev: Snapshot | undefined; cur: Snapshot; kind: AssessmentKind; sources?: SourceSummary },
+  e: { at: number; prev: Snapshot | undefined; cur: Snapshot; kind: AssessmentKind; sources?: SourceSummary; synSenders?: readonly SynSender[] },
   o: RecorderOptions = RECORDER_DEFAULTS,
 ): void {
   const { at, prev, cur } = e;
@@ -137,6 +159,7 @@ export function recordTick(
       s.listenerPeak = { listener: `${l.address.includes(':') ? `[${l.address}]` : l.address}:${l.port}`, synRecv: l.synRecv, backlog: l.backlog, at };
     }
   }
+  if (e.synSenders && e.synSenders.length > 0) recordSynSenders(s, e.synSenders, o, at);
   if (e.sources) recordSources(s, e.sources, o, at);
   else if (s.lastSourcesAt === null || at - s.lastSourcesAt >= o.sourceEveryMs) {
     recordSources(s, summarizeSources(cur, { top: o.top, halfOpenAtLeast: Infinity, establishedAtLeast: Infinity, halfOpenLimit: 0, establishedLimit: 0 }), o, at);

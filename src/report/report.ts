@@ -49,6 +49,11 @@ export interface AttackReport {
     readonly top: ReadonlyArray<{ address: string; prefix: string; maxHalfOpen: number; maxEstablished: number; seen: number }>;
     readonly prefixes: ReadonlyArray<{ prefix: string; maxHalfOpen: number; maxEstablished: number; maxAddresses: number; seen: number }>;
   };
+  /**
+   * The kernel meter's top SYN senders over the attack, highest peak first: an address, or a prefix the kernel dropped
+   * as a whole; proven and dropped if so at any sample. Absent in reports written before the meter existed.
+   */
+  readonly synSenders?: ReadonlyArray<{ address: string; maxSynPerSecond: number; at: string; proven: boolean; dropped: boolean; seen: number }>;
   readonly decisions: {
     readonly count: number;
     readonly scopes: Readonly<Record<string, number>>;
@@ -119,6 +124,8 @@ export function finishReport(s: RecorderState, endedAt: number, decisions: reado
       prefixes: Object.entries(s.prefixes).map(([prefix, t]) => ({ prefix, ...t }))
         .sort((a, b) => b.maxHalfOpen + b.maxEstablished - (a.maxHalfOpen + a.maxEstablished)).slice(0, LISTED_SOURCES),
     },
+    synSenders: Object.entries(s.synSenders ?? {}).map(([address, t]) => ({ address, ...t, at: iso(t.at) }))
+      .sort((a, b) => b.maxSynPerSecond - a.maxSynPerSecond || a.address.localeCompare(b.address)).slice(0, LISTED_SOURCES),
     decisions: {
       count: taken.length,
       scopes: count(taken, (d) => d.scope),

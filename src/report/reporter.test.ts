@@ -26,7 +26,8 @@ function attack(store: Store, reports: ReturnType<typeof startReports>, start: n
   const eventId = store.events.start('syn-flood', 'SYN flood from 1 source', start, { evidence: ['129 half-open'] });
   reports.handle({ type: 'attack-start', at: start, eventId, kind: 'syn-flood', summary: 'SYN flood from 1 source', evidence: ['129 half-open'] });
   reports.handle({ type: 'hardening', at: start, mode: 'attack', changes: ['net.ipv4.tcp_synack_retries 5 -> 2'] });
-  reports.handle({ type: 'tick', at: start, prev: A, cur: B, assessment: verdict('syn-flood'), sources: defenderSources(B), underAttack: true, synSenders: [] });
+  const metered = [{ address: '198.18.1.2', synPerSecond: 1800, proven: false, dropped: true }];
+  reports.handle({ type: 'tick', at: start, prev: A, cur: B, assessment: verdict('syn-flood'), sources: defenderSources(B), underAttack: true, synSenders: metered });
   store.decisions.insert({ scope: 'ip', value: '198.18.1.2/32', action: 'ban', reason: 'SYN flood', evidence: [], origin: 'auto', createdAt: start + 1000, until: start + 600_000, offence: 1 });
   reports.handle({ type: 'tick', at: start + 20_000, prev: B, cur: B, assessment: verdict('none'), sources: defenderSources(B), underAttack: true, synSenders: [] });
   if (opts.end === false) return eventId;
@@ -58,7 +59,9 @@ test('an attack through the bus: a report in JSON and Markdown, 0600 files in a 
     assert.deepEqual(r.decisions.list.map((d) => d.value), ['198.18.1.2/32']);
     assert.deepEqual(r.hardening.map((h) => h.state), ['on', 'off'], 'the restore right after the end is in');
     assert.equal(r.interrupted, null);
+    assert.deepEqual(r.synSenders?.map((x) => `${x.address} ${x.maxSynPerSecond} ${x.dropped}`), ['198.18.1.2 1800 true'], 'the kernel meter\'s view, from the ticks');
     assert.match(readFileSync(join(dir, files[1]!), 'utf8'), /^# Attack 20261125T120000Z-1: syn-flood/);
+    assert.match(readFileSync(join(dir, files[1]!), 'utf8'), /\| 198\.18\.1\.2 \| 1,800 \| 2026-11-25 12:00:00 UTC \| no \| yes \| 1 \|/);
 
     const list = (await (await api.call('/api/v1/reports?limit=1', { token: null })).json()) as { total: number; reports: Array<{ id: string; bans: number }> };
     assert.equal(list.total, 2);

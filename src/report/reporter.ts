@@ -95,7 +95,7 @@ export function startReports(deps: ReportsDeps): Reports {
           ending = null;
         }
         if (current && e.underAttack) {
-          recordTick(current, { at: e.at, prev: e.prev, cur: e.cur, kind: e.assessment.kind, sources: e.sources }, opts);
+          recordTick(current, { at: e.at, prev: e.prev, cur: e.cur, kind: e.assessment.kind, sources: e.sources, synSenders: e.synSenders }, opts);
           if (e.at - lastCheckpoint >= every) {
             checkpoint(current);
             lastCheckpoint = e.at;

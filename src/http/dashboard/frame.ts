@@ -1,17 +1,21 @@
-// One dashboard frame: what the page redraws each second (verdict, totals, queues, top talkers, the newest point).
+// One dashboard frame: what the page redraws each second (verdict, totals, queues, top talkers, the kernel meter's
+// top SYN senders, the newest point).
 // Pure: built from the tick the daemon announced and the status report, either of which may be missing.
 import type { Assessment } from '../../detect/assess.js';
 import type { StatusReport } from '../../detect/report.js';
+import type { SynSender } from '../../detect/syn-senders.js';
 import type { Point } from './series.js';
 
 /** How many rows of each list a frame carries. */
-export const FRAME_ROWS = { listeners: 8, sources: 10, prefixes: 10 } as const;
+export const FRAME_ROWS = { listeners: 8, sources: 10, prefixes: 10, synSenders: 10 } as const;
 
 export interface TickInfo {
   readonly at: number;
   readonly assessment: Assessment;
   readonly underAttack: boolean;
   readonly point: Point;
+  /** The kernel meter's senders this tick, highest rate first (absent: none). */
+  readonly synSenders?: readonly SynSender[];
 }
 
 export interface Frame {
@@ -27,6 +31,8 @@ export interface Frame {
   readonly sources: ReadonlyArray<{ address: string; synRecv: number; established: number; total: number }>;
   readonly established: ReadonlyArray<{ address: string; synRecv: number; established: number; total: number }>;
   readonly prefixes: ReadonlyArray<{ prefix: string; addresses: number; synRecv: number; established: number }>;
+  /** The kernel SYN-rate meter's top senders (an address, or a prefix's CIDR), highest rate first; empty without a meter. */
+  readonly synSenders: ReadonlyArray<{ address: string; synPerSecond: number; proven: boolean; dropped: boolean }>;
   /** Ignored listeners beyond FRAME_ROWS.listeners, so the page can say "and N more". */
   readonly moreListeners: number;
 }
@@ -53,6 +59,9 @@ export function buildFrame(tick: TickInfo | null, report: StatusReport | null, a
     established: (report?.topEstablished ?? []).filter((s) => s.established > 0).slice(0, FRAME_ROWS.sources).map(source),
     prefixes: (report?.prefixes ?? []).slice(0, FRAME_ROWS.prefixes).map((p) => ({
       prefix: p.prefix, addresses: p.addresses, synRecv: p.synRecv, established: p.established,
+    })),
+    synSenders: (tick?.synSenders ?? []).slice(0, FRAME_ROWS.synSenders).map((s) => ({
+      address: s.address, synPerSecond: s.synPerSecond, proven: s.proven, dropped: s.dropped,
     })),
   };
 }

@@ -63,7 +63,7 @@ export function createLive(deps: HttpDeps, options: LiveOptions = {}): Live {
       ring.push(point);
       if (!e.underAttack) attackSince = null;
       else attackSince ??= e.at;
-      tick = { at: e.at, assessment: e.assessment, underAttack: e.underAttack, point };
+      tick = { at: e.at, assessment: e.assessment, underAttack: e.underAttack, point, synSenders: e.synSenders };
       if (hub.size > 0 && !pending && e.at - lastFrameAt >= minFrameGapMs) {
         pending = true;
         lastFrameAt = e.at;

@@ -3,6 +3,7 @@
 import type { DaemonEvent } from '../../daemon/events.js';
 import type { Assessment } from '../../detect/assess.js';
 import type { Snapshot } from '../../detect/snapshot.js';
+import type { SynSender } from '../../detect/syn-senders.js';
 import { fixtureSnapshots, T0 } from '../../testing/samples.js';
 import { defenderSources } from '../../testing/sources.js';
 
@@ -14,6 +15,8 @@ export interface TickSpec {
   readonly recv: number;
   readonly underAttack?: boolean;
   readonly kind?: Assessment['kind'];
+  /** The kernel meter's senders this tick (none by default). */
+  readonly synSenders?: readonly SynSender[];
 }
 
 export function snapshotLike(base: Snapshot, at: number, spec: TickSpec): Snapshot {
@@ -35,7 +38,7 @@ export function sampleTicks(specs: readonly TickSpec[], start = T0, capture = 's
     const cur = snapshotLike(base, at, spec);
     const kind = spec.kind ?? (spec.underAttack ? 'spoofed-syn-flood' : 'none');
     const event = {
-      type: 'tick' as const, at, prev, cur, sources: defenderSources(cur), underAttack: spec.underAttack ?? false, synSenders: [],
+      type: 'tick' as const, at, prev, cur, sources: defenderSources(cur), underAttack: spec.underAttack ?? false, synSenders: spec.synSenders ?? [],
       assessment: { kind, summary: `${kind} at tick ${i}`, evidence: [`${spec.synRecv} half-open`], offenders: [] },
     };
     prev = cur;

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { configFrom } from '../../config/load.js';
 import { buildReport } from '../../detect/report.js';
 import { fixtureSnapshots, T0 } from '../../testing/samples.js';
+import { sampleSenders } from '../../testing/syn-senders.js';
 import { buildFrame, FRAME_ROWS } from './frame.js';
 import { sampleTicks } from './sample-ticks.js';
 import { pointFrom, SeriesRing, toColumns, WINDOW_MS, type Point } from './series.js';
@@ -81,4 +82,22 @@ test('a frame before any tick or report says so instead of failing', () => {
   const [prev, cur] = fixtureSnapshots('idle');
   const calm = buildFrame({ at: cur.takenAt, assessment: { kind: 'none', summary: 'calm', evidence: [], offenders: [] }, underAttack: false, point: pointFrom(prev, cur, false) }, null, T0, T0);
   assert.deepEqual([calm.verdict?.kind, calm.attackSince], ['none', null]);
+});
+
+test('a frame carries the kernel meter\'s top SYN senders from the tick: 10 at most, highest first, with proven and dropped', () => {
+  const [prev, cur] = fixtureSnapshots('spoofed-v4-cookies');
+  const tick = (synSenders?: ReturnType<typeof sampleSenders>) => ({
+    at: cur.takenAt, assessment: { kind: 'syn-flood' as const, summary: '', evidence: [], offenders: [] }, underAttack: true,
+    point: pointFrom(prev, cur, true), ...(synSenders ? { synSenders } : {}),
+  });
+  const f = buildFrame(tick(sampleSenders(30)), null, null, T0);
+  assert.equal(f.synSenders.length, FRAME_ROWS.synSenders);
+  assert.deepEqual(f.synSenders[0], { address: '198.18.0.1', synPerSecond: 2000, proven: false, dropped: true });
+  assert.ok(f.synSenders.every((s, i) => i === 0 || s.synPerSecond <= f.synSenders[i - 1]!.synPerSecond), 'highest first');
+  const few = buildFrame(tick(sampleSenders(8)), null, null, T0).synSenders;
+  assert.deepEqual(few.filter((s) => s.proven || s.address.includes('/')).map((s) => `${s.address} ${s.proven} ${s.dropped}`),
+    ['198.51.100.20 true false', '203.0.113.0/24 false true']);
+  // no meter (or a tick without senders): an empty list, which the page hides
+  assert.deepEqual(buildFrame(tick(), null, null, T0).synSenders, []);
+  assert.deepEqual(buildFrame(null, null, null, T0).synSenders, []);
 });

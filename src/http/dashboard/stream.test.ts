@@ -14,6 +14,7 @@ import { buildAllowList } from '../../decide/index.js';
 import { buildReport } from '../../detect/report.js';
 import { openStore, type Store } from '../../store/index.js';
 import { fixtureSnapshots, T0 } from '../../testing/samples.js';
+import { sampleSenders } from '../../testing/syn-senders.js';
 import type { HttpDeps } from '../deps.js';
 import { startHttp, type HttpServer } from '../server.js';
 import { sampleTicks } from './sample-ticks.js';
@@ -134,6 +135,28 @@ test('a new stream gets SSE headers, then the last 15 minutes at once, then one 
     events.emit({ type: 'attack-end', at: ticks[16]!.at, eventId: 1, kind: 'spoofed-syn-flood', startedAt: ticks[12]!.at });
     assert.deepEqual((await s.next('change')).data, { type: 'bans', at: ticks[16]!.at, count: 0 });
     assert.ok(s.messages.some((m) => m.event === 'change' && (m.data as { type: string }).type === 'attack-end'));
+  } finally {
+    s.close();
+  }
+});
+
+test('the frames carry the kernel meter\'s top SYN senders of the latest tick, and none once it has none', async () => {
+  const s = await openStream(`${base}/api/v1/stream`);
+  try {
+    const hello = (await s.next('history')).data as { frame: { synSenders: unknown[] } };
+    assert.deepEqual(hello.frame.synSenders, [], 'the ticks so far had no meter');
+    const meter = sampleTicks([
+      { synRecv: 5, established: 5, sent: 0, recv: 0, underAttack: true, synSenders: sampleSenders(30) },
+      { synRecv: 5, established: 5, sent: 0, recv: 0, underAttack: true },
+    ], T0 + 60_000);
+    events.emit(meter[0]!);
+    type Senders = { synSenders: Array<{ address: string; synPerSecond: number; proven: boolean; dropped: boolean }> };
+    const frame = (await s.next('tick')).data as Senders;
+    assert.equal(frame.synSenders.length, 10, 'the top 10 of 32');
+    assert.deepEqual(frame.synSenders[0], { address: '198.18.0.1', synPerSecond: 2000, proven: false, dropped: true });
+    const seen = s.messages.length;
+    events.emit(meter[1]!);
+    assert.deepEqual(((await s.next('tick', seen)).data as Senders).synSenders, []);
   } finally {
     s.close();
   }
