@@ -1,5 +1,7 @@
-// `node dist/bench/scenarios.js [--scale S] [--runs N]`: every shipped scenario with the defender off and on
+// `node dist/bench/scenarios.js [--scale S] [--runs N] [--only a,b]`: every shipped scenario with the defender off and on
 // (legitimate success during the attack phases), and the time from flood start to the first ban, over N runs.
+import { cidrContains, parseCidr } from '../core/address.js';
+import { planPeers } from '../lab/addressing.js';
 import { runScenario } from '../lab/runner.js';
 import { loadScenario } from '../lab/scenario-load.js';
 import type { LabReport } from '../lab/report.js';
@@ -12,7 +14,23 @@ const opt = (name: string, dflt: number): number => {
 };
 const scale = opt('--scale', 0.5);
 const runs = opt('--runs', 5);
-const SCENARIOS = ['baseline', 'trickle', 'spoofed-syn', 'concentrated-syn', 'concentrated-syn-v6', 'rotating-v6', 'connection-flood', 'mixed'];
+const SCENARIOS = [
+  'baseline', 'trickle', 'spoofed-syn', 'concentrated-syn', 'concentrated-syn-v6', 'rotating-v6', 'connection-flood', 'mixed',
+  'busy-proxy', 'mixed-cookies', 'late-attacker',
+];
+const only = args.includes('--only') ? (args[args.indexOf('--only') + 1] ?? '').split(',') : SCENARIOS;
+
+/** Legitimate addresses a ban covered: the client's, and those of attackers that only send complete requests (trickle). */
+function legitBanned(r: LabReport, name: string): string[] {
+  const { scenario } = loadScenario(name);
+  const peers = planPeers(scenario.topology.attackers, scenario.topology.clientExtraAddrs);
+  const honest = new Set(scenario.attacks.filter((a) => a.kind === 'trickle').map((a) => a.attacker));
+  const legit = peers.filter((p) => p.link === 1 || honest.has(p.link - 1)).flatMap((p) => [...p.v4, ...p.v6]);
+  const actions = r.defender?.actions ?? [];
+  const spared = actions.filter((a) => a.kind === 'spared').map((a) => a.value).join(' ');
+  const bans = actions.filter((a) => a.kind === 'ban').map((a) => parseCidr(a.value));
+  return legit.filter((addr) => !spared.includes(addr) && bans.some((b) => b.family === (addr.includes(':') ? 6 : 4) && cidrContains(b, addr)));
+}
 
 function legitDuringAttack(r: LabReport): string {
   const attack = r.phases.filter((p) => p.name.startsWith('attack'));
@@ -28,17 +46,19 @@ function firstBanMs(r: LabReport): number | null {
 }
 
 console.log(`scale ${scale}; legitimate successes during the attack phases\n`);
-console.log('| scenario | defender off | defender on | bans (on) | first ban after flood start |');
-console.log('|---|---:|---:|---:|---:|');
-for (const name of SCENARIOS) {
+console.log('| scenario | defender off | defender on | bans (on) | legitimate addresses banned (on) | first ban after flood start |');
+console.log('|---|---:|---:|---:|---:|---:|');
+for (const name of SCENARIOS.filter((n) => only.includes(n))) {
   const { scenario } = loadScenario(name);
   const off = await runScenario(name, scenario, { scale, defend: false });
   const on = await runScenario(name, scenario, { scale, defend: true });
   const bans = on.defender?.actions.filter((a) => a.kind === 'ban').map((a) => a.value) ?? [];
   const first = firstBanMs(on);
-  console.log(`| ${name} | ${legitDuringAttack(off)} | ${legitDuringAttack(on)} | ${bans.length ? bans.join(', ') : 0} | ${first === null ? '-' : `${(first / 1000).toFixed(2)} s`} |`);
+  const hit = legitBanned(on, name);
+  console.log(`| ${name} | ${legitDuringAttack(off)} | ${legitDuringAttack(on)} | ${bans.length ? bans.join(', ') : 0} | ${hit.length ? hit.join(', ') : 0} | ${first === null ? '-' : `${(first / 1000).toFixed(2)} s`} |`);
 }
 
+if (runs === 0) process.exit(0);
 const latencies: number[] = [];
 const { scenario } = loadScenario('concentrated-syn');
 for (let i = 0; i < runs; i++) {

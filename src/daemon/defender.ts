@@ -8,6 +8,7 @@ import { buildReport, type StatusReport } from '../detect/report.js';
 import { buildSnapshot, type RawSample, type Snapshot } from '../detect/snapshot.js';
 import { summarizeSources } from '../detect/sources.js';
 import { meterFindings, type MeterFindings } from '../detect/syn-senders.js';
+import { approaching } from '../detect/approaching.js';
 import type { MeterSample } from '../observe/meter.js';
 import { defenderSourceOptions, INITIAL, track, type Offender, type TrackerState } from '../detect/tracker.js';
 import type { Enforcer } from '../enforce/types.js';
@@ -64,6 +65,10 @@ export class Defender {
   private meter: MeterFindings = { senders: [], offenders: [] };
   private meterFailed = false;
   private meterGuardLogged = false;
+  /** Counts of the sources climbing towards a threshold, between ticks. */
+  private climbing: ReadonlyMap<string, number> = new Map();
+  /** A source is climbing towards a ban threshold: the run loop looks again sooner (FAST_TICK_S). */
+  urgent = false;
   lastAssessment: Assessment | null = null;
 
   constructor(
@@ -103,6 +108,9 @@ export class Defender {
     await this.readMeter(t);
     const sources = summarizeSources(cur, defenderSourceOptions(cfg.detection));
     const assessment = assess(this.prev, cur, cfg.detection, sources, this.meter.senders);
+    const approach = approaching(this.climbing, sources, cfg.detection);
+    this.climbing = approach.counts;
+    this.urgent = approach.rising;
     const out = track(this.tracker, {
       assessment, sources, detection: cfg.detection,
       calmMs: cfg.defender.hardening.calmDown, now: t,

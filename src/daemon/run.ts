@@ -30,6 +30,8 @@ export interface RunOptions {
 }
 
 const ALLOW_REFRESH_MS = 30_000;
+/** The gap between ticks while a source climbs towards a ban threshold. */
+const FAST_TICK_S = 0.2;
 
 function allowList(config: Config, log: Log): Promise<AllowList> {
   return currentAllowList(config, (warning) => log('warn', 'allow-list', { warning }));
@@ -136,7 +138,9 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
           log('error', 'tick-failed', { error: (err as Error).message });
         }
         http?.observeLoop((Date.now() - started) / 1000);
-        const wait = config.defender.interval * 1000 - (Date.now() - started);
+        // A source climbing towards a ban threshold is looked at again sooner (never slower than the interval).
+        const interval = defender.urgent ? Math.min(config.defender.interval, FAST_TICK_S) : config.defender.interval;
+        const wait = interval * 1000 - (Date.now() - started);
         if (wait > 0 && !stop) {
           const pause = new AbortController();
           wake = () => pause.abort();
