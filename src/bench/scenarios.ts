@@ -20,12 +20,18 @@ const SCENARIOS = [
 ];
 const only = args.includes('--only') ? (args[args.indexOf('--only') + 1] ?? '').split(',') : SCENARIOS;
 
-/** Legitimate addresses a ban covered: the client's, and those of attackers that only send complete requests (trickle). */
+/**
+ * Legitimate addresses a ban covered: those the probe speaks from, and those of attackers that only make complete
+ * requests (trickle), in the family they use. (An address that never spoke cannot be proven, so it is not spared.)
+ */
 function legitBanned(r: LabReport, name: string): string[] {
   const { scenario } = loadScenario(name);
   const peers = planPeers(scenario.topology.attackers, scenario.topology.clientExtraAddrs);
-  const honest = new Set(scenario.attacks.filter((a) => a.kind === 'trickle').map((a) => a.attacker));
-  const legit = peers.filter((p) => p.link === 1 || honest.has(p.link - 1)).flatMap((p) => [...p.v4, ...p.v6]);
+  const of = (p: (typeof peers)[number], family: 4 | 6) => (family === 6 ? p.v6 : p.v4);
+  const client = of(peers[0]!, scenario.probe.family);
+  const probe = scenario.probe.sources === 'primary' ? client.slice(0, 1) : scenario.probe.sources === 'shared' ? client.slice(1, 2) : client;
+  const honest = scenario.attacks.filter((a) => a.kind === 'trickle').flatMap((a) => of(peers[a.attacker]!, a.family).slice(0, 1));
+  const legit = [...probe, ...honest];
   const actions = r.defender?.actions ?? [];
   const spared = actions.filter((a) => a.kind === 'spared').map((a) => a.value).join(' ');
   const bans = actions.filter((a) => a.kind === 'ban').map((a) => parseCidr(a.value));
