@@ -143,3 +143,30 @@ test('kill -9 mid-attack: the kernel keeps dropping, new flooders too; a restart
     assert.deepEqual(bans.map((b) => `${b.value} ${b.origin}`).sort(), [`${a1.v4[0]!}/32 kernel`, `${a2.v4[0]!}/32 kernel`].sort());
   }));
 });
+
+test('dry-run: the meter only counts; the log names whom it would have dropped and banned; `off` removes it all', async () => {
+  await withLab({ attackers: 1 }, (lab) => victim(lab, 511, async (_start, stateDir) => {
+    const d = startDaemon(lab.victim.ns, stateDir, ['--dry-run']);
+    try {
+      await d.waitFor((l) => l.event === 'meter' && /count-only/.test(String(l['mode'])));
+      await d.waitFor((l) => l.event === 'http'); // dry-run has no reconcile: it applies nothing
+      const a = lab.attackers[0]!;
+      const wire = await countSynAcks(a);
+      await synFlood(a, { target: lab.victim.v4[0]!, port: PORT, pps: PPS, maxPackets: 6000, durationS: 3 });
+      // Logged every tick it offends (nothing is stored in dry-run); the kernel's view is among them.
+      const ban = await d.waitFor((l) => l.event === 'ban' && l['origin'] === 'kernel');
+      assert.equal(ban.value, `${a.v4[0]!}/32`, 'the source, not its /24: count-only stops counting where a drop would stop the packet');
+      assert.equal(ban['dryRun'], true);
+      assert.ok((await wire.count()) > 4000, 'nothing was dropped: the flood was answered throughout');
+      assert.ok(await canConnect(a.ns, a.v4[0]!, lab.victim.v4[0]!, PORT));
+      assert.deepEqual(await bansJson(lab.victim.ns, stateDir), [], 'nothing stored');
+    } finally {
+      d.child.kill('SIGTERM');
+      await d.exited;
+    }
+    const off = await cli(lab.victim.ns, 'off', '--state-dir', stateDir);
+    assert.equal(off.exitCode, 0, off.stderr);
+    const table = await exec('nft', ['list', 'table', 'inet', 'synguard'], { netns: lab.victim.ns });
+    assert.ok(table.failed, 'no table left after off');
+  }));
+});

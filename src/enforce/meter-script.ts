@@ -75,7 +75,9 @@ export function meterScript(o: MeterOptions): string {
   const t = `inet ${TABLE}`;
   const size = positive('size', o.size);
   const hold = `${Math.max(1, Math.ceil(positive('holdMs', o.holdMs) / 1000))}s`;
-  const drop = o.countOnly ? '' : ' drop';
+  // Count-only accepts where it would drop: the packet leaves this chain (and goes on to TCP) exactly where a drop would
+  // have stopped it, so what is counted and what is flagged downstream is what the real meter would see.
+  const drop = o.countOnly ? ' accept' : ' drop';
   const syn = 'tcp flags & (syn | ack) == syn';
   const lines = [...meterObjects(size), ...proofStatements(), `flush chain ${t} ${METER_CHAIN}`, `flush chain ${t} ${PROVEN_CHAIN}`];
   const rule = (chain: string, text: string) => lines.push(`add rule ${t} ${chain} ${text}`);
