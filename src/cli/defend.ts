@@ -14,9 +14,15 @@ import { openState, withStateOptions, type StateOptions } from './state-dir.js';
 export function registerDefend(program: Command): void {
   withStateOptions(program.command('run'))
     .description('run the defender: detect, decide, ban at the kernel\'s front door, harden, remember')
-    .option('--dry-run', 'log the decisions; store and enforce nothing')
+    .option('--dry-run', 'log the decisions; store and enforce nothing (the kernel meter only counts)')
     .addHelpText('after', `
-Each tick (defender.interval, 1 s) it reads the socket table and SYN counters, names the flood, and:
+First line, in the kernel (nftables backend; detection.synRate): SYNs are counted per source and per /24 and /64,
+and a source sending more than 50 SYN/s that never complete a handshake is dropped at once, for 60 s, with or
+without the daemon. Sources that completed handshakes lately (proxies, NATs, busy clients) get 1,000 SYN/s and are
+never dropped for their rate. The daemon turns each kernel drop into a ban (origin kernel) within a tick.
+
+Each tick (defender.interval, 1 s; 0.2 s while a source climbs towards a threshold) it reads the socket table,
+the SYN counters and the meter, names the flood, and:
   - bans the few real sources of a SYN flood or connection flood (nftables sets with kernel timeouts,
     one transaction per tick; their established sockets are destroyed),
   - never mass-bans a spoofed flood: it raises SYN defences (cookies, backlogs, shorter SYN-ACK retries)

@@ -6,9 +6,8 @@ import type { Enforcer } from '../enforce/types.js';
 import type { MeterReader } from './defender.js';
 import type { Log } from './log.js';
 
-export interface DaemonMeter {
-  /** What the tick reads; null while the meter is off. */
-  readonly reader: MeterReader | null;
+/** What the tick reads (nothing while the meter is off: SIGHUP may switch it either way), and its upkeep. */
+export interface DaemonMeter extends MeterReader {
   allow(entries: readonly string[]): Promise<void>;
   reconfigure(config: Config, allow: readonly string[]): Promise<void>;
   close(): void;
@@ -60,9 +59,8 @@ export async function startMeter(config: Config, deps: MeterDeps): Promise<Daemo
     deps.log('error', 'meter-failed', { error: (err as Error).message, effect: 'no kernel meter; bans still come from the socket table each tick' });
   }
   return {
-    get reader() {
-      return on ? meter : null;
-    },
+    read: (now) => (on ? meter.read(now) : Promise.resolve(null)),
+    lift: (values) => (on ? meter.lift(values) : Promise.resolve()),
     allow: async (entries) => {
       try {
         if (on) await meter.allow(entries);

@@ -74,7 +74,7 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
       killSockets: dryRun ? null : (values, except) => killSockets(values, { except }),
       harden: dryRun ? null : (mode, now) => (mode === 'attack' ? applyHardening(store, config.defender.hardening, now) : restoreHardening(store)),
       emit: (event) => events.emit(event),
-      meter: meter.reader,
+      meter,
     });
     log('info', 'start', { pid: process.pid, stateDir, backend: enforcer?.name ?? 'dry-run', interval: config.defender.interval, allowList: allow.entries.length });
     await defender.start();
