@@ -1,4 +1,4 @@
-// Lint: the recommended type-aware rules, plus a ban on spawning processes outside the exec module.
+// Lint: the recommended type-aware rules, a ban on spawning processes outside the exec module, and tests that await their promises.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -17,7 +17,11 @@ export default tseslint.config(
     },
   },
   { files: ['src/core/exec.ts'], rules: { 'no-restricted-imports': 'off' } },
-  { files: ['src/**/*.test.ts'], rules: { '@typescript-eslint/no-floating-promises': 'off' } },
+  // Tests await every promise (an unawaited assert.rejects loses its failure); only node:test's own test() and
+  // describe() calls may float, the runner awaits those.
+  { files: ['src/**/*.test.ts'], rules: { '@typescript-eslint/no-floating-promises': ['error', {
+    allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }],
+  }] } },
   // The dashboard's browser scripts (web/): plain ES modules, no type information, the browser's globals.
   {
     files: ['web/**/*.js'],
