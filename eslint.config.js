@@ -2,6 +2,20 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Test code reads time from the clock the code under test runs on: T0 or its own fake clock, or wallClock() from
+// src/testing/clock.ts when the code under test runs on the real clock; never Date.now() or `new Date()`, and never
+// wallClock() in a file that also fixes time.
+const TEST_CODE = ['src/**/*.test.ts', 'src/testing/**/*.ts', 'src/http/test-app.ts'];
+const CLOCK = 'a test reads time from the clock of the code under test: T0 / api.now() / its fake clock, or wallClock() (src/testing/clock.ts) when that code runs on the real clock';
+const testClockSyntax = [
+  { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: CLOCK },
+  { selector: "CallExpression[callee.name='Date']", message: CLOCK },
+  {
+    selector: "Program:has(ImportSpecifier[imported.name='wallClock']):matches(:has(ImportSpecifier[imported.name='T0']), :has(CallExpression[callee.object.name='Date'][callee.property.name='UTC']))",
+    message: 'this file fixes time (T0, Date.UTC) and also reads the wall clock: one clock per test file',
+  },
+];
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'eslint.config.js'] },
   js.configs.recommended,
@@ -22,6 +36,16 @@ export default tseslint.config(
   { files: ['src/**/*.test.ts'], rules: { '@typescript-eslint/no-floating-promises': ['error', {
     allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }],
   }] } },
+  {
+    files: TEST_CODE,
+    ignores: ['src/testing/clock.ts'],
+    rules: {
+      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: CLOCK }, { object: 'performance', property: 'now', message: CLOCK }],
+      'no-restricted-syntax': ['error', ...testClockSyntax],
+    },
+  },
+  // The lead's rewrite of the meter test (issue 15 leaves it alone) moves it to wallClock(); then this exception goes.
+  { files: ['src/enforce/nft-meter.kernel.test.ts'], rules: { 'no-restricted-properties': 'off' } },
   // The dashboard's browser scripts (web/): plain ES modules, no type information, the browser's globals.
   {
     files: ['web/**/*.js'],

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { exec, spawnLong } from '../core/exec.js';
 import { withLab } from '../lab/topology.js';
+import { wallClock } from '../testing/clock.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const API = 'http://127.0.0.1:9717/api/v1';
@@ -39,7 +40,7 @@ const cli = (ns: string, ...args: string[]) => exec(process.execPath, [CLI, ...a
 const nftSet = async (ns: string, set: string) => (await exec('nft', ['list', 'set', 'inet', 'synguard', set], { netns: ns })).stdout;
 
 async function until(what: string, check: () => Promise<boolean>, ms = 5000): Promise<void> {
-  for (const start = Date.now(); Date.now() - start < ms; await sleep(100)) if (await check()) return;
+  for (const start = wallClock(); wallClock() - start < ms; await sleep(100)) if (await check()) return;
   throw new Error(`not within ${ms} ms: ${what}`);
 }
 

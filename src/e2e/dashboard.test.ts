@@ -17,6 +17,7 @@ import { synFlood } from '../lab/attacks.js';
 import { openStore } from '../store/index.js';
 import { TOKEN_FILE } from '../http/token.js';
 import { jsonLines, startDaemon, type Line } from '../testing/json-lines.js';
+import { wallClock } from '../testing/clock.js';
 
 const DRIVER = fileURLToPath(new URL('./dashboard-driver.js', import.meta.url));
 const PORT = 8080;
@@ -132,7 +133,7 @@ function seedBans(stateDir: string, n: number, now: number): void {
 test('with 100k active bans the page lists one page, newest first, pages on, and unbans with the token', async () => {
   const N = 100_000;
   const stateDir = mkdtempSync(join(tmpdir(), 'sg-e2e-dash-bans-'));
-  seedBans(stateDir, N, Date.now());
+  seedBans(stateDir, N, wallClock());
   const newest = `198.19.${((N - 1) >> 8) & 255}.${(N - 1) & 255}/32`;
   await withLab({ attackers: 1 }, async (lab) => {
     // dry-run: the store is the subject here, not 100k kernel set elements

@@ -13,6 +13,7 @@ import { runScenario } from '../lab/runner.js';
 import { loadScenario } from '../lab/scenario-load.js';
 import { startDaemon } from '../testing/json-lines.js';
 import { tempDir } from '../testing/temp.js';
+import { wallClock } from '../testing/clock.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const PORT = 8080;
@@ -47,7 +48,7 @@ async function defended(lab: Lab, victim: { cookies: 0 | 1; backlog: number }, f
 test('concentrated IPv4 and IPv6 floods are banned in the kernel; the client in the attacker\'s /24 is not', async () => {
   await withLab({ attackers: 1 }, (lab) => defended(lab, { cookies: 1, backlog: 511 }, async (d, state) => {
     const attacker = lab.attackers[0]!;
-    const started = Date.now();
+    const started = wallClock();
     const flood4 = synFlood(attacker, { target: lab.victim.v4[0]!, port: PORT, pps: 2000, maxPackets: 12_000, durationS: 6 });
     const ban4 = await d.waitFor((l) => l.event === 'ban' && l.value === `${attacker.v4[0]}/32`);
     const banMs = Date.parse(String(ban4['time'])) - started;

@@ -13,6 +13,7 @@ import { setSysctls, startVictimServer } from '../lab/victim.js';
 import { openStore } from '../store/index.js';
 import { startDaemon } from '../testing/json-lines.js';
 import { tempDir } from '../testing/temp.js';
+import { wallClock } from '../testing/clock.js';
 
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
@@ -39,7 +40,7 @@ function writeConfig(lab: RoutedLab, over: { ownNetworks?: readonly string[]; ex
 /** Polls BIRD until its routes satisfy `pred`; returns that output. */
 async function birdUntil(bird: Bird, pred: (routes: string) => boolean, what: string, ms = 40_000): Promise<string> {
   let last = '';
-  for (const start = Date.now(); Date.now() - start < ms; await sleep(250)) {
+  for (const start = wallClock(); wallClock() - start < ms; await sleep(250)) {
     last = await bird.routes();
     if (pred(last)) return last;
   }
@@ -71,8 +72,8 @@ test('a saturating flood escalates rate-limit → discard → RTBH in BIRD; kill
       await d.waitFor((l) => l.event === 'exabgp-started');
       await birdUntil(bird, () => true, 'anything'); // the session comes up with nothing announced
       // ~4000 spoofed SYNs/s of 54 bytes ≈ 1.7 Mbit/s into a 1 Mbit/s uplink, for at most 30 s.
-      const t0 = Date.now();
-      const at = (label: string) => console.log(`${label}: ${((Date.now() - t0) / 1000).toFixed(1)} s after the flood started`);
+      const t0 = wallClock();
+      const at = (label: string) => console.log(`${label}: ${((wallClock() - t0) / 1000).toFixed(1)} s after the flood started`);
       const flood = synFlood(lab.attacker, { target: svc, port: PORT, pps: 4000, maxPackets: 120_000, durationS: 30, spoofCidr: '198.19.0.0/16' });
       const rate = await birdUntil(bird, (r) => r.includes(FLOW) && r.includes(RATE_LIMIT), 'the FlowSpec rate-limit');
       at('FlowSpec rate-limit in BIRD');

@@ -7,6 +7,7 @@ import { startVictimServer } from '../lab/victim.js';
 import { canConnect } from './connect-probe.js';
 import { IpsetEnforcer } from './ipset.js';
 import { withNs } from './test-ns.js';
+import { wallClock } from '../testing/clock.js';
 
 const sorted = (bans: { value: string }[]): string[] => bans.map((b) => b.value).sort();
 const missing = (await exec('ipset', ['--version'])).spawnError !== undefined || (await exec('iptables', ['--version'])).spawnError !== undefined;
@@ -21,17 +22,17 @@ describe('ipset backend in a namespace', { skip }, () => {
       await e.init();
       const rules = await exec('iptables', ['-t', 'raw', '-S', 'PREROUTING'], { netns: ns });
       assert.equal(rules.stdout.match(/synguard/g)?.length, 2, 'one rule (set name and comment) after two inits');
-      const now = Date.now();
+      const now = wallClock();
       for (const [value, family] of [['198.18.2.2/32', 4], ['198.18.100.0/24', 4], ['2001:db8::5/128', 6], ['2001:db8:1::/64', 6]] as const) {
         e.add({ value, family, until: now + 600_000 });
       }
       assert.deepEqual(await e.commit(now), { added: 4, deleted: 0 });
-      assert.deepEqual(sorted(await e.list(Date.now())), ['198.18.100.0/24', '198.18.2.2/32', '2001:db8:1::/64', '2001:db8::5/128']);
+      assert.deepEqual(sorted(await e.list(wallClock())), ['198.18.100.0/24', '198.18.2.2/32', '2001:db8:1::/64', '2001:db8::5/128']);
       e.add({ value: '198.18.2.2', family: 4, until: now + 30_000 });
       e.delete('198.18.100.0/24');
       e.delete('198.18.55.0/24');
       await e.commit(now);
-      const after = await e.list(Date.now());
+      const after = await e.list(wallClock());
       assert.deepEqual(sorted(after), ['198.18.2.2/32', '2001:db8:1::/64', '2001:db8::5/128']);
       const host = after.find((b) => b.value === '198.18.2.2/32');
       assert.ok(host && host.until !== null && host.until <= now + 31_000, 'a re-add updates the timeout');
@@ -49,9 +50,9 @@ describe('ipset backend in a namespace', { skip }, () => {
       try {
         const a = lab.attackers[0]!;
         await e.init();
-        e.add({ value: `${a.v4[0]!.replace(/\.\d+$/, '.0')}/24`, family: 4, until: Date.now() + 60_000 });
-        e.add({ value: a.v6[0]!, family: 6, until: Date.now() + 60_000 });
-        await e.commit(Date.now());
+        e.add({ value: `${a.v4[0]!.replace(/\.\d+$/, '.0')}/24`, family: 4, until: wallClock() + 60_000 });
+        e.add({ value: a.v6[0]!, family: 6, until: wallClock() + 60_000 });
+        await e.commit(wallClock());
         assert.equal(await canConnect(a.ns, a.v4[0]!, lab.victim.v4[0]!, 8080), false);
         assert.equal(await canConnect(a.ns, a.v6[0]!, lab.victim.v6[0]!, 8080), false);
         assert.ok(await canConnect(lab.client.ns, lab.client.v4[0]!, lab.victim.v4[0]!, 8080));

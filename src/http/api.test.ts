@@ -26,7 +26,8 @@ test('mutations without the token are 401, with a wrong one 403, and nothing is 
   const wrong = await api.call('/api/v1/bans', { method: 'POST', json: { value: '203.0.113.7' }, token: 'nope' });
   assert.equal(wrong.status, 403);
   assert.equal((await api.call('/api/v1/bans/203.0.113.7', { method: 'DELETE', token: null })).status, 401);
-  assert.equal(api.store.decisions.active(Date.now()).length, 0);
+  assert.deepEqual(api.store.decisions.active(api.now()), [], 'no ban in force at the server\'s clock');
+  assert.deepEqual(api.store.decisions.byValue('203.0.113.7/32'), [], 'nothing stored, not even an expired ban');
 });
 
 test('bodies: oversized 413, malformed 400, not JSON 415, wrong types and unknown keys 400 naming the field', async () => {
@@ -63,7 +64,8 @@ test('bad addresses get manualBan\'s message: shell metacharacters, /33, too wid
   }
   const dur = await api.call('/api/v1/bans', { method: 'POST', json: { value: '203.0.113.7', for: '1 hour' } });
   assert.match(await errorOf(dur), /--for "1 hour" is not a duration/);
-  assert.equal(api.store.decisions.active(Date.now()).length, 0);
+  assert.deepEqual(api.store.decisions.active(api.now()), [], 'no ban in force at the server\'s clock');
+  assert.deepEqual(api.store.decisions.byValue('203.0.113.7/32'), [], 'nothing stored, not even an expired ban');
 });
 
 test('ban, list, unban: a round trip through the store', async () => {
@@ -111,7 +113,7 @@ test('pagination: offset and limit over the active bans; limit above 1000 and ju
 test('hardening lists the saved originals', async () => {
   const none = (await (await api.call('/api/v1/hardening')).json()) as { applied: boolean };
   assert.equal(none.applied, false);
-  api.store.sysctls.saveOnce('net.ipv4.tcp_synack_retries', '5', Date.now());
+  api.store.sysctls.saveOnce('net.ipv4.tcp_synack_retries', '5', api.now());
   const some = (await (await api.call('/api/v1/hardening')).json()) as { applied: boolean; originals: Record<string, string> };
   assert.deepEqual([some.applied, some.originals['net.ipv4.tcp_synack_retries']], [true, '5']);
   api.store.sysctls.clear();

@@ -1,4 +1,4 @@
-// For tests: an API on 127.0.0.1 port 0 over a real store in a temp dir, with a captured status report.
+// For tests: an API on 127.0.0.1 port 0 over a real store in a temp dir, with a captured status report and a fixed clock.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,8 @@ export interface TestApi {
   readonly store: Store;
   readonly server: HttpServer;
   readonly changes: { count: number };
+  /** The server's clock (T0 unless `clock` was given): a test reads time only from here. */
+  readonly now: () => number;
   /** fetch() relative to the server, with the token unless `token: null`. */
   call(path: string, init?: RequestInit & { token?: string | null; json?: unknown }): Promise<Response>;
   close(): Promise<void>;
@@ -30,20 +32,21 @@ export async function startTestApi(options: { capture?: string; status?: StatusR
   const [prev, cur] = fixtureSnapshots(options.capture ?? 'spoofed-v4-cookies');
   const report = options.status === undefined ? buildReport(prev, cur, config.assessment, 10) : options.status;
   const changes = { count: 0 };
+  const now = options.clock ?? (() => T0);
   const deps: HttpDeps = {
     status: () => report,
     store,
     allow: () => buildAllowList({ own: ['192.0.2.1'], configured: ['198.51.100.0/28'] }),
     config,
     token: TEST_TOKEN,
-    now: options.clock ?? (() => T0),
+    now,
     onChange: () => { changes.count += 1; },
     ...(options.upstream ? { upstream: options.upstream } : {}),
   };
   const server = await startHttp(deps, '127.0.0.1:0');
   const base = `http://${server.address}`;
   return {
-    base, store, server, changes,
+    base, store, server, changes, now,
     call: (path, init = {}) => {
       const { token = TEST_TOKEN, json, ...rest } = init;
       const headers = new Headers(rest.headers);

@@ -9,6 +9,7 @@ import { runScenario } from './runner.js';
 import { loadScenario } from './scenario-load.js';
 import { nftApply } from './netns.js';
 import type { DefenderEvent, DefenderLauncher } from './defender.js';
+import { wallClock } from '../testing/clock.js';
 
 const root = process.getuid?.() === 0;
 
@@ -22,7 +23,7 @@ const fakeDefender: DefenderLauncher = ({ ns, stateDir }) => {
       const sent = (await exec('ss', ['-Htn', 'state', 'syn-recv'], { netns: ns })).stdout.trim().split('\n').filter(Boolean).length;
       if (sent > 100) {
         await nftApply(ns, 'table inet sgl_fake {\n chain pre {\n  type filter hook prerouting priority -300; ip saddr 198.18.2.0/24 drop;\n }\n}\n');
-        actions.push({ atEpochMs: Date.now(), kind: 'ban', value: '198.18.2.0/24' });
+        actions.push({ atEpochMs: wallClock(), kind: 'ban', value: '198.18.2.0/24' });
       }
       await new Promise((r) => setTimeout(r, 100));
     }
