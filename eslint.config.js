@@ -16,6 +16,14 @@ const testClockSyntax = [
   },
 ];
 
+// A test skips only through needs() (src/testing/needs.ts): outside CI when something is missing, never under CI.
+const SKIP = 'a test skips only through needs() from src/testing/needs.ts (never under CI)';
+const testSkipSyntax = [
+  { selector: "CallExpression[callee.property.name=/^(skip|todo)$/]", message: SKIP },
+  { selector: "CallExpression[callee.name=/^(test|it|describe|suite)$/] > ObjectExpression > Property[key.name=/^(skip|todo)$/]", message: SKIP },
+  { selector: "VariableDeclarator > ObjectExpression > Property[key.name=/^(skip|todo)$/]", message: SKIP },
+];
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'eslint.config.js'] },
   js.configs.recommended,
@@ -44,8 +52,9 @@ export default tseslint.config(
       'no-restricted-syntax': ['error', ...testClockSyntax],
     },
   },
-  // The lead's rewrite of the meter test (issue 15 leaves it alone) moves it to wallClock(); then this exception goes.
-  { files: ['src/enforce/nft-meter.kernel.test.ts'], rules: { 'no-restricted-properties': 'off' } },
+  { files: ['src/**/*.test.ts'], rules: { 'no-restricted-syntax': ['error', ...testClockSyntax, ...testSkipSyntax] } },
+  // The lead's rewrite of the meter test (issue 15 leaves it alone) moves it to wallClock() and needs(); then this goes.
+  { files: ['src/enforce/nft-meter.kernel.test.ts'], rules: { 'no-restricted-properties': 'off', 'no-restricted-syntax': 'off' } },
   // The dashboard's browser scripts (web/): plain ES modules, no type information, the browser's globals.
   {
     files: ['web/**/*.js'],

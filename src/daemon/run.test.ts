@@ -10,10 +10,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { exec, spawnLong } from '../core/exec.js';
 import { withNs } from '../enforce/test-ns.js';
 import { tempDir } from '../testing/temp.js';
+import { NETNS, needs } from '../testing/needs.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 
-test('SIGHUP reloads, a bad config is kept out, a second daemon is refused, SIGTERM stops', async () => {
+test('SIGHUP reloads, a bad config is kept out, a second daemon is refused, SIGTERM stops', needs([...NETNS, 'nft'], async () => {
   await withNs(async (ns) => {
     const state = tempDir('sg-run-');
     const config = join(state, 'config.yaml');
@@ -60,4 +61,4 @@ test('SIGHUP reloads, a bad config is kept out, a second daemon is refused, SIGT
       await exec('nft', ['delete', 'table', 'inet', 'synguard'], { netns: ns });
     }
   });
-});
+}));

@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { exec, spawnLong } from '../core/exec.js';
 import { withLab } from '../lab/topology.js';
 import { wallClock } from '../testing/clock.js';
+import { LAB, needs } from '../testing/needs.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const API = 'http://127.0.0.1:9717/api/v1';
@@ -44,7 +45,7 @@ async function until(what: string, check: () => Promise<boolean>, ms = 5000): Pr
   throw new Error(`not within ${ms} ms: ${what}`);
 }
 
-test('the API of a daemon in a lab namespace: auth, bad input, and bans into the kernel and back', async () => {
+test('the API of a daemon in a lab namespace: auth, bad input, and bans into the kernel and back', needs(LAB, async () => {
   await withLab({ attackers: 1 }, async (lab) => {
     const ns = lab.victim.ns;
     const state = mkdtempSync(join(tmpdir(), 'sg-e2e-api-'));
@@ -153,4 +154,4 @@ test('the API of a daemon in a lab namespace: auth, bad input, and bans into the
       rmSync(state, { recursive: true, force: true });
     }
   });
-});
+}));

@@ -18,6 +18,7 @@ import { openStore } from '../store/index.js';
 import { TOKEN_FILE } from '../http/token.js';
 import { jsonLines, startDaemon, type Line } from '../testing/json-lines.js';
 import { wallClock } from '../testing/clock.js';
+import { FLOODS, needs } from '../testing/needs.js';
 
 const DRIVER = fileURLToPath(new URL('./dashboard-driver.js', import.meta.url));
 const PORT = 8080;
@@ -54,7 +55,7 @@ async function stop(p: { child: { kill(sig: NodeJS.Signals): boolean }; exited: 
   await p.exited;
 }
 
-test('during a lab flood the page shows the verdict, a rising SYN_RECV chart and the ban, with no console error', async () => {
+test('during a lab flood the page shows the verdict, a rising SYN_RECV chart and the ban, with no console error', needs([...FLOODS, 'chromium'], async () => {
   const shots = mkdtempSync(join(tmpdir(), 'sg-dash-shot-'));
   await withLab({ attackers: 2 }, async (lab) => {
     await setSysctls(lab.victim.ns, { 'net.ipv4.tcp_syncookies': 1 });
@@ -112,7 +113,7 @@ test('during a lab flood the page shows the verdict, a rising SYN_RECV chart and
     }
   });
   rmSync(shots, { recursive: true, force: true });
-});
+}));
 
 /** n active bans on lab addresses (198.18.0.0/15), stored directly, as a state directory the daemon then opens. */
 function seedBans(stateDir: string, n: number, now: number): void {
@@ -130,7 +131,7 @@ function seedBans(stateDir: string, n: number, now: number): void {
   }
 }
 
-test('with 100k active bans the page lists one page, newest first, pages on, and unbans with the token', async () => {
+test('with 100k active bans the page lists one page, newest first, pages on, and unbans with the token', needs([...FLOODS, 'chromium'], async () => {
   const N = 100_000;
   const stateDir = mkdtempSync(join(tmpdir(), 'sg-e2e-dash-bans-'));
   seedBans(stateDir, N, wallClock());
@@ -179,4 +180,4 @@ test('with 100k active bans the page lists one page, newest first, pages on, and
     }
   });
   rmSync(stateDir, { recursive: true, force: true });
-});
+}));

@@ -14,6 +14,7 @@ import { loadScenario } from '../lab/scenario-load.js';
 import { startDaemon } from '../testing/json-lines.js';
 import { tempDir } from '../testing/temp.js';
 import { wallClock } from '../testing/clock.js';
+import { FLOODS, needs } from '../testing/needs.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const PORT = 8080;
@@ -45,7 +46,7 @@ async function defended(lab: Lab, victim: { cookies: 0 | 1; backlog: number }, f
   }
 }
 
-test('concentrated IPv4 and IPv6 floods are banned in the kernel; the client in the attacker\'s /24 is not', async () => {
+test('concentrated IPv4 and IPv6 floods are banned in the kernel; the client in the attacker\'s /24 is not', needs([...FLOODS, 'ss'], async () => {
   await withLab({ attackers: 1 }, (lab) => defended(lab, { cookies: 1, backlog: 511 }, async (d, state) => {
     const attacker = lab.attackers[0]!;
     const started = wallClock();
@@ -66,9 +67,9 @@ test('concentrated IPv4 and IPv6 floods are banned in the kernel; the client in 
     assert.ok(bans.every((b) => b.origin === 'auto' && b.scope === 'ip'));
     console.log(`# flood start to kernel ban: ${banMs} ms`);
   }));
-});
+}));
 
-test('a spoofed flood gets hardening, not bans', async () => {
+test('a spoofed flood gets hardening, not bans', needs([...FLOODS, 'ss'], async () => {
   await withLab({ attackers: 1 }, (lab) => defended(lab, { cookies: 0, backlog: 64 }, async (d) => {
     const flood = synFlood(lab.attackers[0]!, { target: lab.victim.v4[0]!, port: PORT, pps: 2000, maxPackets: 16_000, durationS: 8, spoofCidr: '198.19.0.0/16' });
     await d.waitFor((l) => l.event === 'spoofing-guard');
@@ -81,9 +82,9 @@ test('a spoofed flood gets hardening, not bans', async () => {
     const bans = d.lines.filter((l) => l.event === 'ban');
     assert.ok(bans.length <= 3, `auto-bans during a spoofed flood: ${bans.length}`);
   }));
-});
+}));
 
-test('connection flood: the flooder is banned and its sockets are gone', async () => {
+test('connection flood: the flooder is banned and its sockets are gone', needs([...FLOODS, 'ss'], async () => {
   await withLab({ attackers: 1 }, (lab) => defended(lab, { cookies: 1, backlog: 511 }, async (d) => {
     const attacker = lab.attackers[0]!;
     const flood = connectionFlood(attacker, { target: lab.victim.v4[0]!, port: PORT, rate: 200, maxConnections: 400, durationS: 8 });
@@ -94,9 +95,9 @@ test('connection flood: the flooder is banned and its sockets are gone', async (
     assert.equal(ss.stdout.trim(), '', 'no established socket of the attacker is left');
     await flood;
   }));
-});
+}));
 
-test('kill -9 mid-attack: kernel bans keep working; a restart reconciles without duplicates; off leaves no trace', async () => {
+test('kill -9 mid-attack: kernel bans keep working; a restart reconciles without duplicates; off leaves no trace', needs([...FLOODS, 'ss'], async () => {
   await withLab({ attackers: 1 }, async (lab) => {
     const before = (await exec('sysctl', ['-n', 'net.ipv4.tcp_synack_retries'], { netns: lab.victim.ns })).stdout.trim();
     await defended(lab, { cookies: 1, backlog: 511 }, async (d, state) => {
@@ -123,9 +124,9 @@ test('kill -9 mid-attack: kernel bans keep working; a restart reconciles without
       assert.ok(await canConnect(attacker.ns, attacker.v4[0]!, lab.victim.v4[0]!, PORT), 'after off, nothing blocks');
     });
   });
-});
+}));
 
-test('lab spoofed-syn with the defender: legitimate success stays at 99% or more, with no bans', async () => {
+test('lab spoofed-syn with the defender: legitimate success stays at 99% or more, with no bans', needs([...FLOODS, 'ss'], async () => {
   const { scenario } = loadScenario('spoofed-syn');
   const report = await runScenario('spoofed-syn', scenario, { scale: 0.4, defend: true, outDir: tempDir('sg-e2e-lab-') });
   const attack = report.phases.filter((p) => p.name.startsWith('attack'));
@@ -135,9 +136,9 @@ test('lab spoofed-syn with the defender: legitimate success stays at 99% or more
   assert.ok(kinds.includes('harden') && kinds.includes('spoofing-guard'), kinds.join(', '));
   assert.ok(!kinds.includes('ban'), 'no ban for forged sources');
   assert.ok((report.attack.packetsSent) > 5000);
-});
+}));
 
-test('lab rotating-v6 with the defender: the /64 is banned, the client inside it is spared and keeps connecting', async () => {
+test('lab rotating-v6 with the defender: the /64 is banned, the client inside it is spared and keeps connecting', needs([...FLOODS, 'ss'], async () => {
   const { scenario } = loadScenario('rotating-v6');
   const report = await runScenario('rotating-v6', scenario, { scale: 0.4, defend: true, outDir: tempDir('sg-e2e-lab-') });
   const actions = report.defender?.actions ?? [];
@@ -148,5 +149,5 @@ test('lab rotating-v6 with the defender: the /64 is banned, the client inside it
   const inside = report.phases.filter((p) => p.name.startsWith('attack')).map((p) => p.legit.bySource['2001:db8:0:2::200']);
   const ok = inside.reduce((s, v) => s + (v?.succeeded ?? 0), 0), all = inside.reduce((s, v) => s + (v?.attempts ?? 0), 0);
   assert.ok(all > 20 && ok / all >= 0.95, `the client inside the banned /64 during the attack: ${ok}/${all}`);
-});
+}));
 

@@ -15,6 +15,7 @@ import type { Message } from '../notify/messages.js';
 import type { AttackReport, ReportSummary } from '../report/index.js';
 import { jsonLines, startDaemon } from '../testing/json-lines.js';
 import { tempDir } from '../testing/temp.js';
+import { FLOODS, needs } from '../testing/needs.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const PORT = 8080;
@@ -31,7 +32,7 @@ http.createServer((req, res) => {
 }).listen(Number(port), host, () => process.stdout.write('listening\\n'));
 `;
 
-test('webhook during a lab flood: one attack-start, one attack-end, bans batched; a report is written and listed', async () => {
+test('webhook during a lab flood: one attack-start, one attack-end, bans batched; a report is written and listed', needs(FLOODS, async () => {
   await withLab({ attackers: 1 }, async (lab) => {
     const attacker = await addHostAddresses(lab.attackers[0]!, 6); // 198.18.2.2 … .8
     const hookHost = lab.client.v4[0]!;
@@ -110,4 +111,4 @@ test('webhook during a lab flood: one attack-start, one attack-end, bans batched
       await server.stop();
     }
   });
-});
+}));

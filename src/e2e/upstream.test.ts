@@ -14,6 +14,7 @@ import { openStore } from '../store/index.js';
 import { startDaemon } from '../testing/json-lines.js';
 import { tempDir } from '../testing/temp.js';
 import { wallClock } from '../testing/clock.js';
+import { FLOODS, needs } from '../testing/needs.js';
 
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
@@ -61,7 +62,7 @@ async function victimReady(lab: RoutedLab) {
   return startVictimServer(lab.victim, { port: PORT, backlog: 511 });
 }
 
-test('a saturating flood escalates rate-limit → discard → RTBH in BIRD; kill -9 and restart reconcile; all withdrawn after', async () => {
+test('a saturating flood escalates rate-limit → discard → RTBH in BIRD; kill -9 and restart reconcile; all withdrawn after', needs([...FLOODS, 'tc', 'bird', 'birdc', 'exabgp'], async () => {
   await withRoutedLab(async (lab) => {
     const bird = await startBird(lab);
     const server = await victimReady(lab);
@@ -128,9 +129,9 @@ test('a saturating flood escalates rate-limit → discard → RTBH in BIRD; kill
       await bird.stop();
     }
   });
-});
+}));
 
-test('an attacked address outside the own networks is never announced; a missing ExaBGP is one clear error', async () => {
+test('an attacked address outside the own networks is never announced; a missing ExaBGP is one clear error', needs([...FLOODS, 'tc', 'bird', 'birdc', 'exabgp'], async () => {
   await withRoutedLab(async (lab) => {
     const bird = await startBird(lab);
     const server = await victimReady(lab);
@@ -166,9 +167,9 @@ test('an attacked address outside the own networks is never announced; a missing
       await bird.stop();
     }
   });
-});
+}));
 
-test('upstream switched on by SIGHUP; a BGP session that drops (the router restarts) comes back with every announcement', async () => {
+test('upstream switched on by SIGHUP; a BGP session that drops (the router restarts) comes back with every announcement', needs([...FLOODS, 'tc', 'bird', 'birdc', 'exabgp'], async () => {
   await withRoutedLab(async (lab) => {
     let bird = await startBird(lab);
     const stateDir = tempDir('sg-up-state-');
@@ -193,5 +194,5 @@ test('upstream switched on by SIGHUP; a BGP session that drops (the router resta
       await bird.stop();
     }
   });
-});
+}));
 

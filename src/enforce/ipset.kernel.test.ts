@@ -1,4 +1,4 @@
-// Real-kernel tests of the ipset+iptables backend in throwaway namespaces (skipped when ipset/iptables are absent).
+// Real-kernel tests of the ipset+iptables backend in throwaway namespaces (they need ipset and iptables).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { exec } from '../core/exec.js';
@@ -8,13 +8,12 @@ import { canConnect } from './connect-probe.js';
 import { IpsetEnforcer } from './ipset.js';
 import { withNs } from './test-ns.js';
 import { wallClock } from '../testing/clock.js';
+import { LAB, NETNS, needs } from '../testing/needs.js';
 
 const sorted = (bans: { value: string }[]): string[] => bans.map((b) => b.value).sort();
-const missing = (await exec('ipset', ['--version'])).spawnError !== undefined || (await exec('iptables', ['--version'])).spawnError !== undefined;
-const skip = missing ? 'ipset or iptables not installed (apt-get install ipset iptables)' : false;
 
-describe('ipset backend in a namespace', { skip }, () => {
-  it('init is idempotent; add, update, delete, list; shutdown leaves nothing', async () => {
+describe('ipset backend in a namespace', () => {
+  it('init is idempotent; add, update, delete, list; shutdown leaves nothing', needs([...NETNS, 'ipset', 'iptables'], async () => {
     await withNs(async (ns) => {
       const e = new IpsetEnforcer({ netns: ns });
       assert.deepEqual(await e.check(), { ok: true });
@@ -41,9 +40,9 @@ describe('ipset backend in a namespace', { skip }, () => {
       assert.doesNotMatch((await exec('iptables', ['-t', 'raw', '-S'], { netns: ns })).stdout, /synguard/);
       assert.doesNotMatch((await exec('ip6tables', ['-t', 'raw', '-S'], { netns: ns })).stdout, /synguard/);
     });
-  });
+  }));
 
-  it('drops a banned v4 prefix and v6 host, not the client', async () => {
+  it('drops a banned v4 prefix and v6 host, not the client', needs([...LAB, 'ipset', 'iptables'], async () => {
     await withLab({ attackers: 1 }, async (lab) => {
       const server = await startVictimServer(lab.victim.ns, { port: 8080, backlog: 128 });
       const e = new IpsetEnforcer({ netns: lab.victim.ns });
@@ -61,5 +60,5 @@ describe('ipset backend in a namespace', { skip }, () => {
         await server.stop();
       }
     });
-  });
+  }));
 });

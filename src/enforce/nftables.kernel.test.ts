@@ -9,12 +9,13 @@ import { canConnect } from './connect-probe.js';
 import { NftablesEnforcer } from './nftables.js';
 import { withNs } from './test-ns.js';
 import { wallClock } from '../testing/clock.js';
+import { LAB, NETNS, needs } from '../testing/needs.js';
 
 const sorted = (bans: { value: string }[]): string[] => bans.map((b) => b.value).sort();
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('nftables backend in a namespace', () => {
-  it('init is idempotent; bans list back with their expiry; delete, flush and shutdown work', async () => {
+  it('init is idempotent; bans list back with their expiry; delete, flush and shutdown work', needs([...NETNS, 'nft'], async () => {
     await withNs(async (ns) => {
       const e = new NftablesEnforcer({ netns: ns });
       assert.deepEqual(await e.check(), { ok: true });
@@ -54,9 +55,9 @@ describe('nftables backend in a namespace', () => {
       assert.equal(tables.stdout.trim(), '');
       assert.deepEqual(await e.list(wallClock()), []);
     });
-  });
+  }));
 
-  it('a 2 s ban expires in the kernel by itself', async () => {
+  it('a 2 s ban expires in the kernel by itself', needs([...NETNS, 'nft'], async () => {
     await withNs(async (ns) => {
       const e = new NftablesEnforcer({ netns: ns });
       await e.init();
@@ -68,9 +69,9 @@ describe('nftables backend in a namespace', () => {
       await sleep(3000);
       assert.deepEqual(await e.list(wallClock()), []);
     });
-  });
+  }));
 
-  it('a batch the kernel rejects changes nothing and stays buffered for the next commit', async () => {
+  it('a batch the kernel rejects changes nothing and stays buffered for the next commit', needs([...NETNS, 'nft'], async () => {
     await withNs(async (ns) => {
       const now = wallClock();
       let poison = false;
@@ -92,9 +93,9 @@ describe('nftables backend in a namespace', () => {
       assert.deepEqual(await e.commit(now), { added: 3, deleted: 1 });
       assert.deepEqual(sorted(await e.list(wallClock())), ['198.18.4.4/32', '198.18.5.0/24', '2001:db8:5::/64']);
     });
-  });
+  }));
 
-  it('drops banned sources (v4 /32 and /24, v6 /128 and /64) and no one else', async () => {
+  it('drops banned sources (v4 /32 and /24, v6 /128 and /64) and no one else', needs(LAB, async () => {
     await withLab({ attackers: 1, clientExtraAddrs: 2 }, async (lab) => {
       const server = await startVictimServer(lab.victim.ns, { port: 8080, backlog: 128 });
       try {
@@ -127,9 +128,9 @@ describe('nftables backend in a namespace', () => {
         await server.stop();
       }
     });
-  });
+  }));
 
-  it('a client that completed a handshake is proven; spared, it passes a prefix ban, its neighbours do not; a host ban beats the spare', async () => {
+  it('a client that completed a handshake is proven; spared, it passes a prefix ban, its neighbours do not; a host ban beats the spare', needs(LAB, async () => {
     await withLab({ attackers: 1 }, async (lab) => {
       const server = await startVictimServer(lab.victim.ns, { port: 8080, backlog: 128 });
       try {
@@ -167,5 +168,5 @@ describe('nftables backend in a namespace', () => {
         await server.stop();
       }
     });
-  });
+  }));
 });

@@ -8,11 +8,12 @@ import { canConnect } from './connect-probe.js';
 import { RouteEnforcer } from './route.js';
 import { withNs } from './test-ns.js';
 import { wallClock } from '../testing/clock.js';
+import { LAB, NETNS, needs } from '../testing/needs.js';
 
 const sorted = (bans: { value: string }[]): string[] => bans.map((b) => b.value).sort();
 
 describe('route backend in a namespace', () => {
-  it('adds, lists (no expiry), deletes, flushes and leaves foreign routes alone', async () => {
+  it('adds, lists (no expiry), deletes, flushes and leaves foreign routes alone', needs(NETNS, async () => {
     await withNs(async (ns) => {
       await execOrThrow('ip', ['route', 'add', 'blackhole', '198.18.77.0/24'], { netns: ns });
       const e = new RouteEnforcer({ netns: ns });
@@ -36,9 +37,9 @@ describe('route backend in a namespace', () => {
       const left = await exec('ip', ['route', 'show'], { netns: ns });
       assert.match(left.stdout, /blackhole 198\.18\.77\.0\/24/, 'the foreign route survives');
     });
-  });
+  }));
 
-  it('a failing batch is rolled back: the kernel keeps what it had, the buffer is kept', async () => {
+  it('a failing batch is rolled back: the kernel keeps what it had, the buffer is kept', needs(NETNS, async () => {
     await withNs(async (ns) => {
       await execOrThrow('ip', ['route', 'add', 'blackhole', '198.18.77.0/24'], { netns: ns });
       const e = new RouteEnforcer({ netns: ns });
@@ -56,9 +57,9 @@ describe('route backend in a namespace', () => {
       assert.deepEqual(sorted(await e.list(wallClock())), ['198.18.50.0/24', '198.18.60.0/24', '198.18.77.0/24']);
       await e.shutdown();
     });
-  });
+  }));
 
-  it('a banned source gets no SYN-ACK; others still connect', async () => {
+  it('a banned source gets no SYN-ACK; others still connect', needs(LAB, async () => {
     await withLab({ attackers: 1 }, async (lab) => {
       const server = await startVictimServer(lab.victim.ns, { port: 8080, backlog: 128 });
       try {
@@ -78,5 +79,5 @@ describe('route backend in a namespace', () => {
         await server.stop();
       }
     });
-  });
+  }));
 });

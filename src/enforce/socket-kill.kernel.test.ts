@@ -6,6 +6,7 @@ import { parseCidr } from '../core/address.js';
 import { addHostAddresses, withLab } from '../lab/topology.js';
 import { startVictimServer } from '../lab/victim.js';
 import { countKilled, killSockets, ssFilter } from './socket-kill.js';
+import { LAB, needs } from '../testing/needs.js';
 
 const HOLD = `
 const net = require('node:net');
@@ -43,7 +44,7 @@ describe('socket kill', () => {
     await assert.rejects(killSockets(['198.51.100.7 or src 0/0']), /not an IP address/);
   });
 
-  it('destroys the established connections of banned sources only', async () => {
+  it('destroys the established connections of banned sources only', needs([...LAB, 'ss'], async () => {
     await withLab({ attackers: 1 }, async (lab) => {
       const server = await startVictimServer(lab.victim.ns, { port: 8080, backlog: 128 });
       const stops: (() => void)[] = [];
@@ -63,9 +64,9 @@ describe('socket kill', () => {
         await server.stop();
       }
     });
-  });
+  }));
 
-  it('spares the listed peers inside a killed prefix', async () => {
+  it('spares the listed peers inside a killed prefix', needs([...LAB, 'ss'], async () => {
     await withLab({ attackers: 1 }, async (lab) => {
       const server = await startVictimServer(lab.victim.ns, { port: 8080, backlog: 128 });
       const stops: (() => void)[] = [];
@@ -83,5 +84,5 @@ describe('socket kill', () => {
         await server.stop();
       }
     });
-  });
+  }));
 });

@@ -10,8 +10,8 @@ import { loadScenario } from './scenario-load.js';
 import { nftApply } from './netns.js';
 import type { DefenderEvent, DefenderLauncher } from './defender.js';
 import { wallClock } from '../testing/clock.js';
+import { FLOODS, needs } from '../testing/needs.js';
 
-const root = process.getuid?.() === 0;
 
 /** Bans attacker 1's /24 in the victim namespace once more than 100 SYN_RECV entries show up. */
 const fakeDefender: DefenderLauncher = ({ ns, stateDir }) => {
@@ -37,7 +37,7 @@ const fakeDefender: DefenderLauncher = ({ ns, stateDir }) => {
   });
 };
 
-test('a defender plugged into the seam: actions in the report, time to mitigate measured', { skip: !root && 'needs root', timeout: 60_000 }, async () => {
+test('a defender plugged into the seam: actions in the report, time to mitigate measured', { timeout: 60_000 }, needs(FLOODS, async () => {
   const { scenario } = loadScenario('concentrated-syn');
   const r = await runScenario('concentrated-syn', scenario, { scale: 0.3, defend: true, defender: fakeDefender, outDir: mkdtempSync(join(tmpdir(), 'sgl-def-')) });
   assert.equal(r.defender?.actions.length, 1);
@@ -49,7 +49,7 @@ test('a defender plugged into the seam: actions in the report, time to mitigate 
   const recovery = r.phases.find((p) => p.name === 'recovery')?.legit.bySource ?? {};
   assert.equal(recovery['198.18.2.200']?.succeeded, 0);
   assert.ok((recovery['198.18.1.2']?.succeeded ?? 0) > 0);
-});
+}));
 
 test('--defend without a launcher fails before creating anything', async () => {
   const { scenario } = loadScenario('baseline');

@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { createLab, listLeftovers, withLab } from './topology.js';
 import { listNs } from './netns.js';
 import { exec } from '../core/exec.js';
+import { LAB, needs } from '../testing/needs.js';
 
-const root = process.getuid?.() === 0;
 
-test('two concurrent labs are isolated, and teardown leaves nothing behind', { skip: !root && 'needs root' }, async () => {
+test('two concurrent labs are isolated, and teardown leaves nothing behind', needs(LAB, async () => {
   const a = await createLab();
   const b = await createLab({ attackers: 2, clientExtraAddrs: 3 });
   try {
@@ -28,9 +28,9 @@ test('two concurrent labs are isolated, and teardown leaves nothing behind', { s
     await b.teardown();
   }
   assert.deepEqual(await listLeftovers({ id: b.id }), []);
-});
+}));
 
-test('withLab tears down when the body throws', { skip: !root && 'needs root' }, async () => {
+test('withLab tears down when the body throws', needs(LAB, async () => {
   let id = '';
   await assert.rejects(
     withLab({}, (lab) => {
@@ -40,4 +40,4 @@ test('withLab tears down when the body throws', { skip: !root && 'needs root' },
     /boom/,
   );
   assert.deepEqual(await listLeftovers({ id }), []);
-});
+}));
