@@ -1,6 +1,9 @@
 // The API in-process on 127.0.0.1:0: auth, bad bodies, bad addresses, a ban round trip, pagination, 404 and 405.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { configFrom } from '../config/load.js';
+import { buildReport, type StatusReport } from '../detect/report.js';
+import { fixtureSnapshots, T0 } from '../testing/samples.js';
 import { startTestApi, type TestApi } from './test-app.js';
 
 let api: TestApi;
@@ -12,10 +15,17 @@ const errorOf = async (res: Response): Promise<string> => ((await res.json()) as
 test('health and status are open; status is the report status --json prints', async () => {
   const health = await api.call('/api/v1/health', { token: null });
   assert.equal(health.status, 200);
-  assert.equal(((await health.json()) as { status: string }).status, 'ok');
-  const status = (await (await api.call('/api/v1/status', { token: null })).json()) as { assessment: { kind: string }; states: object };
-  assert.equal(typeof status.assessment.kind, 'string');
-  assert.ok(Object.keys(status.states).length > 0);
+  assert.deepEqual(await health.json(), { status: 'ok', time: new Date(api.now()).toISOString(), sampling: true });
+  const res = await api.call('/api/v1/status', { token: null });
+  assert.equal(res.status, 200);
+  const status = (await res.json()) as StatusReport;
+  // what `synguard status --json` prints for the same two samples: JSON.stringify of buildReport
+  const [prev, cur] = fixtureSnapshots('spoofed-v4-cookies');
+  assert.deepEqual(status, JSON.parse(JSON.stringify(buildReport(prev, cur, configFrom({}).assessment, 10))));
+  // and that report says what the capture holds: the spoofed flood the cookies carry, at the capture's instant
+  assert.equal(status.assessment.kind, 'spoofed-syn-flood');
+  assert.equal(status.takenAt, new Date(T0 + 1000).toISOString());
+  assert.deepEqual(status.totals, { sockets: 138, halfOpen: 129, established: 5, sources: 132, halfOpenSources: 129 });
 });
 
 test('mutations without the token are 401, with a wrong one 403, and nothing is stored', async () => {
