@@ -70,17 +70,22 @@ test('concentrated IPv4 and IPv6 floods are banned in the kernel; the client in 
 }));
 
 test('a spoofed flood gets hardening, not bans', needs([...FLOODS, 'ss'], async () => {
-  await withLab({ attackers: 1 }, (lab) => defended(lab, { cookies: 0, backlog: 64 }, async (d) => {
+  await withLab({ attackers: 1 }, (lab) => defended(lab, { cookies: 0, backlog: 64 }, async (d, state) => {
     const flood = synFlood(lab.attackers[0]!, { target: lab.victim.v4[0]!, port: PORT, pps: 2000, maxPackets: 16_000, durationS: 8, spoofCidr: '198.19.0.0/16' });
     await d.waitFor((l) => l.event === 'spoofing-guard');
     const harden = await d.waitFor((l) => l.event === 'harden');
     assert.ok((harden['changes'] as string[]).includes('net.ipv4.tcp_syncookies 0 -> 1'));
     let ok = 0;
     for (let i = 0; i < 20; i++) if (await canConnect(lab.client.ns, lab.client.v4[0]!, lab.victim.v4[0]!, PORT, 3000)) ok++;
-    await flood;
-    assert.equal(ok, 20, `legitimate connects during the flood (99% or more): ${ok}/20`);
-    const bans = d.lines.filter((l) => l.event === 'ban');
-    assert.ok(bans.length <= 3, `auto-bans during a spoofed flood: ${bans.length}`);
+    const sent = await flood;
+    assert.ok(sent.packetsSent > 5000, `the flood ran: ${sent.packetsSent} SYNs`);
+    assert.equal(ok, 20, `every legitimate connect during the flood succeeds: ${ok}/20`);
+    // The daemon's stop comes after every decision it makes: then its log, the store and the kernel hold no ban.
+    d.child.kill('SIGTERM');
+    await d.waitFor((l) => l.event === 'stop', { ms: 15_000, what: 'the daemon stopped' });
+    assert.deepEqual(d.lines.filter((l) => l.event === 'ban').map((l) => String(l['value'])), [], 'no auto-ban during a spoofed flood');
+    assert.deepEqual(JSON.parse((await cli(lab.victim.ns, 'bans', '--json', '--state-dir', state)).stdout), [], 'none in the store');
+    assert.doesNotMatch(await nftSet(lab.victim.ns, 'ban4'), /elements/, 'none in the kernel');
   }));
 }));
 
