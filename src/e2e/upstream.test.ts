@@ -157,7 +157,13 @@ test('an attacked address outside the own networks is never announced; a missing
       d = startDaemon(lab.victim, stateDir, ['--config', writeConfig(lab, { exabgp: '/nonexistent/exabgp' })]);
       const failed = await d.waitFor((l) => l.event === 'exabgp-failed');
       assert.match(String(failed['error']), /\/nonexistent\/exabgp is not installed/);
-      await sleep(3000);
+      // Later events, not a sleep: each SIGHUP is answered by a `reload` at the start of a new tick, so three of them
+      // mean the daemon kept ticking (the upstream controller with it) after the failure.
+      for (let i = 1; i <= 3; i++) {
+        const from = d.lines.length;
+        d.child.kill('SIGHUP');
+        await d.waitFor((l) => l.event === 'reload', { from, ms: 10_000, what: `reload ${i} after the failure` });
+      }
       assert.equal(d.child.exitCode, null, 'the daemon keeps running: host-level defence carries on');
       assert.equal(d.lines.filter((l) => l.event === 'exabgp-failed').length, 1, 'one error, not one per tick');
     } finally {
