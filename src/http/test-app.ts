@@ -14,25 +14,30 @@ import type { UpstreamStatus } from '../upstream/controller.js';
 export const TEST_TOKEN = 'test-token-0123456789';
 
 export interface TestApi {
+  /** The server's clock (T0 unless `clock` was given): a test reads time only from here. */
+  readonly now: () => number;
   readonly base: string;
   readonly store: Store;
   readonly server: HttpServer;
   readonly changes: { count: number };
-  /** The server's clock (T0 unless `clock` was given): a test reads time only from here. */
-  readonly now: () => number;
   /** fetch() relative to the server, with the token unless `token: null`. */
   call(path: string, init?: RequestInit & { token?: string | null; json?: unknown }): Promise<Response>;
   close(): Promise<void>;
 }
 
+/** The report `synguard status --json` prints for a fixture capture: its two samples, the default config, top 10. */
+export function captureReport(capture: string): StatusReport {
+  const [prev, cur] = fixtureSnapshots(capture);
+  return buildReport(prev, cur, configFrom({}).assessment, 10);
+}
+
 export async function startTestApi(options: { capture?: string; status?: StatusReport | null; clock?: () => number; upstream?: () => UpstreamStatus | null } = {}): Promise<TestApi> {
+  const now = options.clock ?? (() => T0);
   const dir = mkdtempSync(join(tmpdir(), 'synguard-http-'));
   const store = openStore(dir);
   const config = configFrom({});
-  const [prev, cur] = fixtureSnapshots(options.capture ?? 'spoofed-v4-cookies');
-  const report = options.status === undefined ? buildReport(prev, cur, config.assessment, 10) : options.status;
+  const report = options.status === undefined ? captureReport(options.capture ?? 'spoofed-v4-cookies') : options.status;
   const changes = { count: 0 };
-  const now = options.clock ?? (() => T0);
   const deps: HttpDeps = {
     status: () => report,
     store,
@@ -46,7 +51,7 @@ export async function startTestApi(options: { capture?: string; status?: StatusR
   const server = await startHttp(deps, '127.0.0.1:0');
   const base = `http://${server.address}`;
   return {
-    base, store, server, changes, now,
+    base, store, server, changes,
     call: (path, init = {}) => {
       const { token = TEST_TOKEN, json, ...rest } = init;
       const headers = new Headers(rest.headers);
@@ -59,5 +64,6 @@ export async function startTestApi(options: { capture?: string; status?: StatusR
       store.close();
       rmSync(dir, { recursive: true, force: true });
     },
+    now,
   };
 }
