@@ -1,6 +1,28 @@
-// Lint: the recommended type-aware rules, plus a ban on spawning processes outside the exec module.
+// Lint: the recommended type-aware rules, a ban on spawning processes outside the exec module, and tests that await their promises.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+// Test code reads time from the clock the code under test runs on: T0 or its own fake clock, or wallClock() from
+// src/testing/clock.ts when the code under test runs on the real clock; never Date.now() or `new Date()`, and never
+// wallClock() in a file that also fixes time.
+const TEST_CODE = ['src/**/*.test.ts', 'src/testing/**/*.ts', 'src/http/test-app.ts'];
+const CLOCK = 'a test reads time from the clock of the code under test: T0 / api.now() / its fake clock, or wallClock() (src/testing/clock.ts) when that code runs on the real clock';
+const testClockSyntax = [
+  { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: CLOCK },
+  { selector: "CallExpression[callee.name='Date']", message: CLOCK },
+  {
+    selector: "Program:has(ImportSpecifier[imported.name='wallClock']):matches(:has(ImportSpecifier[imported.name='T0']), :has(CallExpression[callee.object.name='Date'][callee.property.name='UTC']))",
+    message: 'this file fixes time (T0, Date.UTC) and also reads the wall clock: one clock per test file',
+  },
+];
+
+// A test skips only through needs() (src/testing/needs.ts): outside CI when something is missing, never under CI.
+const SKIP = 'a test skips only through needs() from src/testing/needs.ts (never under CI)';
+const testSkipSyntax = [
+  { selector: "CallExpression[callee.property.name=/^(skip|todo)$/]", message: SKIP },
+  { selector: "CallExpression[callee.name=/^(test|it|describe|suite)$/] > ObjectExpression > Property[key.name=/^(skip|todo)$/]", message: SKIP },
+  { selector: "VariableDeclarator > ObjectExpression > Property[key.name=/^(skip|todo)$/]", message: SKIP },
+];
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'eslint.config.js'] },
@@ -17,7 +39,22 @@ export default tseslint.config(
     },
   },
   { files: ['src/core/exec.ts'], rules: { 'no-restricted-imports': 'off' } },
-  { files: ['src/**/*.test.ts'], rules: { '@typescript-eslint/no-floating-promises': 'off' } },
+  // Tests await every promise (an unawaited assert.rejects loses its failure); only node:test's own test() and
+  // describe() calls may float, the runner awaits those.
+  { files: ['src/**/*.test.ts'], rules: { '@typescript-eslint/no-floating-promises': ['error', {
+    allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }],
+  }] } },
+  {
+    files: TEST_CODE,
+    ignores: ['src/testing/clock.ts'],
+    rules: {
+      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: CLOCK }, { object: 'performance', property: 'now', message: CLOCK }],
+      'no-restricted-syntax': ['error', ...testClockSyntax],
+    },
+  },
+  { files: ['src/**/*.test.ts'], rules: { 'no-restricted-syntax': ['error', ...testClockSyntax, ...testSkipSyntax] } },
+  // The lead's rewrite of the meter test (issue 15 leaves it alone) moves it to wallClock() and needs(); then this goes.
+  { files: ['src/enforce/nft-meter.kernel.test.ts'], rules: { 'no-restricted-properties': 'off', 'no-restricted-syntax': 'off' } },
   // The dashboard's browser scripts (web/): plain ES modules, no type information, the browser's globals.
   {
     files: ['web/**/*.js'],

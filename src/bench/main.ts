@@ -1,17 +1,14 @@
-// `npm run bench`: snapshot plus aggregation against cat, ss and the classic netstat pipeline, side by side.
-// Synthetic tables at 10k/100k/1M rows, then a real table of 150k+ SYN_RECV entries in a lab namespace.
+// `npm run bench` (node dist/bench/main.js [--synthetic-only | --real-only] [--runs N]): snapshot plus aggregation
+// against cat, ss and the classic netstat pipeline, side by side. Synthetic tables at 10k/100k/1M rows, then a real
+// table of 150k+ SYN_RECV entries in a lab namespace (N separate runs of it with --runs N, their ratios side by side).
 import { cpus, release } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { withLab } from '../lab/topology.js';
-import { setSysctls, startVictimServer } from '../lab/victim.js';
-import { synFlood } from '../lab/attacks.js';
+import { withFloodedTable } from './flooded-table.js';
 import { median, round, type Contender, type Timing } from './measure.js';
 import { writeSyntheticTable } from './synthetic.js';
-import { exec } from '../core/exec.js';
 
 const SNAP = fileURLToPath(new URL('./snap-once.js', import.meta.url));
 const PIPELINE = "netstat -ntu | awk '{print $5}' | cut -d: -f1 | sort | uniq -c | sort -n > /dev/null";
@@ -39,40 +36,28 @@ async function synthetic(dir: string, rows: number, rounds: number): Promise<str
   return `| ${rows.toLocaleString('en-US')} | ${f(cat)} | ${f(pipe)} | ${f(inner)} | ${f(warm)} | ${x(pipe / inner)} | ${Math.max(...sg.rssMB).toFixed(0)} |`;
 }
 
-async function realTable(rounds: number): Promise<string[]> {
-  return withLab({ attackers: 1 }, async (lab) => {
-    const ns = lab.victim.ns;
-    await setSysctls(ns, { 'net.ipv4.tcp_syncookies': 0, 'net.core.somaxconn': 262144, 'net.ipv4.tcp_max_syn_backlog': 262144, 'net.ipv4.tcp_synack_retries': 5 });
-    const server = await startVictimServer(ns, { port: 80, backlog: 262144 });
-    // Two hping3 senders from the attacker: one alone tops out near 10k SYN/s here, and the table must stay above 150k.
-    // allSettled: a sender that fails must not crash the run before the lab is torn down
-    const flood = Promise.allSettled([1, 2].map(() => synFlood(lab.attackers[0]!, { target: lab.victim.v4[0]!, port: 80, pps: 20_000, maxPackets: 600_000, durationS: 30, spoofCidr: '198.19.0.0/16' })));
-    let done = false;
-    void flood.finally(() => { done = true; });
-    const probe = async (): Promise<number> => {
-      const r = await exec(process.execPath, [SNAP, '/proc/net/tcp', '/proc/net/tcp6'], { netns: ns });
-      return (JSON.parse(r.stdout) as { halfOpen: number }).halfOpen;
-    };
-    const started = Date.now();
-    let size = 0;
-    while (!done && (size = await probe()) < 150_000 && Date.now() - started < 20_000) await sleep(500);
+/** One run on a real table: the table's lines for the doc and the run's ratios for the summary of several runs. */
+async function realTable(rounds: number): Promise<{ lines: string[]; ratios: string | null }> {
+  const { result: t, packetsSent, perSenderPps } = await withFloodedTable(async (table) => {
+    const ns = table.ns;
     const contenders: Contender[] = [
       { name: 'cat', file: 'sh', args: ['-c', 'cat /proc/net/tcp /proc/net/tcp6 > /dev/null'], options: { netns: ns } },
       { name: 'ss', file: 'sh', args: ['-c', 'ss -Htan > /dev/null'], options: { netns: ns } },
       { name: 'pipeline', file: 'sh', args: ['-c', PIPELINE], options: { netns: ns } },
       { name: 'synguard', file: process.execPath, args: [SNAP, '--repeat', '2', '/proc/net/tcp', '/proc/net/tcp6'], options: { netns: ns } },
     ];
-    const t = new Map<string, Timing>();
-    for (let i = 0; i < rounds && !done; i++) await round(contenders, t);
-    const packetsSent = (await flood).reduce((sum, r) => sum + (r.status === 'fulfilled' ? r.value.packetsSent : 0), 0);
-    await server.stop();
-    const sg = t.get('synguard');
-    if (!sg || sg.wallMs.length === 0) return [`(the flood ended before a round completed; table reached ${size} entries)`];
-    const cat = median(t.get('cat')!.wallMs), ss = median(t.get('ss')!.wallMs), pipe = median(t.get('pipeline')!.wallMs);
-    const inner = median(sg.innerMs), warm = median(sg.warmMs), wall = median(sg.wallMs);
-    const sizes = sg.extra.map((e) => Number(e['halfOpen']));
-    return [
-      `Table: ${Math.min(...sizes).toLocaleString('en-US')}–${Math.max(...sizes).toLocaleString('en-US')} SYN_RECV entries while measured (${sg.wallMs.length} interleaved rounds; flood sent ${packetsSent.toLocaleString('en-US')} spoofed SYNs from 198.19.0.0/16, cookies off, backlog 262144).`,
+    const timings = new Map<string, Timing>();
+    for (let i = 0; i < rounds && !table.done(); i++) await round(contenders, timings);
+    return { timings, size: table.size };
+  });
+  const sg = t.timings.get('synguard');
+  if (!sg || sg.wallMs.length === 0) return { lines: [`(the flood ended before a round completed; table reached ${t.size} entries)`], ratios: null };
+  const cat = median(t.timings.get('cat')!.wallMs), ss = median(t.timings.get('ss')!.wallMs), pipe = median(t.timings.get('pipeline')!.wallMs);
+  const inner = median(sg.innerMs), warm = median(sg.warmMs), wall = median(sg.wallMs);
+  const sizes = sg.extra.map((e) => Number(e['halfOpen']));
+  return {
+    lines: [
+      `Table: ${Math.min(...sizes).toLocaleString('en-US')}–${Math.max(...sizes).toLocaleString('en-US')} SYN_RECV entries while measured (${sg.wallMs.length} interleaved rounds; flood sent ${packetsSent.toLocaleString('en-US')} spoofed SYNs from 198.19.0.0/16, ${Math.round(perSenderPps).toLocaleString('en-US')} SYN/s per hping3 sender, cookies off, backlog 262144).`,
       '',
       '| command | median ms | vs cat |',
       '|---|---:|---:|',
@@ -84,8 +69,9 @@ async function realTable(rounds: number): Promise<string[]> {
       `| synguard child process, whole (Node start-up + two passes) | ${f(wall)} | ${x(wall / cat)} |`,
       '',
       `Against the netstat pipeline: ${x(pipe / inner)} faster on a first pass, ${x(pipe / warm)} warm. Peak RSS ${Math.max(...sg.rssMB).toFixed(0)} MB.`,
-    ];
-  });
+    ],
+    ratios: `first pass ${x(inner / cat)} cat, warm pass ${x(warm / cat)} cat; the netstat pipeline ${x(pipe / inner)} the first pass`,
+  };
 }
 
 const args = new Set(process.argv.slice(2));
@@ -106,7 +92,18 @@ if (!args.has('--real-only')) {
   out.push('');
 }
 if (!args.has('--synthetic-only')) {
-  out.push('Real table in a lab namespace, during a spoofed flood:', '');
-  out.push(...(await realTable(5)));
+  // --runs N: N separate runs of the real table (a fresh lab and flood each), then every run's ratios side by side
+  const runsAt = process.argv.indexOf('--runs');
+  const runs = runsAt >= 0 ? Number(process.argv[runsAt + 1]) : 1;
+  if (!Number.isInteger(runs) || runs < 1 || runs > 10) throw new RangeError(`--runs takes a whole number from 1 to 10, got ${process.argv[runsAt + 1]}`);
+  const ratios: string[] = [];
+  for (let r = 1; r <= runs; r++) {
+    out.push(`Real table in a lab namespace, during a spoofed flood${runs > 1 ? ` (run ${r} of ${runs})` : ''}:`, '');
+    const run = await realTable(5);
+    out.push(...run.lines, '');
+    ratios.push(`run ${r}: ${run.ratios ?? 'no round completed'}`);
+    console.error(ratios[ratios.length - 1]);
+  }
+  if (runs > 1) out.push('Every run against `cat` and the netstat pipeline of the same run:', '', ...ratios.map((l) => `- ${l}`));
 }
 console.log(out.join('\n'));

@@ -1,4 +1,4 @@
-// The daemon as a process, in a throwaway namespace: SIGHUP reloads a valid config and keeps the old one on error;
+// The daemon as a process, in a throwaway namespace: SIGHUP puts a valid config in force and keeps the old one on error;
 // SIGTERM stops it cleanly; a second daemon on the same state directory is refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,10 +10,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { exec, spawnLong } from '../core/exec.js';
 import { withNs } from '../enforce/test-ns.js';
 import { tempDir } from '../testing/temp.js';
+import { NETNS, needs } from '../testing/needs.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 
-test('SIGHUP reloads, a bad config is kept out, a second daemon is refused, SIGTERM stops', async () => {
+test('SIGHUP puts a new setting in force, a bad config is kept out, a second daemon is refused, SIGTERM stops', needs([...NETNS, 'nft'], async () => {
   await withNs(async (ns) => {
     const state = tempDir('sg-run-');
     const config = join(state, 'config.yaml');
@@ -43,15 +44,26 @@ test('SIGHUP reloads, a bad config is kept out, a second daemon is refused, SIGT
       }
       assert.match(set, /198\.18\.7\.7/, 'the API ban is in the kernel');
       assert.match(await api('DELETE', `/bans/${encodeURIComponent('198.18.7.7/32')}`, token), /^200 /);
+      // a ban without --for lasts defender.bans.manual: what the config in force says
+      const manualBanHours = async (value: string): Promise<number> => {
+        const made = await api('POST', '/bans', token, { value });
+        assert.match(made, /^201 /);
+        const d = JSON.parse(made.slice(4)) as { createdAt: string; until: string };
+        assert.match(await api('DELETE', `/bans/${encodeURIComponent(`${value}/32`)}`, token), /^200 /);
+        return (Date.parse(d.until) - Date.parse(d.createdAt)) / 3_600_000;
+      };
+      assert.equal(await manualBanHours('198.18.7.8'), 24, 'the default before any reload');
       const second = await exec(process.execPath, [CLI, 'run', '--state-dir', state], { netns: ns, timeoutMs: 20_000 });
       assert.equal(second.exitCode, 2);
       assert.match(second.stderr, /another synguard daemon \(pid \d+\) already runs/);
-      writeFileSync(config, 'defender:\n  interval: 0.2\n  colour: red\n');
+      writeFileSync(config, 'defender:\n  interval: 0.2\n  colour: red\n  bans: { manual: 1h }\n');
       child.kill('SIGHUP');
       await seen('reload-failed');
-      writeFileSync(config, 'defender:\n  interval: 0.3\n');
+      assert.equal(await manualBanHours('198.18.7.9'), 24, 'a bad config changes nothing');
+      writeFileSync(config, 'defender:\n  interval: 0.3\n  bans: { manual: 2h }\n');
       child.kill('SIGHUP');
       await seen('reload');
+      assert.equal(await manualBanHours('198.18.7.10'), 2, 'the reloaded config is in force');
       child.kill('SIGTERM');
       assert.equal(await exited, 0);
       assert.deepEqual(events.slice(-2), ['stopping', 'stop']);
@@ -60,4 +72,4 @@ test('SIGHUP reloads, a bad config is kept out, a second daemon is refused, SIGT
       await exec('nft', ['delete', 'table', 'inet', 'synguard'], { netns: ns });
     }
   });
-});
+}));

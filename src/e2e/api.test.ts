@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { exec, spawnLong } from '../core/exec.js';
 import { withLab } from '../lab/topology.js';
+import { wallClock } from '../testing/clock.js';
+import { LAB, needs } from '../testing/needs.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const API = 'http://127.0.0.1:9717/api/v1';
@@ -39,11 +41,11 @@ const cli = (ns: string, ...args: string[]) => exec(process.execPath, [CLI, ...a
 const nftSet = async (ns: string, set: string) => (await exec('nft', ['list', 'set', 'inet', 'synguard', set], { netns: ns })).stdout;
 
 async function until(what: string, check: () => Promise<boolean>, ms = 5000): Promise<void> {
-  for (const start = Date.now(); Date.now() - start < ms; await sleep(100)) if (await check()) return;
+  for (const start = wallClock(); wallClock() - start < ms; await sleep(100)) if (await check()) return;
   throw new Error(`not within ${ms} ms: ${what}`);
 }
 
-test('the API of a daemon in a lab namespace: auth, bad input, and bans into the kernel and back', async () => {
+test('the API of a daemon in a lab namespace: auth, bad input, and bans into the kernel and back', needs(LAB, async () => {
   await withLab({ attackers: 1 }, async (lab) => {
     const ns = lab.victim.ns;
     const state = mkdtempSync(join(tmpdir(), 'sg-e2e-api-'));
@@ -152,4 +154,4 @@ test('the API of a daemon in a lab namespace: auth, bad input, and bans into the
       rmSync(state, { recursive: true, force: true });
     }
   });
-});
+}));

@@ -14,6 +14,7 @@ import { trickle } from '../lab/load.js';
 import { countSynAcks } from '../lab/synack-count.js';
 import { startDaemon } from '../testing/json-lines.js';
 import { tempDir } from '../testing/temp.js';
+import { wallClock } from '../testing/clock.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const PORT = 8080;
@@ -54,12 +55,12 @@ test('cookie shadow: a real source inside a spoofed flood is dropped within its 
     const [spoofer, early, late] = [lab.attackers[0]!, lab.attackers[1]!, lab.attackers[2]!];
     const wire = [await countSynAcks(early), await countSynAcks(late)];
     const target = lab.victim.v4[0]!;
-    const t0 = Date.now();
+    const t0 = wallClock();
     const spoofed = synFlood(spoofer, { target, port: PORT, pps: 3000, maxPackets: 60_000, durationS: 18, spoofCidr: '198.19.0.0/16' });
     const first = synFlood(early, { target, port: PORT, pps: PPS, maxPackets: 8000, durationS: 4 });
     const ban1 = await banOf(d, `${early.v4[0]!}/32`);
-    await sleep(t0 + 10_000 - Date.now());
-    const t1 = Date.now();
+    await sleep(t0 + 10_000 - wallClock());
+    const t1 = wallClock();
     const second = synFlood(late, { target, port: PORT, pps: PPS, maxPackets: 8000, durationS: 4 });
     const ban2 = await banOf(d, `${late.v4[0]!}/32`);
     const status = JSON.parse((await cli(lab.victim.ns, 'status', '--json', '--interval', '0')).stdout) as { synSenders: Array<{ address: string; proven: boolean; dropped: boolean }>; assessment: { kind: string; offenders: string[] } };
@@ -104,9 +105,9 @@ test('a spoofed flood from 65,536 sources: no ban, no kernel drop, and the meter
       const r = await exec('nft', ['-j', 'list', 'set', 'inet', 'synguard', set], { netns: lab.victim.ns });
       return (JSON.parse(r.stdout) as { nftables: Array<{ set?: { elem?: unknown[]; size?: number } }> }).nftables.find((i) => i.set)!.set!;
     };
-    const t0 = Date.now();
+    const t0 = wallClock();
     await d.waitFor((l) => l.event === 'spoofing-guard', { ms: 8000 });
-    await sleep(t0 + 5000 - Date.now());
+    await sleep(t0 + 5000 - wallClock());
     const rate = await list('rate4'); // mid-flood: a bucket lives 1 s after a source's last SYN
     const { packetsSent } = await flood;
     console.log(`# ${packetsSent} spoofed SYNs in 10 s: ${rate.elem?.length ?? 0} sources in the per-source bucket set mid-flood (size ${rate.size})`);

@@ -8,6 +8,7 @@ import { withLab, listLeftovers, type Lab } from '../lab/topology.js';
 import { setSysctls, startVictimServer } from '../lab/victim.js';
 import { synFlood } from '../lab/attacks.js';
 import type { StatusReport } from '../detect/report.js';
+import { FLOODS, needs } from '../testing/needs.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const PORT = 8080;
@@ -37,7 +38,7 @@ function listener(r: StatusReport) {
   return l;
 }
 
-test('status names a concentrated SYN flood and its one source', async () => {
+test('status names a concentrated SYN flood and its one source', needs(FLOODS, async () => {
   await withLab({ attackers: 1 }, async (lab) => {
     const r = await statusDuringFlood(lab);
     const attacker = lab.attackers[0]!.v4[0]!;
@@ -52,9 +53,9 @@ test('status names a concentrated SYN flood and its one source', async () => {
     assert.ok((r.counters['TCPReqQFullDoCookies']?.perSecond ?? 0) > 500, JSON.stringify(r.counters['TCPReqQFullDoCookies']));
     assert.equal(r.sysctls['net.ipv4.tcp_syncookies'], 1);
   });
-});
+}));
 
-test('status calls a flood from forged sources spoofed, bans nobody, and sees the cookies', async () => {
+test('status calls a flood from forged sources spoofed, bans nobody, and sees the cookies', needs(FLOODS, async () => {
   await withLab({ attackers: 1 }, async (lab) => {
     const r = await statusDuringFlood(lab, '198.19.0.0/16');
     assert.equal(r.assessment.kind, 'spoofed-syn-flood', r.assessment.summary);
@@ -66,8 +67,8 @@ test('status calls a flood from forged sources spoofed, bans nobody, and sees th
     assert.ok(sent > 500, `cookies sent ${sent}/s`);
     assert.equal(r.counters['SyncookiesRecv']?.perSecond, 0);
   });
-});
+}));
 
-test('the floods left nothing behind', async () => {
+test('the floods left nothing behind', needs(FLOODS, async () => {
   assert.deepEqual(await listLeftovers(), []);
-});
+}));

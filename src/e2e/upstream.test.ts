@@ -13,6 +13,8 @@ import { setSysctls, startVictimServer } from '../lab/victim.js';
 import { openStore } from '../store/index.js';
 import { startDaemon } from '../testing/json-lines.js';
 import { tempDir } from '../testing/temp.js';
+import { wallClock } from '../testing/clock.js';
+import { FLOODS, needs } from '../testing/needs.js';
 
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
@@ -39,7 +41,7 @@ function writeConfig(lab: RoutedLab, over: { ownNetworks?: readonly string[]; ex
 /** Polls BIRD until its routes satisfy `pred`; returns that output. */
 async function birdUntil(bird: Bird, pred: (routes: string) => boolean, what: string, ms = 40_000): Promise<string> {
   let last = '';
-  for (const start = Date.now(); Date.now() - start < ms; await sleep(250)) {
+  for (const start = wallClock(); wallClock() - start < ms; await sleep(250)) {
     last = await bird.routes();
     if (pred(last)) return last;
   }
@@ -60,7 +62,7 @@ async function victimReady(lab: RoutedLab) {
   return startVictimServer(lab.victim, { port: PORT, backlog: 511 });
 }
 
-test('a saturating flood escalates rate-limit → discard → RTBH in BIRD; kill -9 and restart reconcile; all withdrawn after', async () => {
+test('a saturating flood escalates rate-limit → discard → RTBH in BIRD; kill -9 and restart reconcile; all withdrawn after', needs([...FLOODS, 'tc', 'bird', 'birdc', 'exabgp'], async () => {
   await withRoutedLab(async (lab) => {
     const bird = await startBird(lab);
     const server = await victimReady(lab);
@@ -71,8 +73,8 @@ test('a saturating flood escalates rate-limit → discard → RTBH in BIRD; kill
       await d.waitFor((l) => l.event === 'exabgp-started');
       await birdUntil(bird, () => true, 'anything'); // the session comes up with nothing announced
       // ~4000 spoofed SYNs/s of 54 bytes ≈ 1.7 Mbit/s into a 1 Mbit/s uplink, for at most 30 s.
-      const t0 = Date.now();
-      const at = (label: string) => console.log(`${label}: ${((Date.now() - t0) / 1000).toFixed(1)} s after the flood started`);
+      const t0 = wallClock();
+      const at = (label: string) => console.log(`${label}: ${((wallClock() - t0) / 1000).toFixed(1)} s after the flood started`);
       const flood = synFlood(lab.attacker, { target: svc, port: PORT, pps: 4000, maxPackets: 120_000, durationS: 30, spoofCidr: '198.19.0.0/16' });
       const rate = await birdUntil(bird, (r) => r.includes(FLOW) && r.includes(RATE_LIMIT), 'the FlowSpec rate-limit');
       at('FlowSpec rate-limit in BIRD');
@@ -127,9 +129,9 @@ test('a saturating flood escalates rate-limit → discard → RTBH in BIRD; kill
       await bird.stop();
     }
   });
-});
+}));
 
-test('an attacked address outside the own networks is never announced; a missing ExaBGP is one clear error', async () => {
+test('an attacked address outside the own networks is never announced; a missing ExaBGP is one clear error', needs([...FLOODS, 'tc', 'bird', 'birdc', 'exabgp'], async () => {
   await withRoutedLab(async (lab) => {
     const bird = await startBird(lab);
     const server = await victimReady(lab);
@@ -155,7 +157,13 @@ test('an attacked address outside the own networks is never announced; a missing
       d = startDaemon(lab.victim, stateDir, ['--config', writeConfig(lab, { exabgp: '/nonexistent/exabgp' })]);
       const failed = await d.waitFor((l) => l.event === 'exabgp-failed');
       assert.match(String(failed['error']), /\/nonexistent\/exabgp is not installed/);
-      await sleep(3000);
+      // Later events, not a sleep: each SIGHUP is answered by a `reload` at the start of a new tick, so three of them
+      // mean the daemon kept ticking (the upstream controller with it) after the failure.
+      for (let i = 1; i <= 3; i++) {
+        const from = d.lines.length;
+        d.child.kill('SIGHUP');
+        await d.waitFor((l) => l.event === 'reload', { from, ms: 10_000, what: `reload ${i} after the failure` });
+      }
       assert.equal(d.child.exitCode, null, 'the daemon keeps running: host-level defence carries on');
       assert.equal(d.lines.filter((l) => l.event === 'exabgp-failed').length, 1, 'one error, not one per tick');
     } finally {
@@ -165,9 +173,9 @@ test('an attacked address outside the own networks is never announced; a missing
       await bird.stop();
     }
   });
-});
+}));
 
-test('upstream switched on by SIGHUP; a BGP session that drops (the router restarts) comes back with every announcement', async () => {
+test('upstream switched on by SIGHUP; a BGP session that drops (the router restarts) comes back with every announcement', needs([...FLOODS, 'tc', 'bird', 'birdc', 'exabgp'], async () => {
   await withRoutedLab(async (lab) => {
     let bird = await startBird(lab);
     const stateDir = tempDir('sg-up-state-');
@@ -192,5 +200,5 @@ test('upstream switched on by SIGHUP; a BGP session that drops (the router resta
       await bird.stop();
     }
   });
-});
+}));
 

@@ -9,6 +9,7 @@ import { canConnect } from './connect-probe.js';
 import { NftMeter, type MeterOptions } from './nft-meter.js';
 import { meterScript } from './meter-script.js';
 import { NftablesEnforcer } from './nftables.js';
+import { wallClock } from '../testing/clock.js';
 
 const PORT = 8080;
 const OPTS: MeterOptions = { perSource: 50, burst: 100, perPrefix: 400, prefixBurst: 800, proven: 1000, holdMs: 60_000, size: 65_536, prefixes: { ipv4: 24, ipv6: 64 } };
@@ -38,7 +39,7 @@ describe('nft SYN-rate meter', () => {
     await withMeter(async (lab, meter) => {
       const a = lab.attackers[0]!;
       const { packetsSent } = await synFlood(a, { target: lab.victim.v4[0]!, port: PORT, pps: 2000, maxPackets: 4000, durationS: 3 });
-      const sample = await meter.read(Date.now());
+      const sample = await meter.read(wallClock());
       assert.ok(sample);
       const host = sample.hosts.find((h) => h.value === `${a.v4[0]!}/32`);
       assert.ok(host, `the flooder is in the drop set: ${JSON.stringify(sample.hosts)}`);
@@ -46,7 +47,7 @@ describe('nft SYN-rate meter', () => {
       // The burst (100) plus what the bucket refills while the burst drains: well under 200 answered SYNs (100 ms at 2,000/s).
       assert.ok(passed >= 50 && passed <= 200, `${passed} of ${packetsSent} SYNs reached TCP`);
       console.log(`# ${passed} of ${packetsSent} SYNs reached TCP before the kernel dropped the source`);
-      assert.ok(host.expiresAt > Date.now() + 50_000, 'held for about a minute');
+      assert.ok(host.expiresAt > wallClock() + 50_000, 'held for about a minute');
       assert.deepEqual(sample.prefixes, [], 'one address is judged as an address, not as its /24');
       assert.equal(await canConnect(a.ns, a.v4[0]!, lab.victim.v4[0]!, PORT), false, 'the metered source is dropped');
       assert.ok(await canConnect(lab.client.ns, lab.client.v4[0]!, lab.victim.v4[0]!, PORT), 'the client still connects');
@@ -57,7 +58,7 @@ describe('nft SYN-rate meter', () => {
     await withMeter(async (lab, meter) => {
       const a = lab.attackers[0]!;
       await synFlood(a, { target: lab.victim.v4[0]!, port: PORT, pps: 2000, maxPackets: 2000, durationS: 2 });
-      const sample = await meter.read(Date.now());
+      const sample = await meter.read(wallClock());
       assert.deepEqual(sample?.hosts, []);
       assert.ok(await canConnect(a.ns, a.v4[0]!, lab.victim.v4[0]!, PORT));
     }, OPTS, ['198.18.2.0/24']);
@@ -72,12 +73,12 @@ describe('nft SYN-rate meter', () => {
         synFlood(a, { target: lab.victim.v4[0]!, port: PORT, pps: 1500, maxPackets: 3000, durationS: 2, spoofCidr: '198.18.2.0/25' }),
         synFlood(a, { target: lab.victim.v6[0]!, port: PORT, pps: 1000, maxPackets: 2000, durationS: 2 }),
       ]);
-      const sample = await meter.read(Date.now());
+      const sample = await meter.read(wallClock());
       assert.deepEqual(sample?.prefixes.map((p) => p.value), ['198.18.2.0/24']);
       assert.deepEqual(sample?.hosts.map((h) => h.value), [`${a.v6[0]!}/128`]);
       assert.ok(await canConnect(lab.client.ns, neighbour, lab.victim.v4[0]!, PORT), 'the proven neighbour still connects');
       await meter.lift(['198.18.2.0/24']);
-      assert.deepEqual((await meter.read(Date.now()))?.prefixes, [], 'lifted');
+      assert.deepEqual((await meter.read(wallClock()))?.prefixes, [], 'lifted');
     });
   });
 
@@ -86,7 +87,7 @@ describe('nft SYN-rate meter', () => {
       const a = lab.attackers[0]!;
       assert.ok(await canConnect(a.ns, a.v4[0]!, lab.victim.v4[0]!, PORT), 'one real connection proves the address');
       const { packetsSent } = await synFlood(a, { target: lab.victim.v4[0]!, port: PORT, pps: 500, maxPackets: 1000, durationS: 2 });
-      const sample = await meter.read(Date.now());
+      const sample = await meter.read(wallClock());
       assert.deepEqual(sample?.hosts, [], 'not in the drop set');
       const busy = sample?.busy.find((b) => b.value === `${a.v4[0]!}/32`);
       assert.ok(busy && busy.packets > 0.5 * packetsSent, `listed as busy: ${JSON.stringify(sample?.busy)}`);
@@ -98,7 +99,7 @@ describe('nft SYN-rate meter', () => {
     await withMeter(async (lab, meter) => {
       const a = lab.attackers[0]!;
       await synFlood(a, { target: lab.victim.v4[0]!, port: PORT, pps: 2000, maxPackets: 2000, durationS: 2 });
-      const sample = await meter.read(Date.now());
+      const sample = await meter.read(wallClock());
       assert.deepEqual(sample?.hosts.map((h) => h.value), [`${a.v4[0]!}/32`]);
       assert.ok(await canConnect(a.ns, a.v4[0]!, lab.victim.v4[0]!, PORT), 'nothing dropped');
     }, { ...OPTS, countOnly: true });
@@ -108,8 +109,8 @@ describe('nft SYN-rate meter', () => {
     await withMeter(async (lab, meter) => {
       const bans = new NftablesEnforcer({ netns: lab.victim.ns });
       await bans.init();
-      bans.add({ value: '198.18.9.9/32', family: 4, until: Date.now() + 60_000 });
-      await bans.commit(Date.now());
+      bans.add({ value: '198.18.9.9/32', family: 4, until: wallClock() + 60_000 });
+      await bans.commit(wallClock());
       await meter.install(OPTS, ['127.0.0.0/8']);
       await bans.init();
       const chains = (await exec('nft', ['list', 'table', 'inet', 'synguard'], { netns: lab.victim.ns })).stdout;
@@ -118,9 +119,9 @@ describe('nft SYN-rate meter', () => {
       await meter.remove();
       const after = (await exec('nft', ['list', 'table', 'inet', 'synguard'], { netns: lab.victim.ns })).stdout;
       assert.doesNotMatch(after, /synrate|meter4|rate4/);
-      assert.deepEqual((await bans.list(Date.now())).map((b) => b.value), ['198.18.9.9/32']);
+      assert.deepEqual((await bans.list(wallClock())).map((b) => b.value), ['198.18.9.9/32']);
       await bans.shutdown();
-      assert.equal(await meter.read(Date.now()), null);
+      assert.equal(await meter.read(wallClock()), null);
     });
   });
 });

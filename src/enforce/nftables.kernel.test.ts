@@ -8,12 +8,14 @@ import { synFlood } from '../lab/attacks.js';
 import { canConnect } from './connect-probe.js';
 import { NftablesEnforcer } from './nftables.js';
 import { withNs } from './test-ns.js';
+import { wallClock } from '../testing/clock.js';
+import { LAB, NETNS, needs } from '../testing/needs.js';
 
 const sorted = (bans: { value: string }[]): string[] => bans.map((b) => b.value).sort();
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('nftables backend in a namespace', () => {
-  it('init is idempotent; bans list back with their expiry; delete, flush and shutdown work', async () => {
+  it('init is idempotent; bans list back with their expiry; delete, flush and shutdown work', needs([...NETNS, 'nft'], async () => {
     await withNs(async (ns) => {
       const e = new NftablesEnforcer({ netns: ns });
       assert.deepEqual(await e.check(), { ok: true });
@@ -24,12 +26,12 @@ describe('nftables backend in a namespace', () => {
       assert.equal(rules.stdout.match(/accept/g)?.length, 3, 'two spare rules (and the chain policy) after two inits');
       const output = await exec('nft', ['list', 'chain', 'inet', 'synguard', 'output'], { netns: ns });
       assert.equal(output.stdout.match(/update @proven/g)?.length, 2, 'two proof rules after two inits');
-      const now = Date.now();
+      const now = wallClock();
       for (const [value, family] of [['198.18.2.2/32', 4], ['198.18.100.0/24', 4], ['2001:db8::5/128', 6], ['2001:db8:1::/64', 6]] as const) {
         e.add({ value, family, until: now + 600_000 });
       }
       assert.deepEqual(await e.commit(now), { added: 4, deleted: 0 });
-      const listed = await e.list(Date.now());
+      const listed = await e.list(wallClock());
       assert.deepEqual(sorted(listed), ['198.18.100.0/24', '198.18.2.2/32', '2001:db8:1::/64', '2001:db8::5/128']);
       for (const b of listed) assert.ok(b.until !== null && Math.abs(b.until - (now + 600_000)) < 2000, `until of ${b.value}`);
       // A re-add updates the timeout; deleting something absent does not fail the batch.
@@ -39,39 +41,39 @@ describe('nftables backend in a namespace', () => {
       e.delete('198.18.55.55');
       e.delete('2001:db8:9::/64');
       assert.deepEqual(await e.commit(now), { added: 2, deleted: 3 });
-      const after = await e.list(Date.now());
+      const after = await e.list(wallClock());
       assert.deepEqual(sorted(after), ['198.18.2.2/32', '2001:db8:1::/64', '2001:db8::5/128']);
       const host = after.find((b) => b.value === '198.18.2.2/32');
       assert.ok(host && host.until !== null && host.until < now + 31_000, 'the re-add set the shorter timeout');
       const net = after.find((b) => b.value === '2001:db8:1::/64');
       assert.ok(net && net.until !== null && net.until < now + 41_000, 'a prefix re-add sets its new timeout too');
       await e.flush();
-      assert.deepEqual(await e.list(Date.now()), []);
+      assert.deepEqual(await e.list(wallClock()), []);
       await e.shutdown();
       await e.shutdown();
       const tables = await exec('nft', ['list', 'tables'], { netns: ns });
       assert.equal(tables.stdout.trim(), '');
-      assert.deepEqual(await e.list(Date.now()), []);
+      assert.deepEqual(await e.list(wallClock()), []);
     });
-  });
+  }));
 
-  it('a 2 s ban expires in the kernel by itself', async () => {
+  it('a 2 s ban expires in the kernel by itself', needs([...NETNS, 'nft'], async () => {
     await withNs(async (ns) => {
       const e = new NftablesEnforcer({ netns: ns });
       await e.init();
-      const now = Date.now();
+      const now = wallClock();
       e.add({ value: '198.18.7.7', family: 4, until: now + 2000 });
       e.add({ value: '198.18.8.0/24', family: 4, until: now + 2000 });
       await e.commit(now);
-      assert.equal((await e.list(Date.now())).length, 2);
+      assert.equal((await e.list(wallClock())).length, 2);
       await sleep(3000);
-      assert.deepEqual(await e.list(Date.now()), []);
+      assert.deepEqual(await e.list(wallClock()), []);
     });
-  });
+  }));
 
-  it('a batch the kernel rejects changes nothing and stays buffered for the next commit', async () => {
+  it('a batch the kernel rejects changes nothing and stays buffered for the next commit', needs([...NETNS, 'nft'], async () => {
     await withNs(async (ns) => {
-      const now = Date.now();
+      const now = wallClock();
       let poison = false;
       // The kernel itself rejects this appended element (timeout out of range), after the enforcer's own statements.
       const spiked: Exec = (file, args, o) =>
@@ -86,14 +88,14 @@ describe('nftables backend in a namespace', () => {
       e.add({ value: '2001:db8:5::/64', family: 6, until: now + 60_000 });
       poison = true;
       await assert.rejects(e.commit(now), /nothing applied.*out of range/);
-      assert.deepEqual(sorted(await e.list(Date.now())), ['198.18.3.3/32']);
+      assert.deepEqual(sorted(await e.list(wallClock())), ['198.18.3.3/32']);
       poison = false;
       assert.deepEqual(await e.commit(now), { added: 3, deleted: 1 });
-      assert.deepEqual(sorted(await e.list(Date.now())), ['198.18.4.4/32', '198.18.5.0/24', '2001:db8:5::/64']);
+      assert.deepEqual(sorted(await e.list(wallClock())), ['198.18.4.4/32', '198.18.5.0/24', '2001:db8:5::/64']);
     });
-  });
+  }));
 
-  it('drops banned sources (v4 /32 and /24, v6 /128 and /64) and no one else', async () => {
+  it('drops banned sources (v4 /32 and /24, v6 /128 and /64) and no one else', needs(LAB, async () => {
     await withLab({ attackers: 1, clientExtraAddrs: 2 }, async (lab) => {
       const server = await startVictimServer(lab.victim.ns, { port: 8080, backlog: 128 });
       try {
@@ -107,12 +109,12 @@ describe('nftables backend in a namespace', () => {
         for (const [from, ns, to] of [[c4far, lab.client.ns, v4], [a.v4[0]!, a.ns, v4], [c6far, lab.client.ns, v6], [a.v6[0]!, a.ns, v6]] as const) {
           assert.ok(await canConnect(ns, from, to, 8080), `${from} connects before any ban`);
         }
-        const until = Date.now() + 120_000;
+        const until = wallClock() + 120_000;
         e.add({ value: a.v4[0]!, family: 4, until });
         e.add({ value: a.v6[0]!, family: 6, until });
         e.add({ value: `${c4far.split('.').slice(0, 3).join('.')}.0/24`, family: 4, until });
         e.add({ value: `${c6far.replace(/::2$/, '::')}/64`, family: 6, until });
-        await e.commit(Date.now());
+        await e.commit(wallClock());
         assert.equal(await canConnect(a.ns, a.v4[0]!, v4, 8080), false, 'banned v4 /32');
         assert.equal(await canConnect(a.ns, a.v6[0]!, v6, 8080), false, 'banned v6 /128');
         assert.equal(await canConnect(lab.client.ns, c4far, v4, 8080), false, 'inside banned v4 /24');
@@ -120,15 +122,15 @@ describe('nftables backend in a namespace', () => {
         assert.ok(await canConnect(lab.client.ns, c4, v4, 8080), 'client v4 outside the bans');
         assert.ok(await canConnect(lab.client.ns, c6, v6, 8080), 'client v6 outside the bans');
         e.delete(a.v4[0]!);
-        await e.commit(Date.now());
+        await e.commit(wallClock());
         assert.ok(await canConnect(a.ns, a.v4[0]!, v4, 8080), 'unbanned again');
       } finally {
         await server.stop();
       }
     });
-  });
+  }));
 
-  it('a client that completed a handshake is proven; spared, it passes a prefix ban, its neighbours do not; a host ban beats the spare', async () => {
+  it('a client that completed a handshake is proven; spared, it passes a prefix ban, its neighbours do not; a host ban beats the spare', needs(LAB, async () => {
     await withLab({ attackers: 1 }, async (lab) => {
       const server = await startVictimServer(lab.victim.ns, { port: 8080, backlog: 128 });
       try {
@@ -147,18 +149,18 @@ describe('nftables backend in a namespace', () => {
         await sleep(500);
         assert.deepEqual(await e.provenWithin(net4, 10), [spared4], 'proven: completed a handshake (SYN-only sources are not)');
         assert.deepEqual(await e.provenWithin(net6, 10), [spared6]);
-        const until = Date.now() + 120_000;
+        const until = wallClock() + 120_000;
         e.add({ value: net4, family: 4, until });
         e.add({ value: net6, family: 6, until });
         e.add({ value: first4, family: 4, until });
         for (const x of [spared4, spared6, first4]) e.spare(x, until);
-        await e.commit(Date.now());
+        await e.commit(wallClock());
         assert.ok(await canConnect(a.ns, spared4, v4, 8080), 'spared v4 inside the banned /24');
         assert.ok(await canConnect(a.ns, spared6, v6, 8080), 'spared v6 inside the banned /64');
         assert.equal(await canConnect(a.ns, other4, v4, 8080), false, 'not spared: the /24 ban holds');
         assert.equal(await canConnect(a.ns, other6, v6, 8080), false, 'not spared: the /64 ban holds');
         assert.equal(await canConnect(a.ns, first4, v4, 8080), false, 'spared but host-banned: the host ban wins');
-        assert.deepEqual(sorted(await e.list(Date.now())), [`${first4}/32`, net4, net6].sort(), 'spares are not bans');
+        assert.deepEqual(sorted(await e.list(wallClock())), [`${first4}/32`, net4, net6].sort(), 'spares are not bans');
         await e.flush();
         const spares = await exec('nft', ['list', 'set', 'inet', 'synguard', 'spare4'], { netns: lab.victim.ns });
         assert.doesNotMatch(spares.stdout, /elements/, 'flush empties the spare sets too');
@@ -166,5 +168,5 @@ describe('nftables backend in a namespace', () => {
         await server.stop();
       }
     });
-  });
+  }));
 });

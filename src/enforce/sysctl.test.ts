@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_TARGETS, SYSCTLS, planHardening, readSysctls, writeSysctls } from './sysctl.js';
 import { withNs } from './test-ns.js';
+import { NETNS, needs } from '../testing/needs.js';
 
 const NAMES = Object.values(SYSCTLS);
 
@@ -24,7 +25,7 @@ describe('planHardening', () => {
 });
 
 describe('sysctls in a namespace', () => {
-  it('reads, applies the plan, and restores the originals', async () => {
+  it('reads, applies the plan, and restores the originals', needs([...NETNS, 'sysctl'], async () => {
     await withNs(async (ns) => {
       await writeSysctls([{ name: SYSCTLS.syncookies, from: 1, to: 0 }], { netns: ns, restoring: true });
       const before = await readSysctls(NAMES, { netns: ns });
@@ -38,5 +39,5 @@ describe('sysctls in a namespace', () => {
       await writeSysctls(plan.map((c) => ({ name: c.name, from: c.to, to: c.from })), { netns: ns, restoring: true });
       assert.deepEqual(await readSysctls(NAMES, { netns: ns }), before);
     });
-  });
+  }));
 });

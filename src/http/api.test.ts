@@ -1,7 +1,9 @@
 // The API in-process on 127.0.0.1:0: auth, bad bodies, bad addresses, a ban round trip, pagination, 404 and 405.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApi, type TestApi } from './test-app.js';
+import type { StatusReport } from '../detect/report.js';
+import { T0 } from '../testing/samples.js';
+import { captureReport, startTestApi, type TestApi } from './test-app.js';
 
 let api: TestApi;
 before(async () => { api = await startTestApi(); });
@@ -12,10 +14,16 @@ const errorOf = async (res: Response): Promise<string> => ((await res.json()) as
 test('health and status are open; status is the report status --json prints', async () => {
   const health = await api.call('/api/v1/health', { token: null });
   assert.equal(health.status, 200);
-  assert.equal(((await health.json()) as { status: string }).status, 'ok');
-  const status = (await (await api.call('/api/v1/status', { token: null })).json()) as { assessment: { kind: string }; states: object };
-  assert.equal(typeof status.assessment.kind, 'string');
-  assert.ok(Object.keys(status.states).length > 0);
+  assert.deepEqual(await health.json(), { status: 'ok', time: new Date(api.now()).toISOString(), sampling: true });
+  const res = await api.call('/api/v1/status', { token: null });
+  assert.equal(res.status, 200);
+  const status = (await res.json()) as StatusReport;
+  // what `synguard status --json` prints for the same two samples (JSON.stringify of the report), nothing left out
+  assert.deepEqual(status, JSON.parse(JSON.stringify(captureReport('spoofed-v4-cookies'))));
+  // and that report says what the capture holds: the spoofed flood the cookies carry, at the capture's instant
+  assert.equal(status.assessment.kind, 'spoofed-syn-flood');
+  assert.equal(status.takenAt, new Date(T0 + 1000).toISOString());
+  assert.deepEqual(status.totals, { sockets: 138, halfOpen: 129, established: 5, sources: 132, halfOpenSources: 129 });
 });
 
 test('mutations without the token are 401, with a wrong one 403, and nothing is stored', async () => {
@@ -26,7 +34,8 @@ test('mutations without the token are 401, with a wrong one 403, and nothing is 
   const wrong = await api.call('/api/v1/bans', { method: 'POST', json: { value: '203.0.113.7' }, token: 'nope' });
   assert.equal(wrong.status, 403);
   assert.equal((await api.call('/api/v1/bans/203.0.113.7', { method: 'DELETE', token: null })).status, 401);
-  assert.equal(api.store.decisions.active(Date.now()).length, 0);
+  assert.deepEqual(api.store.decisions.active(api.now()), [], 'no ban in force at the server\'s clock');
+  assert.deepEqual(api.store.decisions.byValue('203.0.113.7/32'), [], 'nothing stored, not even an expired ban');
 });
 
 test('bodies: oversized 413, malformed 400, not JSON 415, wrong types and unknown keys 400 naming the field', async () => {
@@ -63,7 +72,8 @@ test('bad addresses get manualBan\'s message: shell metacharacters, /33, too wid
   }
   const dur = await api.call('/api/v1/bans', { method: 'POST', json: { value: '203.0.113.7', for: '1 hour' } });
   assert.match(await errorOf(dur), /--for "1 hour" is not a duration/);
-  assert.equal(api.store.decisions.active(Date.now()).length, 0);
+  assert.deepEqual(api.store.decisions.active(api.now()), [], 'no ban in force at the server\'s clock');
+  assert.deepEqual(api.store.decisions.byValue('203.0.113.7/32'), [], 'nothing stored, not even an expired ban');
 });
 
 test('ban, list, unban: a round trip through the store', async () => {
@@ -111,7 +121,7 @@ test('pagination: offset and limit over the active bans; limit above 1000 and ju
 test('hardening lists the saved originals', async () => {
   const none = (await (await api.call('/api/v1/hardening')).json()) as { applied: boolean };
   assert.equal(none.applied, false);
-  api.store.sysctls.saveOnce('net.ipv4.tcp_synack_retries', '5', Date.now());
+  api.store.sysctls.saveOnce('net.ipv4.tcp_synack_retries', '5', api.now());
   const some = (await (await api.call('/api/v1/hardening')).json()) as { applied: boolean; originals: Record<string, string> };
   assert.deepEqual([some.applied, some.originals['net.ipv4.tcp_synack_retries']], [true, '5']);
   api.store.sysctls.clear();

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HttpDeps } from './deps.js';
 import { listenPolicy, startHttp } from './server.js';
+import { wallClock } from '../testing/clock.js';
 
 test('listen addresses parse as HOST:PORT with IPv6 in brackets; loopback is 127/8 and ::1', () => {
   assert.deepEqual(parseListen('127.0.0.1:9717'), { host: '127.0.0.1', port: 9717 });
@@ -36,7 +37,7 @@ test('on loopback it serves; junk addresses are refused; an empty token refuses 
   const dir = mkdtempSync(join(tmpdir(), 'synguard-server-'));
   const store = openStore(dir);
   const deps = (token: string): HttpDeps => ({
-    status: () => null, store, allow: () => buildAllowList({}), config: configFrom({}), token, now: () => Date.now(),
+    status: () => null, store, allow: () => buildAllowList({}), config: configFrom({}), token, now: wallClock,
   });
   try {
     await assert.rejects(startHttp(deps(''), '0.0.0.0:0'), /outside loopback and no API token/);

@@ -1,4 +1,4 @@
-// For tests: an API on 127.0.0.1 port 0 over a real store in a temp dir, with a captured status report.
+// For tests: an API on 127.0.0.1 port 0 over a real store in a temp dir, with a captured status report and a fixed clock.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,8 @@ import type { UpstreamStatus } from '../upstream/controller.js';
 export const TEST_TOKEN = 'test-token-0123456789';
 
 export interface TestApi {
+  /** The server's clock (T0 unless `clock` was given): a test reads time only from here. */
+  readonly now: () => number;
   readonly base: string;
   readonly store: Store;
   readonly server: HttpServer;
@@ -26,12 +28,18 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
+/** The report `synguard status --json` prints for a fixture capture: its two samples, the default config, top 10. */
+export function captureReport(capture: string): StatusReport {
+  const [prev, cur] = fixtureSnapshots(capture);
+  return buildReport(prev, cur, configFrom({}).detection, 10);
+}
+
 export async function startTestApi(options: { capture?: string; status?: StatusReport | null; clock?: () => number; upstream?: () => UpstreamStatus | null } = {}): Promise<TestApi> {
+  const now = options.clock ?? (() => T0);
   const dir = mkdtempSync(join(tmpdir(), 'synguard-http-'));
   const store = openStore(dir);
   const config = configFrom({});
-  const [prev, cur] = fixtureSnapshots(options.capture ?? 'spoofed-v4-cookies');
-  const report = options.status === undefined ? buildReport(prev, cur, config.detection, 10) : options.status;
+  const report = options.status === undefined ? captureReport(options.capture ?? 'spoofed-v4-cookies') : options.status;
   const changes = { count: 0 };
   const events = eventBus((err) => { throw err; });
   const deps: HttpDeps = {
@@ -41,7 +49,7 @@ export async function startTestApi(options: { capture?: string; status?: StatusR
     allow: () => buildAllowList({ own: ['192.0.2.1'], configured: ['198.51.100.0/28'] }),
     config,
     token: TEST_TOKEN,
-    now: options.clock ?? (() => T0),
+    now,
     onChange: () => { changes.count += 1; },
     ...(options.upstream ? { upstream: options.upstream } : {}),
   };
@@ -61,5 +69,6 @@ export async function startTestApi(options: { capture?: string; status?: StatusR
       store.close();
       rmSync(dir, { recursive: true, force: true });
     },
+    now,
   };
 }

@@ -8,12 +8,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exec } from '../core/exec.js';
 import { withNs } from '../enforce/test-ns.js';
+import { NETNS, needs } from '../testing/needs.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const cli = (ns: string, ...args: string[]) => exec(process.execPath, [CLI, ...args], { netns: ns, timeoutMs: 60_000 });
 const sysctl = async (ns: string, name: string) => (await exec('sysctl', ['-n', name], { netns: ns })).stdout.trim();
 
-test('install, install again, uninstall, uninstall again, uninstall --purge: idempotent, config kept, kernel cleaned', async () => {
+test('install, install again, uninstall, uninstall again, uninstall --purge: idempotent, config kept, kernel cleaned', needs([...NETNS, 'nft', 'systemctl'], async () => {
   const root = mkdtempSync(join(tmpdir(), 'synguard-root-'));
   try {
     await withNs(async (ns) => {
@@ -66,7 +67,7 @@ test('install, install again, uninstall, uninstall again, uninstall --purge: ide
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-});
+}));
 
 test('install --root refuses a root that does not exist, with one line', async () => {
   const r = await exec(process.execPath, [CLI, 'install', '--root', '/nonexistent/synguard-root']);

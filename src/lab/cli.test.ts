@@ -9,14 +9,13 @@ import { exec, spawnLong } from '../core/exec.js';
 import { listNs } from './netns.js';
 import { listLeftovers } from './leftovers.js';
 import { claimRun, releaseRun } from './owners.js';
-import { onPath } from './tools.js';
+import { FLOODS, LAB, needs } from '../testing/needs.js';
 
-const root = process.getuid?.() === 0;
 const main = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const cli = (...args: string[]): ReturnType<typeof exec> => exec(process.execPath, [main, 'lab', ...args], { timeoutMs: 60_000 });
 const labNs = async (): Promise<string[]> => (await listNs()).filter((n) => n.startsWith('sgl-'));
 
-test('bad input: one line on stderr, exit 2, nothing created', { skip: !root && 'needs root' }, async () => {
+test('bad input: one line on stderr, exit 2, nothing created', needs(LAB, async () => {
   const before = await labNs();
   const bad = join(tmpdir(), `sgl-bad-${process.pid}.yaml`);
   writeFileSync(bad, 'description: x\ndurationS: 10\nvictim: { backlog: 64 }\nattacks: [{ kind: syn-flood, startS: 1, stopS: 5, pps: fast, maxPackets: 10 }]\n');
@@ -32,13 +31,13 @@ test('bad input: one line on stderr, exit 2, nothing created', { skip: !root && 
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   }
   assert.deepEqual(await labNs(), before);
-});
+}));
 
-test('not root: a clear message and exit 2', { skip: (!root || !onPath('setpriv')) && 'needs root and setpriv' }, async () => {
+test('not root: a clear message and exit 2', needs(['root', 'setpriv'], async () => {
   const r = await exec('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, main, 'lab', 'run', 'baseline']);
   assert.equal(r.exitCode, 2, r.stderr);
   assert.match(r.stderr, /run it as root/);
-});
+}));
 
 test('lab list names every shipped scenario', async () => {
   const r = await cli('list');
@@ -46,7 +45,7 @@ test('lab list names every shipped scenario', async () => {
   for (const n of ['baseline', 'spoofed-syn', 'concentrated-syn-v6', 'rotating-v6', 'connection-flood', 'mixed', 'trickle', 'busy-proxy', 'mixed-cookies', 'late-attacker']) assert.match(r.stdout, new RegExp(`^${n} `, 'm'));
 });
 
-test('lab down removes leftovers of dead runs but never a live run', { skip: !root && 'needs root' }, async () => {
+test('lab down removes leftovers of dead runs but never a live run', needs(LAB, async () => {
   const stale = 'sgl-dead00-victim';
   const live = 'sgl-11fe00-victim';
   await exec('ip', ['netns', 'add', stale]);
@@ -64,9 +63,9 @@ test('lab down removes leftovers of dead runs but never a live run', { skip: !ro
     await exec('ip', ['netns', 'del', stale]);
     releaseRun('11fe00');
   }
-});
+}));
 
-test('SIGINT during a run tears the lab down', { skip: !root && 'needs root', timeout: 60_000 }, async () => {
+test('SIGINT during a run tears the lab down', { timeout: 60_000 }, needs(FLOODS, async () => {
   const before = new Set(await labNs());
   const { child, exited } = spawnLong(process.execPath, [main, 'lab', 'run', 'spoofed-syn', '--short']);
   let mine: string[] = [];
@@ -81,4 +80,4 @@ test('SIGINT during a run tears the lab down', { skip: !root && 'needs root', ti
   const id = /^sgl-([0-9a-f]{6})-/.exec(mine[0] ?? '')?.[1];
   assert.ok(id);
   assert.deepEqual(await listLeftovers({ id }), []);
-});
+}));

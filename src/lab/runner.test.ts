@@ -9,8 +9,9 @@ import { runScenario } from './runner.js';
 import { loadScenario } from './scenario-load.js';
 import { nftApply } from './netns.js';
 import type { DefenderEvent, DefenderLauncher } from './defender.js';
+import { wallClock } from '../testing/clock.js';
+import { FLOODS, needs } from '../testing/needs.js';
 
-const root = process.getuid?.() === 0;
 
 /** Bans attacker 1's /24 in the victim namespace once more than 100 SYN_RECV entries show up. */
 const fakeDefender: DefenderLauncher = ({ ns, stateDir }) => {
@@ -22,7 +23,7 @@ const fakeDefender: DefenderLauncher = ({ ns, stateDir }) => {
       const sent = (await exec('ss', ['-Htn', 'state', 'syn-recv'], { netns: ns })).stdout.trim().split('\n').filter(Boolean).length;
       if (sent > 100) {
         await nftApply(ns, 'table inet sgl_fake {\n chain pre {\n  type filter hook prerouting priority -300; ip saddr 198.18.2.0/24 drop;\n }\n}\n');
-        actions.push({ atEpochMs: Date.now(), kind: 'ban', value: '198.18.2.0/24' });
+        actions.push({ atEpochMs: wallClock(), kind: 'ban', value: '198.18.2.0/24' });
       }
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -36,7 +37,7 @@ const fakeDefender: DefenderLauncher = ({ ns, stateDir }) => {
   });
 };
 
-test('a defender plugged into the seam: actions in the report, time to mitigate measured', { skip: !root && 'needs root', timeout: 60_000 }, async () => {
+test('a defender plugged into the seam: actions in the report, time to mitigate measured', { timeout: 60_000 }, needs(FLOODS, async () => {
   const { scenario } = loadScenario('concentrated-syn');
   const r = await runScenario('concentrated-syn', scenario, { scale: 0.3, defend: true, defender: fakeDefender, outDir: mkdtempSync(join(tmpdir(), 'sgl-def-')) });
   assert.equal(r.defender?.actions.length, 1);
@@ -48,7 +49,7 @@ test('a defender plugged into the seam: actions in the report, time to mitigate 
   const recovery = r.phases.find((p) => p.name === 'recovery')?.legit.bySource ?? {};
   assert.equal(recovery['198.18.2.200']?.succeeded, 0);
   assert.ok((recovery['198.18.1.2']?.succeeded ?? 0) > 0);
-});
+}));
 
 test('--defend without a launcher fails before creating anything', async () => {
   const { scenario } = loadScenario('baseline');

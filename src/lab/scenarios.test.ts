@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { exec } from '../core/exec.js';
 import { listLeftovers } from './leftovers.js';
 import type { LabReport } from './report.js';
+import { FLOODS, needs } from '../testing/needs.js';
 
-const root = process.getuid?.() === 0;
 const main = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'sgl-test-'));
 
@@ -31,9 +31,9 @@ const phase = (r: LabReport, name: string): LabReport['phases'][number] => {
 };
 const ratio = (p: LabReport['phases'][number]): number => p.legit.succeeded / Math.max(1, p.legit.attempts);
 
-const opts = { skip: !root && 'needs root', timeout: 120_000 };
+const opts = { timeout: 120_000 };
 
-test('baseline: every legitimate request succeeds; the report follows the contract', opts, async () => {
+test('baseline: every legitimate request succeeds; the report follows the contract', opts, needs(FLOODS, async () => {
   const r = await run('baseline');
   assert.equal(r.scenario, 'baseline');
   assert.deepEqual(Object.keys(r.phases[0]?.legit ?? {}).slice(0, 5), ['attempts', 'succeeded', 'p50Ms', 'p95Ms', 'p99Ms']);
@@ -43,7 +43,7 @@ test('baseline: every legitimate request succeeds; the report follows the contra
   assert.equal(r.defender, null);
   assert.equal(r.timeToMitigateMs, null);
   assert.equal(r.timeToRecoverMs, null);
-});
+}));
 
 /** The root namespace's view of what the lab must never touch. */
 async function rootState(): Promise<string> {
@@ -54,7 +54,7 @@ async function rootState(): Promise<string> {
   return sysctls.stdout + labRoutes.join('\n');
 }
 
-test('spoofed-syn: cookies off + backlog 64 hurts legitimate clients, cookies on does not', opts, async () => {
+test('spoofed-syn: cookies off + backlog 64 hurts legitimate clients, cookies on does not', opts, needs(FLOODS, async () => {
   const before = await rootState();
   const r = await run('spoofed-syn', '--scale', '0.4');
   assert.equal(await rootState(), before, 'root namespace sysctls and routes are untouched');
@@ -72,51 +72,51 @@ test('spoofed-syn: cookies off + backlog 64 hurts legitimate clients, cookies on
   assert.ok((r.victim.counters['TCPReqQFullDoCookies'] ?? 0) > 100, 'cookies were sent once on');
   assert.ok(r.attack.packetsSent > 2000);
   assert.ok(r.timeToRecoverMs !== null && r.timeToRecoverMs > 0);
-});
+}));
 
-test('spoofed-syn with cookies on from the start: legitimate clients are fine throughout', opts, async () => {
+test('spoofed-syn with cookies on from the start: legitimate clients are fine throughout', opts, needs(FLOODS, async () => {
   const r = await run('spoofed-syn', '--sysctl', 'tcp_syncookies=1');
   for (const p of r.phases) assert.ok(ratio(p) >= 0.95, `${p.name}: ${p.legit.succeeded}/${p.legit.attempts}`);
   assert.ok((r.victim.counters['TCPReqQFullDoCookies'] ?? 0) > 100);
-});
+}));
 
 for (const [name, family] of [['concentrated-syn', 4], ['concentrated-syn-v6', 6], ['rotating-v6', 6]] as const) {
-  test(`${name}: the IPv${family} flood reaches the victim, cookies keep legitimate clients served`, opts, async () => {
+  test(`${name}: the IPv${family} flood reaches the victim, cookies keep legitimate clients served`, opts, needs(FLOODS, async () => {
     const r = await run(name);
     assert.ok(r.attack.packetsSent > 2000, `sent ${r.attack.packetsSent}`);
     assert.ok((r.victim.counters['SyncookiesSent'] ?? 0) > 500, `cookies sent: ${r.victim.counters['SyncookiesSent']}`);
     assert.ok(ratio(phase(r, 'attack')) >= 0.95);
-  });
+  }));
 }
 
-test('connection-flood: held connections exhaust the server; SYN cookies do not help', opts, async () => {
+test('connection-flood: held connections exhaust the server; SYN cookies do not help', opts, needs(FLOODS, async () => {
   const r = await run('connection-flood');
   const step = r.attack.steps[0];
   assert.ok((step?.detail?.['opened'] ?? 0) >= 200, `opened ${step?.detail?.['opened']}`);
   const a = phase(r, 'attack');
   assert.ok(ratio(a) <= 0.6, `${a.legit.succeeded}/${a.legit.attempts} succeeded`);
   assert.ok(ratio(phase(r, 'baseline')) >= 0.95);
-});
+}));
 
-test('mixed: three simultaneous attacks all run, and legitimate clients suffer', opts, async () => {
+test('mixed: three simultaneous attacks all run, and legitimate clients suffer', opts, needs(FLOODS, async () => {
   const r = await run('mixed');
   assert.equal(r.attack.steps.length, 3);
   for (const s of r.attack.steps) assert.ok(s.packetsSent > 0, s.label);
   assert.ok(r.phases.filter((p) => p.name.startsWith('attack')).some((p) => ratio(p) < 0.8));
-});
+}));
 
-test('trickle: steady low load leaves legitimate clients alone', opts, async () => {
+test('trickle: steady low load leaves legitimate clients alone', opts, needs(FLOODS, async () => {
   const r = await run('trickle');
   assert.ok(r.attack.packetsSent >= 15 && r.attack.packetsSent <= 40, `sent ${r.attack.packetsSent}`);
   assert.equal(r.attack.steps[0]?.detail?.['failed'], 0);
   for (const p of r.phases) assert.ok(ratio(p) >= 0.95, p.name);
-});
+}));
 
-test('two concurrent runs do not disturb each other', opts, async () => {
+test('two concurrent runs do not disturb each other', opts, needs(FLOODS, async () => {
   const [quiet, flooded] = await Promise.all([run('baseline'), run('spoofed-syn')]);
   assert.notEqual(quiet.labId, flooded.labId);
   for (const p of quiet.phases) assert.ok(ratio(p) >= 0.95, `baseline ${p.name}: ${p.legit.succeeded}/${p.legit.attempts}`);
   assert.equal(quiet.victim.counters['TCPReqQFullDrop'], 0, 'no flood packet reached the other run');
   assert.equal(quiet.victim.counters['SyncookiesSent'], 0);
   assert.ok((flooded.victim.counters['TCPReqQFullDrop'] ?? 0) > 100);
-});
+}));

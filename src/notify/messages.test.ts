@@ -76,11 +76,29 @@ test('the ban window closes on its own timer: bans after it start a new message'
   assert.deepEqual(got.map((m) => (m.type === 'bans' ? m.count : -1)), [2, 1]);
 });
 
-test('with no destination the listener does nothing', async () => {
-  const n = startNotifier(notifySchema.parse({}), { log: memoryLog(), now: () => T0 });
-  n.handle({ type: 'bans', at: T0, decisions: [ban(1)] });
+test('with no destination the listener does nothing: no request, no command, no log line, nothing kept for later', async () => {
+  const log = memoryLog();
+  const calls: string[] = [];
+  const fetchSpy = (url: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    calls.push(`fetch ${url instanceof Request ? url.url : url.toString()} ${typeof init?.body === 'string' ? (JSON.parse(init.body) as Message).type : ''}`);
+    return Promise.resolve(new Response(null, { status: 204 }));
+  };
+  const n = startNotifier(notifySchema.parse({}), {
+    log, now: () => T0, fetch: fetchSpy,
+    exec: (file) => { calls.push(`exec ${file}`); return Promise.resolve({ command: file, exitCode: 0, stdout: '', stderr: '', timedOut: false, failed: false }); },
+    reportFor: () => { calls.push('reportFor'); return null; },
+  });
   assert.equal(n.sinks.length, 0);
-  await n.stop(100);
+  n.handle({ type: 'attack-start', at: T0, eventId: 1, kind: 'syn-flood', summary: 's', evidence: [] });
+  n.handle({ type: 'bans', at: T0 + 1, decisions: [ban(1), ban(2)] });
+  n.handle({ type: 'hardening', at: T0 + 2, mode: 'attack', changes: ['net.ipv4.tcp_synack_retries 5 -> 2'] });
+  n.handle({ type: 'attack-end', at: T0 + 3, eventId: 1, kind: 'syn-flood', startedAt: T0 });
+  n.handle({ type: 'bans', at: T0 + 4, decisions: [ban(3)] });
+  // a destination added afterwards (SIGHUP) gets only what comes after it: the bans above were never kept
+  n.reconfigure(notifySchema.parse({ webhooks: [{ url: 'http://198.18.0.1/hook' }] }));
+  await n.stop(2000);
+  assert.deepEqual(calls, []);
+  assert.deepEqual(log.lines, []);
 });
 
 test('attack messages: times in ISO, duration in seconds, unknown start is null', () => {

@@ -5,11 +5,11 @@ import { randomBytes } from 'node:crypto';
 import { execOrThrow } from '../core/exec.js';
 import { readOwnAddresses } from './addresses.js';
 import { readGateways } from './routes.js';
+import { NETNS, needs } from '../testing/needs.js';
 
 const ip = (...args: string[]) => execOrThrow('ip', args);
 
-test('own addresses and gateways read from a lab namespace', async (t) => {
-  if (process.getuid?.() !== 0) return t.skip('needs root to create a network namespace');
+test('own addresses and gateways read from a lab namespace', needs(NETNS, async () => {
   const ns = `sgal-${process.pid}-${randomBytes(3).toString('hex')}`;
   await ip('netns', 'add', ns);
   try {
@@ -25,4 +25,4 @@ test('own addresses and gateways read from a lab namespace', async (t) => {
   } finally {
     await ip('netns', 'del', ns);
   }
-});
+}));

@@ -9,6 +9,7 @@ import { openStore } from './open.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import { SynguardError } from '../core/errors.js';
 import { exec } from '../core/exec.js';
+import { needs } from '../testing/needs.js';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'synguard-store-'));
@@ -96,8 +97,7 @@ test('a state directory that cannot be used fails with a clear error naming it',
   }
 });
 
-test('an unprivileged user gets a permission error for a directory it may not write, existing or not', async (t) => {
-  if (process.getuid?.() !== 0) return t.skip('needs root to switch to an unprivileged user');
+test('an unprivileged user gets a permission error for a directory it may not write, existing or not', needs(['root', 'setpriv'], async () => {
   const root = tempDir();
   try {
     chmodSync(root, 0o755);
@@ -107,7 +107,6 @@ test('an unprivileged user gets a permission error for a directory it may not wr
       try { m.openStore(d); console.log('opened'); } catch (e) { console.log(e.code + ': ' + e.message); } } })`;
     const r = await exec('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', script,
       join(root, 'existing'), join(root, 'new', 'state')]);
-    if (r.spawnError) return t.skip('setpriv is not available');
     const lines = r.stdout.trim().split('\n');
     assert.equal(lines.length, 2, r.stdout + r.stderr);
     for (const [i, dir] of [join(root, 'existing'), join(root, 'new', 'state')].entries()) {
@@ -116,7 +115,7 @@ test('an unprivileged user gets a permission error for a directory it may not wr
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-});
+}));
 
 test('the CLI and the daemon can hold the store open together (WAL)', () => {
   const dir = tempDir();

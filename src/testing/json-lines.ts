@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnLong, type Spawned } from '../core/exec.js';
+import { wallClock } from './clock.js';
 
 export type Line = Record<string, unknown> & { event?: string };
 
@@ -26,7 +27,7 @@ export function jsonLines(child: Spawned['child'], failOn: (l: Line) => string |
   });
   child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
   const waitFor: JsonLines['waitFor'] = async (pred, { ms = 30_000, what = 'the expected line', from = 0 } = {}) => {
-    for (const start = Date.now(); Date.now() - start < ms; await sleep(50)) {
+    for (const start = wallClock(); wallClock() - start < ms; await sleep(50)) {
       const seen = lines.slice(from);
       const hit = seen.find(pred);
       if (hit) return hit;

@@ -5,9 +5,10 @@ import { parseSsListeners } from '../observe/listeners.js';
 import { SocketTally } from '../observe/socket-tally.js';
 import { TcpTableParser } from '../observe/tcp-table.js';
 import { buildSnapshot, type PrefixLengths, type RawSample, type Snapshot } from '../detect/snapshot.js';
+import { T0 } from './clock.js';
 import { fixtureBytes, fixtureText } from './fixtures.js';
 
-export const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
+export { T0 };
 
 export function fixtureSample(capture: string, which: 0 | 1, overrides: Partial<RawSample> = {}): RawSample {
   const tally = new SocketTally();

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs the whole test suite (dist/, after `npm run build`) one file at a time and prints how many tests were skipped.
+# A test skips only through needs() (src/testing/needs.ts) and only when CI is unset: with CI set, a skipped test
+# fails the run here too, whatever skipped it.
+# Usage: bash scripts/node-test.sh [FILE|DIR ...]   (default dist/; scripts/test.sh runs it after install and lint)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+tap=$(mktemp)
+trap 'rm -f "$tap"' EXIT
+rc=0
+node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
+  --test-reporter=tap --test-reporter-destination="$tap" "${@:-dist/}" || rc=$?
+count() { sed -n "s/^# $1 \([0-9][0-9]*\)$/\1/p" "$tap" | tail -n 1; }
+skipped=$(count skipped)
+echo "node-test: $(count tests) tests, $(count pass) passed, $(count fail) failed, ${skipped:-?} skipped, $(count todo) todo"
+if [ -z "$skipped" ]; then
+  echo "node-test: the runner printed no summary" >&2
+  rc=1
+elif [ -n "${CI:-}" ] && [ "$skipped" != 0 ]; then
+  echo "node-test: CI=$CI and $skipped test(s) skipped: under CI every test runs (install what they need)" >&2
+  rc=1
+fi
+exit "$rc"
