@@ -171,7 +171,8 @@ export class Defender {
    * addresses, each over its rate: the kernel keeps dropping them for its hold, and nothing is escalated to a ban.
    */
   private kernelOffenders(): Offender[] {
-    const found = this.meter.offenders;
+    // A source with a ban in the kernel is dropped before the meter: what its counter gained came before the commit.
+    const found = this.meter.offenders.filter((o) => !this.applied.has(o.value));
     const max = this.config.detection.synFlood.maxOffenders;
     if (found.length <= max) return found;
     if (!this.meterGuardLogged) {

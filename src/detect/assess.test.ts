@@ -122,3 +122,8 @@ test('a flood the kernel drops before TCP sees it leaves the table calm: the met
   assert.equal(a.kind, 'syn-flood');
   assert.equal(a.summary, 'SYN flood from 198.18.3.2, dropped in the kernel');
 });
+
+test('a kernel drop that no longer sends (a ban now stops it first) is no flood of its own', () => {
+  const [prev, cur] = fixtureSnapshots('idle');
+  assert.equal(assess(prev, cur, cfg, undefined, [{ ...realSource, synPerSecond: 0 }]).kind, 'none');
+});

@@ -82,8 +82,9 @@ export function assess(
   senders: readonly SynSender[] = [],
 ): Assessment {
   const s = signals(prev, cur);
-  // Real sources the kernel's meter is dropping: over their SYN rate alone, whatever the socket table shows.
-  const kernel = senders.filter((x) => x.dropped);
+  // Real sources the kernel's meter is dropping and that still send: over their SYN rate alone, whatever the socket
+  // table shows. (A drop stays listed for its hold; once a ban stops the source first, its rate reads 0.)
+  const kernel = senders.filter((x) => x.dropped && x.synPerSecond > 0);
   const kernelNames = kernel.map((x) => x.address);
   const kernelEvidence = kernel.slice(0, 10).map((x) => `${x.address}: ${n(x.synPerSecond)} SYN/s, dropped by the kernel meter`);
   const inside = kernel.length === 0 ? '' : `; ${kernel.length === 1 ? 'one real source floods' : `${kernel.length} real sources flood`} inside it: ${list(kernelNames)} (dropped in the kernel)`;

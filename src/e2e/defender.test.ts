@@ -64,7 +64,8 @@ test('concentrated IPv4 and IPv6 floods are banned in the kernel; the client in 
     assert.ok(!(await canConnect(attacker.ns, attacker.v4[0]!, lab.victim.v4[0]!, PORT)), 'the attacker is blocked');
     const bans = JSON.parse((await cli(lab.victim.ns, 'bans', '--json', '--state-dir', state)).stdout) as Array<{ value: string; origin: string; scope: string }>;
     assert.deepEqual(bans.map((b) => b.value).sort(), [`${attacker.v4[0]}/32`, `${attacker.v6[0]}/128`].sort());
-    assert.ok(bans.every((b) => b.origin === 'auto' && b.scope === 'ip'));
+    // The kernel meter drops a 2,000 SYN/s source within its burst; the daemon's ban carries that origin.
+    assert.ok(bans.every((b) => b.origin === 'kernel' && b.scope === 'ip'), JSON.stringify(bans));
     console.log(`# flood start to kernel ban: ${banMs} ms`);
   }));
 }));

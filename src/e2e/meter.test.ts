@@ -15,6 +15,7 @@ import { countSynAcks } from '../lab/synack-count.js';
 import { startDaemon } from '../testing/json-lines.js';
 import { tempDir } from '../testing/temp.js';
 import { wallClock } from '../testing/clock.js';
+import { FLOODS, needs } from '../testing/needs.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const PORT = 8080;
@@ -49,7 +50,7 @@ const banOf = (d: Daemon, value: string) => d.waitFor((l) => l.event === 'ban' &
 const bansJson = async (ns: string, stateDir: string) =>
   JSON.parse((await cli(ns, 'bans', '--json', '--state-dir', stateDir)).stdout) as Array<{ value: string; origin: string; reason: string }>;
 
-test('cookie shadow: a real source inside a spoofed flood is dropped within its burst and banned, from the start and joining 10 s late', async () => {
+test('cookie shadow: a real source inside a spoofed flood is dropped within its burst and banned, from the start and joining 10 s late', needs(FLOODS, async () => {
   await withLab({ attackers: 3 }, (lab) => victim(lab, 128, async (start, stateDir) => {
     const d = await start(stateDir);
     const [spoofer, early, late] = [lab.attackers[0]!, lab.attackers[1]!, lab.attackers[2]!];
@@ -76,9 +77,9 @@ test('cookie shadow: a real source inside a spoofed flood is dropped within its 
     assert.ok(status.synSenders.some((s) => s.address === late.v4[0]! && s.dropped && !s.proven), JSON.stringify(status.synSenders));
     assert.ok(d.lines.some((l) => l.event === 'attack-start' && /spoofed|SYN flood/.test(String(l['summary']))));
   }));
-});
+}));
 
-test('a busy client completing 300+ connections a second is never banned; the SYN flooder beside it is', async () => {
+test('a busy client completing 300+ connections a second is never banned; the SYN flooder beside it is', needs(FLOODS, async () => {
   await withLab({ attackers: 1 }, (lab) => victim(lab, 511, async (start, stateDir) => {
     const d = await start(stateDir);
     const a = lab.attackers[0]!;
@@ -95,9 +96,9 @@ test('a busy client completing 300+ connections a second is never banned; the SY
     assert.deepEqual(bans.map((b) => b.value), [`${a.v4[0]!}/32`], 'only the flooder');
     assert.ok(!d.lines.some((l) => l.event === 'ban' && String(l.value).startsWith(lab.client.v4[0]!)));
   }));
-});
+}));
 
-test('a spoofed flood from 65,536 sources: no ban, no kernel drop, and the meter stays within its bounds', async () => {
+test('a spoofed flood from 65,536 sources: no ban, no kernel drop, and the meter stays within its bounds', needs(FLOODS, async () => {
   await withLab({ attackers: 1 }, (lab) => victim(lab, 128, async (start, stateDir) => {
     const d = await start(stateDir);
     const flood = synFlood(lab.attackers[0]!, { target: lab.victim.v4[0]!, port: PORT, pps: 8000, maxPackets: 80_000, durationS: 10, spoofCidr: '198.19.0.0/16' });
@@ -118,9 +119,9 @@ test('a spoofed flood from 65,536 sources: no ban, no kernel drop, and the meter
     assert.deepEqual(await bansJson(lab.victim.ns, stateDir), []);
     assert.ok(await canConnect(lab.client.ns, lab.client.v4[0]!, lab.victim.v4[0]!, PORT));
   }));
-});
+}));
 
-test('kill -9 mid-attack: the kernel keeps dropping, new flooders too; a restart stores each kernel-made ban once', async () => {
+test('kill -9 mid-attack: the kernel keeps dropping, new flooders too; a restart stores each kernel-made ban once', needs(FLOODS, async () => {
   await withLab({ attackers: 2 }, (lab) => victim(lab, 511, async (start, stateDir) => {
     const [a1, a2] = [lab.attackers[0]!, lab.attackers[1]!];
     const target = lab.victim.v4[0]!;
@@ -143,9 +144,9 @@ test('kill -9 mid-attack: the kernel keeps dropping, new flooders too; a restart
     const bans = await bansJson(lab.victim.ns, stateDir);
     assert.deepEqual(bans.map((b) => `${b.value} ${b.origin}`).sort(), [`${a1.v4[0]!}/32 kernel`, `${a2.v4[0]!}/32 kernel`].sort());
   }));
-});
+}));
 
-test('dry-run: the meter only counts; the log names whom it would have dropped and banned; `off` removes it all', async () => {
+test('dry-run: the meter only counts; the log names whom it would have dropped and banned; `off` removes it all', needs(FLOODS, async () => {
   await withLab({ attackers: 1 }, (lab) => victim(lab, 511, async (_start, stateDir) => {
     const d = startDaemon(lab.victim.ns, stateDir, ['--dry-run']);
     try {
@@ -170,4 +171,4 @@ test('dry-run: the meter only counts; the log names whom it would have dropped a
     const table = await exec('nft', ['list', 'table', 'inet', 'synguard'], { netns: lab.victim.ns });
     assert.ok(table.failed, 'no table left after off');
   }));
-});
+}));

@@ -106,7 +106,10 @@ test('webhook during a lab flood: one attack-start, one attack-end, bans batched
       assert.ok(String(end['kind']) in report.classes, 'the last verdict is among those the report counted');
       assert.equal(report.decisions.count, banLines.length);
       assert.ok((report.peaks.halfOpen?.value ?? 0) >= 32, `peak half-open ${report.peaks.halfOpen?.value}`);
-      assert.ok((report.cookies.sent ?? 0) > 0, 'the backlog overflowed: cookies were sent');
+      // The kernel meter drops each source after its burst (100 SYNs), so the backlog of 511 never overflows: the
+      // report shows the flood in the meter's view instead, each source dropped by the kernel.
+      const metered = (report.synSenders ?? []).filter((s) => s.dropped).map((s) => s.address);
+      assert.deepEqual([...metered].sort(), [...sources].sort(), 'every source in the report, dropped by the kernel');
       assert.ok(report.sources.top.some((s) => sources.includes(s.address)), report.sources.top.map((s) => s.address).join(', '));
       console.log(`# ${flood.packetsSent} SYNs from ${sources.length} addresses: ${banLines.length} bans in ${banMessages.length} message(s); `
         + `attack ${report.durationSeconds}s, peak half-open ${report.peaks.halfOpen?.value}, cookies ${report.cookies.sent} sent / ${report.cookies.returned} back; `

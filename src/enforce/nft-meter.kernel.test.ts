@@ -10,6 +10,7 @@ import { NftMeter, type MeterOptions } from './nft-meter.js';
 import { meterScript } from './meter-script.js';
 import { NftablesEnforcer } from './nftables.js';
 import { wallClock } from '../testing/clock.js';
+import { FLOODS, needs } from '../testing/needs.js';
 
 const PORT = 8080;
 const OPTS: MeterOptions = { perSource: 50, burst: 100, perPrefix: 400, prefixBurst: 800, proven: 1000, holdMs: 60_000, size: 65_536, prefixes: { ipv4: 24, ipv6: 64 } };
@@ -35,7 +36,7 @@ describe('nft SYN-rate meter', () => {
     assert.throws(() => meterScript({ ...OPTS, holdMs: 0.5 }), /holdMs must be a positive integer/);
   });
 
-  it('drops a 2,000 SYN/s source after its burst, keeps dropping it, and lets the client in', async () => {
+  it('drops a 2,000 SYN/s source after its burst, keeps dropping it, and lets the client in', needs(FLOODS, async () => {
     await withMeter(async (lab, meter) => {
       const a = lab.attackers[0]!;
       const { packetsSent } = await synFlood(a, { target: lab.victim.v4[0]!, port: PORT, pps: 2000, maxPackets: 4000, durationS: 3 });
@@ -52,9 +53,9 @@ describe('nft SYN-rate meter', () => {
       assert.equal(await canConnect(a.ns, a.v4[0]!, lab.victim.v4[0]!, PORT), false, 'the metered source is dropped');
       assert.ok(await canConnect(lab.client.ns, lab.client.v4[0]!, lab.victim.v4[0]!, PORT), 'the client still connects');
     });
-  });
+  }));
 
-  it('never meters an allow-listed source', async () => {
+  it('never meters an allow-listed source', needs(FLOODS, async () => {
     await withMeter(async (lab, meter) => {
       const a = lab.attackers[0]!;
       await synFlood(a, { target: lab.victim.v4[0]!, port: PORT, pps: 2000, maxPackets: 2000, durationS: 2 });
@@ -62,9 +63,9 @@ describe('nft SYN-rate meter', () => {
       assert.deepEqual(sample?.hosts, []);
       assert.ok(await canConnect(a.ns, a.v4[0]!, lab.victim.v4[0]!, PORT));
     }, OPTS, ['198.18.2.0/24']);
-  });
+  }));
 
-  it('drops a /24 whose sources are each below the rate, but spares its proven client; IPv6 hosts too', async () => {
+  it('drops a /24 whose sources are each below the rate, but spares its proven client; IPv6 hosts too', needs(FLOODS, async () => {
     await withMeter(async (lab, meter) => {
       const a = lab.attackers[0]!;
       const neighbour = lab.client.v4.find((x) => x.startsWith('198.18.2.'))!;
@@ -80,9 +81,9 @@ describe('nft SYN-rate meter', () => {
       await meter.lift(['198.18.2.0/24']);
       assert.deepEqual((await meter.read(wallClock()))?.prefixes, [], 'lifted');
     });
-  });
+  }));
 
-  it('a proven source over the rate is listed as busy, never dropped below its proven limit', async () => {
+  it('a proven source over the rate is listed as busy, never dropped below its proven limit', needs(FLOODS, async () => {
     await withMeter(async (lab, meter) => {
       const a = lab.attackers[0]!;
       assert.ok(await canConnect(a.ns, a.v4[0]!, lab.victim.v4[0]!, PORT), 'one real connection proves the address');
@@ -93,9 +94,9 @@ describe('nft SYN-rate meter', () => {
       assert.ok(busy && busy.packets > 0.5 * packetsSent, `listed as busy: ${JSON.stringify(sample?.busy)}`);
       assert.ok(await canConnect(a.ns, a.v4[0]!, lab.victim.v4[0]!, PORT), 'still connects');
     });
-  });
+  }));
 
-  it('count-only (dry-run) records who it would drop and drops nothing', async () => {
+  it('count-only (dry-run) records who it would drop and drops nothing', needs(FLOODS, async () => {
     await withMeter(async (lab, meter) => {
       const a = lab.attackers[0]!;
       await synFlood(a, { target: lab.victim.v4[0]!, port: PORT, pps: 2000, maxPackets: 2000, durationS: 2 });
@@ -103,9 +104,9 @@ describe('nft SYN-rate meter', () => {
       assert.deepEqual(sample?.hosts.map((h) => h.value), [`${a.v4[0]!}/32`]);
       assert.ok(await canConnect(a.ns, a.v4[0]!, lab.victim.v4[0]!, PORT), 'nothing dropped');
     }, { ...OPTS, countOnly: true });
-  });
+  }));
 
-  it('lives beside the ban chain: re-initialising either leaves the other; remove() leaves the bans; no table, no reading', async () => {
+  it('lives beside the ban chain: re-initialising either leaves the other; remove() leaves the bans; no table, no reading', needs(FLOODS, async () => {
     await withMeter(async (lab, meter) => {
       const bans = new NftablesEnforcer({ netns: lab.victim.ns });
       await bans.init();
@@ -123,5 +124,5 @@ describe('nft SYN-rate meter', () => {
       await bans.shutdown();
       assert.equal(await meter.read(wallClock()), null);
     });
-  });
+  }));
 });

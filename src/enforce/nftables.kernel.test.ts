@@ -25,7 +25,7 @@ describe('nftables backend in a namespace', () => {
       assert.equal(rules.stdout.match(/drop/g)?.length, 4, 'four drop rules after two inits');
       assert.equal(rules.stdout.match(/accept/g)?.length, 3, 'two spare rules (and the chain policy) after two inits');
       const output = await exec('nft', ['list', 'chain', 'inet', 'synguard', 'output'], { netns: ns });
-      assert.equal(output.stdout.match(/update @proven/g)?.length, 2, 'two proof rules after two inits');
+      assert.equal(output.stdout.match(/add @proven/g)?.length, 2, 'two proof rules after two inits');
       const now = wallClock();
       for (const [value, family] of [['198.18.2.2/32', 4], ['198.18.100.0/24', 4], ['2001:db8::5/128', 6], ['2001:db8:1::/64', 6]] as const) {
         e.add({ value, family, until: now + 600_000 });
