@@ -7,14 +7,15 @@ import { backlogAdvice } from '../detect/backlog-advice.js';
 import { buildReport, type StatusReport } from '../detect/report.js';
 import { buildSnapshot, type RawSample, type Snapshot } from '../detect/snapshot.js';
 import { summarizeSources } from '../detect/sources.js';
-import { meterFindings, type MeterFindings } from '../detect/syn-senders.js';
 import { approaching } from '../detect/approaching.js';
-import type { MeterSample } from '../observe/meter.js';
 import { defenderSourceOptions, INITIAL, track, type Offender, type TrackerState } from '../detect/tracker.js';
 import type { Enforcer } from '../enforce/types.js';
 import type { Store } from '../store/index.js';
 import { offenceValues, type PolicyInput, type PolicyResult } from '../decide/index.js';
 import type { DaemonEvent } from './events.js';
+import { MeterView, type MeterReader } from './meter-view.js';
+
+export type { MeterReader } from './meter-view.js';
 import type { Log } from './log.js';
 import { afterCommit, diffBans } from './sync.js';
 
@@ -39,12 +40,6 @@ export interface DefenderDeps {
   readonly meter?: MeterReader | null;
 }
 
-/** What the tick needs of the meter: its small sets, and a way to let a kernel-made drop go. */
-export interface MeterReader {
-  read(now: number): Promise<MeterSample | null>;
-  lift(values: readonly string[]): Promise<void>;
-}
-
 const SYN_KINDS = new Set(['syn-flood', 'spoofed-syn-flood', 'cookies-coping']);
 
 export class Defender {
@@ -60,11 +55,7 @@ export class Defender {
   /** New prefix bans whose proven clients are spared (defender.bans.spareProven), looked up at the next commit. */
   private spareIn: Array<{ prefix: string; until: number }> = [];
   private hardened = false;
-  /** The meter's last reading (rates come from two) and what it showed. */
-  private meterSample: MeterSample | null = null;
-  private meter: MeterFindings = { senders: [], offenders: [] };
-  private meterFailed = false;
-  private meterGuardLogged = false;
+  private readonly meter: MeterView;
   /** Counts of the sources climbing towards a threshold, between ticks. */
   private climbing: ReadonlyMap<string, number> = new Map();
   /** A source is climbing towards a ban threshold: the run loop looks again sooner (FAST_TICK_S). */
@@ -74,11 +65,13 @@ export class Defender {
   constructor(
     private config: Config,
     private readonly deps: DefenderDeps,
-  ) {}
+  ) {
+    this.meter = new MeterView(deps.meter ?? null, deps.log);
+  }
 
   /** The same report `synguard status --json` prints, for the latest tick; null before the first one. */
   statusReport(top = 10): StatusReport | null {
-    return this.prev ? buildReport(this.before, this.prev, this.config.detection, top, this.meter.senders) : null;
+    return this.prev ? buildReport(this.before, this.prev, this.config.detection, top, this.meter.findings.senders) : null;
   }
 
   /** A new, already validated config (SIGHUP). */
@@ -105,9 +98,9 @@ export class Defender {
     const cfg = this.config;
     const cur = buildSnapshot(await this.deps.sample(), cfg.prefixes);
     const t = now();
-    await this.readMeter(t);
+    await this.meter.read(t, cfg.detection.synRate);
     const sources = summarizeSources(cur, defenderSourceOptions(cfg.detection));
-    const assessment = assess(this.prev, cur, cfg.detection, sources, this.meter.senders);
+    const assessment = assess(this.prev, cur, cfg.detection, sources, this.meter.findings.senders);
     const approach = approaching(this.climbing, sources, cfg.detection);
     this.climbing = approach.counts;
     this.urgent = approach.rising;
@@ -128,7 +121,7 @@ export class Defender {
       this.eventId = store.events.start(assessment.kind, assessment.summary, t, { evidence: assessment.evidence });
       emit({ type: 'attack-start', at: t, eventId: this.eventId, kind: assessment.kind, summary: assessment.summary, evidence: assessment.evidence });
       this.guardLogged = false;
-      this.meterGuardLogged = false;
+      this.meter.attackStarted();
       if (SYN_KINDS.has(assessment.kind)) await this.setHardening('attack', t);
       for (const advice of backlogAdvice(cur.listeners, cfg.defender.hardening.somaxconn)) log('warn', 'listener-backlog', { advice });
     } else if (out.changed === 'ended') {
@@ -138,49 +131,20 @@ export class Defender {
       this.eventId = null;
       await this.setHardening('calm', t);
     }
-    emit({ type: 'tick', at: t, prev, cur, assessment, sources, underAttack: out.state.attack.active, synSenders: this.meter.senders });
+    emit({ type: 'tick', at: t, prev, cur, assessment, sources, underAttack: out.state.attack.active, synSenders: this.meter.findings.senders });
     if (out.spoofed && !this.guardLogged) {
       log('warn', 'spoofing-guard', { reason: out.guardReason, action: 'no bans; SYN defences raised instead' });
       this.guardLogged = true;
       if (!this.hardened) await this.setHardening('attack', t);
     }
-    const offenders = [...this.kernelOffenders(), ...out.offenders]; // kernel first: a value found by both keeps origin 'kernel'
+    // Kernel first: a value found by both keeps origin 'kernel'.
+    const kernel = this.meter.offenders(this.applied, cfg.detection.synFlood.maxOffenders, cfg.detection.synRate.hold);
+    const offenders = [...kernel, ...out.offenders];
     if (offenders.length > 0) await this.decide(offenders, out.spoofed, t);
     await this.sync(t);
   }
 
-  /** Reads the meter's small sets; a failure is logged once and the tick goes on without the kernel's view. */
-  private async readMeter(t: number): Promise<void> {
-    const { meter, log } = this.deps;
-    if (!meter) return;
-    try {
-      const sample = await meter.read(t);
-      this.meter = sample ? meterFindings(this.meterSample, sample, this.config.detection.synRate) : { senders: [], offenders: [] };
-      this.meterSample = sample;
-      if (this.meterFailed) log('info', 'meter-read', { state: 'recovered' });
-      this.meterFailed = false;
-    } catch (err) {
-      this.meter = { senders: [], offenders: [] };
-      if (!this.meterFailed) log('error', 'meter-read-failed', { error: (err as Error).message, effect: 'the kernel still drops; the daemon cannot confirm its drops until this recovers' });
-      this.meterFailed = true;
-    }
-  }
 
-  /**
-   * The kernel's drops to confirm as bans this tick. So many at once means a spoofed flood from a small pool of
-   * addresses, each over its rate: the kernel keeps dropping them for its hold, and nothing is escalated to a ban.
-   */
-  private kernelOffenders(): Offender[] {
-    // A source with a ban in the kernel is dropped before the meter: what its counter gained came before the commit.
-    const found = this.meter.offenders.filter((o) => !this.applied.has(o.value));
-    const max = this.config.detection.synFlood.maxOffenders;
-    if (found.length <= max) return found;
-    if (!this.meterGuardLogged) {
-      this.deps.log('warn', 'spoofing-guard', { reason: `${found.length} sources over the kernel's SYN rate at once (more than ${max}): likely forged; the kernel drops them for ${this.config.detection.synRate.hold / 1000}s, no bans`, action: 'kernel drops only' });
-      this.meterGuardLogged = true;
-    }
-    return [];
-  }
 
   private async decide(offenders: readonly Offender[], spoofed: boolean, t: number): Promise<void> {
     const { store, log, enforcer } = this.deps;
@@ -188,7 +152,7 @@ export class Defender {
     const offenceCounts = store.decisions.offences(offenceValues(offenders, this.config), t, this.config.defender.bans.memory);
     const r = this.deps.decide({ offenders, spoofed, active, offenceCounts, now: t });
     for (const x of r.refused) log('info', 'refused', { value: x.value, why: x.why });
-    await this.liftAllowed(offenders, r.refused);
+    await this.meter.liftAllowed(offenders, r.refused);
     if (r.decisions.length + r.extended.length + r.superseded.length === 0) return;
     if (!enforcer) {
       for (const d of r.decisions) log('info', 'ban', { ...decisionFields(d), dryRun: true });
@@ -213,18 +177,6 @@ export class Defender {
     for (const s of r.superseded) log('info', 'ban-superseded', { value: s.value });
   }
 
-  /** A kernel-made drop of an allow-listed address (the list changed since the kernel last had it) is lifted at once. */
-  private async liftAllowed(offenders: readonly Offender[], refused: PolicyResult['refused']): Promise<void> {
-    const kernel = new Set(offenders.filter((o) => o.origin === 'kernel').map((o) => o.value));
-    const lift = refused.filter((x) => kernel.has(x.value) && x.why.startsWith('allow-listed')).map((x) => x.value);
-    if (lift.length === 0 || !this.deps.meter) return;
-    try {
-      await this.deps.meter.lift(lift);
-      this.deps.log('info', 'meter-lifted', { values: lift, why: 'allow-listed' });
-    } catch (err) {
-      this.deps.log('error', 'meter-lift-failed', { values: lift, error: (err as Error).message });
-    }
-  }
 
   /** Buffers the spares of this tick's new prefix bans: the proven clients inside them, from the kernel's record. */
   private async spare(enforcer: Enforcer): Promise<string[]> {

@@ -3,7 +3,7 @@
 import type { Config } from '../config/schema.js';
 import { NftMeter, meterOptions } from '../enforce/nft-meter.js';
 import type { Enforcer } from '../enforce/types.js';
-import type { MeterReader } from './defender.js';
+import type { MeterReader } from './meter-view.js';
 import type { Log } from './log.js';
 
 /** What the tick reads (nothing while the meter is off: SIGHUP may switch it either way), and its upkeep. */

@@ -1,0 +1,74 @@
+// The defender's view of the kernel's SYN-rate meter between ticks: the last reading (rates come from two), the drops
+// to confirm as bans, and the lifting of a drop the policy refused for the allow-list.
+import { meterFindings, type MeterFindings } from '../detect/syn-senders.js';
+import type { Offender } from '../detect/tracker.js';
+import type { PolicyResult } from '../decide/index.js';
+import type { SynRateConfig } from '../config/syn-rate.js';
+import type { MeterSample } from '../observe/meter.js';
+import type { Log } from './log.js';
+
+/** What the tick needs of the meter: its small sets, and a way to let a kernel-made drop go. */
+export interface MeterReader {
+  read(now: number): Promise<MeterSample | null>;
+  lift(values: readonly string[]): Promise<void>;
+}
+
+const NOTHING: MeterFindings = { senders: [], offenders: [] };
+
+export class MeterView {
+  private sample: MeterSample | null = null;
+  private failed = false;
+  private guardLogged = false;
+  findings: MeterFindings = NOTHING;
+
+  constructor(private readonly reader: MeterReader | null, private readonly log: Log) {}
+
+  /** Reads the meter's small sets; a failure is logged once and the tick goes on without the kernel's view. */
+  async read(t: number, limits: SynRateConfig): Promise<void> {
+    if (!this.reader) return;
+    try {
+      const sample = await this.reader.read(t);
+      this.findings = sample ? meterFindings(this.sample, sample, limits) : NOTHING;
+      this.sample = sample;
+      if (this.failed) this.log('info', 'meter-read', { state: 'recovered' });
+      this.failed = false;
+    } catch (err) {
+      this.findings = NOTHING;
+      if (!this.failed) this.log('error', 'meter-read-failed', { error: (err as Error).message, effect: 'the kernel still drops; the daemon cannot confirm its drops until this recovers' });
+      this.failed = true;
+    }
+  }
+
+  /** A new attack: the guard may speak again. */
+  attackStarted(): void {
+    this.guardLogged = false;
+  }
+
+  /**
+   * The kernel's drops to confirm as bans this tick. A source with a ban in the kernel (`applied`) is dropped before
+   * the meter: what its counter gained came before the commit. More than `max` at once means a spoofed flood from a
+   * small pool of addresses, each over its rate: the kernel drops them for its hold, and nothing becomes a ban.
+   */
+  offenders(applied: ReadonlyMap<string, number>, max: number, holdMs: number): Offender[] {
+    const found = this.findings.offenders.filter((o) => !applied.has(o.value));
+    if (found.length <= max) return found;
+    if (!this.guardLogged) {
+      this.log('warn', 'spoofing-guard', { reason: `${found.length} sources over the kernel's SYN rate at once (more than ${max}): likely forged; the kernel drops them for ${holdMs / 1000}s, no bans`, action: 'kernel drops only' });
+      this.guardLogged = true;
+    }
+    return [];
+  }
+
+  /** A kernel-made drop of an allow-listed address (the list changed since the kernel last had it) is lifted at once. */
+  async liftAllowed(offenders: readonly Offender[], refused: PolicyResult['refused']): Promise<void> {
+    const kernel = new Set(offenders.filter((o) => o.origin === 'kernel').map((o) => o.value));
+    const lift = refused.filter((x) => kernel.has(x.value) && x.why.startsWith('allow-listed')).map((x) => x.value);
+    if (lift.length === 0 || !this.reader) return;
+    try {
+      await this.reader.lift(lift);
+      this.log('info', 'meter-lifted', { values: lift, why: 'allow-listed' });
+    } catch (err) {
+      this.log('error', 'meter-lift-failed', { values: lift, error: (err as Error).message });
+    }
+  }
+}
