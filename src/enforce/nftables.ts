@@ -83,9 +83,11 @@ export class NftablesEnforcer implements Enforcer {
     return out === null ? [] : parseNftBans(out, now, new Set([set]));
   }
 
+  /** The ban sets one by one: the table also holds the meter's bucket sets, tens of thousands of elements in a flood. */
   async list(now: number): Promise<KernelBan[]> {
-    const out = await this.nft.query(['-j', 'list', 'table', 'inet', TABLE]);
-    return out === null ? [] : parseNftBans(out, now);
+    const out: KernelBan[] = [];
+    for (const set of Object.values(SETS)) out.push(...(await this.listSet(set, now)));
+    return out;
   }
 
   async flush(): Promise<void> {
