@@ -230,7 +230,8 @@ test('a kernel drop becomes a ban with origin kernel in the same tick, once, eve
   assert.match(active[0]!.evidence[0]!, /1900 SYN\/s without completing handshakes/);
   assert.deepEqual((await r.enforcer.list(r.clock.now)).map((b) => b.value), ['198.18.7.7/32']);
   assert.equal(r.defender.statusReport()?.synSenders[0]?.address, '198.18.7.7');
-  // The ban now drops it before the meter: the counter stands still, and nothing more is decided.
+  // The meter runs before the ban chain: its counter keeps growing while it floods; the ban stands, nothing is re-decided.
+  meter.next([['198.18.7.7/32', 3900]]);
   await tick(r, 'spoofed-v4-nocookies');
   assert.equal(r.store.decisions.active(r.clock.now).length, 1);
   assert.equal(events(r).filter((e) => e === 'ban').length, 1);

@@ -45,8 +45,9 @@ export class MeterView {
   }
 
   /**
-   * The kernel's drops to confirm as bans this tick. A source with a ban in the kernel (`applied`) is dropped before
-   * the meter: what its counter gained came before the commit. More than `max` at once means a spoofed flood from a
+   * The kernel's drops to confirm as bans this tick. A source with a ban in the kernel (`applied`) is decided: the
+   * meter runs before the ban chain, so its counter grows for as long as it floods, and that is no new offence (when
+   * the ban ends and it still floods, it offends again and escalates). More than `max` at once means a spoofed flood from a
    * small pool of addresses, each over its rate: the kernel drops them for its hold, and nothing becomes a ban.
    */
   offenders(applied: ReadonlyMap<string, number>, max: number, holdMs: number): Offender[] {

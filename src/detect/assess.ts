@@ -83,7 +83,7 @@ export function assess(
 ): Assessment {
   const s = signals(prev, cur);
   // Real sources the kernel's meter is dropping and that still send: over their SYN rate alone, whatever the socket
-  // table shows. (A drop stays listed for its hold; once a ban stops the source first, its rate reads 0.)
+  // table shows. (A drop stays listed for its hold after the source stopped, at 0 SYN/s.)
   const kernel = senders.filter((x) => x.dropped && x.synPerSecond > 0);
   const kernelNames = kernel.map((x) => x.address);
   const kernelEvidence = kernel.slice(0, 10).map((x) => `${x.address}: ${n(x.synPerSecond)} SYN/s, dropped by the kernel meter`);

@@ -57,7 +57,7 @@ test('kernel drops become offenders with origin kernel and their rate; a proven 
   assert.match(offenders[0]!.evidence[0]!, /^198\.18\.2\.2: 1882 SYN\/s without completing handshakes \(kernel meter, over 50\/s\)/);
 });
 
-test('a drop whose counter stopped (a ban now stops it first) is no longer an offender, but still listed', () => {
+test('a drop whose counter stopped (the source stopped) is no longer an offender, but still listed', () => {
   const t2 = reading('t2', T0 + 1000);
   const found = meterFindings(t2, { ...t2, takenAt: T0 + 2000 }, LIMITS);
   assert.deepEqual(found.offenders, []);

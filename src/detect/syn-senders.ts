@@ -40,7 +40,7 @@ export function meterFindings(prev: MeterSample | null, cur: MeterSample, limits
       const old = was.get(e.value);
       const r = rate(e, old, seconds);
       senders.push({ address: prefix ? e.value : hostText(e.value), synPerSecond: Math.round(r), proven: false, dropped: true });
-      if (old && e.packets <= old.packets) continue; // quiet since the last reading: a ban already stops it, or it stopped
+      if (old && e.packets <= old.packets) continue; // quiet since the last reading: it stopped
       const limit = prefix ? `${limits.perPrefix}/s from one prefix` : `${limits.perSource}/s`;
       offenders.push({
         value: e.value,

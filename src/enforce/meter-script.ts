@@ -59,13 +59,14 @@ function meterObjects(size: number): string[] {
     for (const s of Object.values(METER_SETS)) set(s[f], type, `flags dynamic, timeout; size ${size}; counter;`);
     for (const s of Object.values(RATE_SETS)) set(s[f], type, `flags dynamic, timeout; timeout 1s; size ${size};`);
   }
-  lines.push(`add chain ${t} ${METER_CHAIN} { type filter hook prerouting priority -299; policy accept; }`, `add chain ${t} ${PROVEN_CHAIN}`);
+  lines.push(`add chain ${t} ${METER_CHAIN} { type filter hook prerouting priority -301; policy accept; }`, `add chain ${t} ${PROVEN_CHAIN}`);
   return lines;
 }
 
 /**
- * The meter as one idempotent transaction, in its own base chain at prerouting priority raw + 1: after the ban chain
- * (a banned source never reaches it) and before conntrack (nothing here creates a conntrack entry). Order per packet:
+ * The meter as one idempotent transaction, in its own base chain at prerouting priority raw − 1: just before the ban
+ * chain (so a source it drops keeps counting, banned or not, for as long as it floods) and before conntrack (nothing
+ * here creates a conntrack entry). Order per packet:
  * allow-listed → accept; kernel-dropped source → drop; proven source → its own, far higher limit (excess dropped,
  * never a drop set); kernel-dropped prefix → drop; then a SYN over the source's or the prefix's rate puts it in a drop
  * set with a `hold` timeout, and is dropped. Every drop set counts packets per element, which is how the daemon reads
