@@ -17,6 +17,9 @@ elapsed() { echo "$(( ($(date +%s%N) - started) / 1000000 )) ms"; }
 
 npm pack --silent --pack-destination "$tmp" >/dev/null
 tarball=$(ls "$tmp"/synguard-*.tgz)
+for f in package/docs/enforce.md package/docs/config.md; do
+  tar -tzf "$tarball" | grep -qx "$f" || { echo "pack-check: $f is not in the package (--help points into docs/)" >&2; exit 1; }
+done
 echo "pack-check: packed $(basename "$tarball") ($(du -k "$tarball" | cut -f1) KiB, $(tar -tzf "$tarball" | wc -l) files) in $(elapsed)"
 
 install=(npm install -g --prefix "$tmp/prefix" --no-audit --no-fund --loglevel=error)
