@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what synguard needs on Debian 12 (idempotent), builds it, and puts `synguard` on PATH.
+# Installs what synguard needs on Debian 12 (idempotent), builds it, puts `synguard` on PATH, and installs its man page
+# and its bash and zsh completions (made by the build from the command definitions: dist/share/).
 # Usage: bash scripts/install.sh [--test]   (--test also installs the test tools: scripts/apt-packages-test.txt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,3 +38,8 @@ fi
 npm run --silent build
 chmod +x dist/cli/main.js
 ln -sf "$PWD/dist/cli/main.js" /usr/local/bin/synguard
+# `install` replaces each file, so a second run (after an upgrade) leaves one current copy.
+install -D -m 0644 dist/share/man/man1/synguard.1 /usr/local/share/man/man1/synguard.1
+install -D -m 0644 dist/share/bash-completion/synguard /usr/share/bash-completion/completions/synguard
+install -D -m 0644 dist/share/zsh/_synguard /usr/local/share/zsh/site-functions/_synguard
+if command -v mandb >/dev/null; then mandb -q /usr/local/share/man 2>/dev/null || true; fi
