@@ -38,8 +38,6 @@ fi
 npm run --silent build
 chmod +x dist/cli/main.js
 ln -sf "$PWD/dist/cli/main.js" /usr/local/bin/synguard
-# `install` replaces each file, so a second run (after an upgrade) leaves one current copy.
-install -D -m 0644 dist/share/man/man1/synguard.1 /usr/local/share/man/man1/synguard.1
-install -D -m 0644 dist/share/bash-completion/synguard /usr/share/bash-completion/completions/synguard
-install -D -m 0644 dist/share/zsh/_synguard /usr/local/share/zsh/site-functions/_synguard
-if command -v mandb >/dev/null; then mandb -q /usr/local/share/man 2>/dev/null || true; fi
+# the man page and completions: /usr/local/share/man/man1/synguard.1, /usr/share/bash-completion/completions/synguard,
+# /usr/local/share/zsh/site-functions/_synguard (replaced on every run)
+bash scripts/install-manual.sh

@@ -1,9 +1,10 @@
 // The man page and the completions cover the real command tree: every command and every option of main.ts is in
-// synguard.1 and in the bash completion, and bash completes subcommands, options and option values with it.
+// synguard.1 and in the bash and zsh completions, and both shells complete subcommands, options and option values.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { exec } from '../../core/exec.js';
 import { tempDir } from '../../testing/temp.js';
 import { needs } from '../../testing/needs.js';
@@ -73,4 +74,42 @@ test('bash completes subcommands, options and option values', needs(['bash'], as
   // after an option that needs a value, bash offers files, not options
   const files = await complete('synguard', 'run', '--config', dir.slice(0, -2));
   assert.ok(files.some((f) => f === dir), `${files.join(', ')}`);
+}));
+
+/** What the zsh function offers (names only: `_describe` and `_files` stubbed, no prefix filtering). */
+async function completeZsh(...words: string[]): Promise<string[]> {
+  const script = `_describe() { local -a a; a=("\${(@P)\${@[-1]}}"); print -l -- "\${(@)a%%:*}"; }
+_files() { print FILES; }
+source ${JSON.stringify(join(dir, ZSH_COMPLETION))} >/dev/null
+words=("$@"); CURRENT=$#
+_synguard`;
+  const r = await exec('zsh', ['-c', script, 'zsh', ...words], { timeoutMs: 10_000 });
+  assert.equal(r.exitCode, 0, r.stderr);
+  return r.stdout.split('\n').filter(Boolean).sort();
+}
+
+test('zsh parses the completion and completes subcommands, options and option values', needs(['zsh'], async () => {
+  const syntax = await exec('zsh', ['-n', join(dir, ZSH_COMPLETION)]);
+  assert.equal(syntax.exitCode, 0, syntax.stderr);
+  assert.deepEqual(await completeZsh('synguard', 'lab', ''), ['down', 'list', 'run']);
+  assert.deepEqual(await completeZsh('synguard', 'upstream', 'an'), ['announce', 'status', 'withdraw']);
+  const opts = await completeZsh('synguard', 'run', '--config', 'x.yaml', '--');
+  for (const o of ['--config', '--dry-run', '--state-dir']) assert.ok(opts.includes(o), opts.join(' '));
+  assert.deepEqual(await completeZsh('synguard', 'run', '--config', ''), ['FILES']);
+  assert.ok(zsh.startsWith('#compdef synguard\n'));
+}));
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+test('install.sh installs the man page and completions (scripts/install-manual.sh), idempotently', needs(['bash', 'install'], async () => {
+  assert.match(readFileSync(join(repo, 'scripts/install.sh'), 'utf8'), /^bash scripts\/install-manual\.sh$/m);
+  const root = tempDir('sg-manual-root-');
+  for (let run = 0; run < 2; run++) {
+    const r = await exec('bash', [join(repo, 'scripts/install-manual.sh'), root], { timeoutMs: 20_000 });
+    assert.equal(r.exitCode, 0, r.stderr);
+  }
+  const built = join(repo, 'dist/share');
+  for (const [from, to] of [[MAN_PAGE, 'usr/local/share/man/man1/synguard.1'], [BASH_COMPLETION, 'usr/share/bash-completion/completions/synguard'], [ZSH_COMPLETION, 'usr/local/share/zsh/site-functions/_synguard']] as const) {
+    assert.equal(readFileSync(join(root, to), 'utf8'), readFileSync(join(built, from), 'utf8'), to);
+  }
 }));
