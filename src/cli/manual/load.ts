@@ -1,5 +1,6 @@
 // The real command tree: imports the CLI's entry point with parsing switched off, so nothing is run and nothing
-// is listed twice (main.ts builds the tree; this reads what it built). An ES module runs once, so the tree is kept.
+// is listed twice (main.ts builds the tree; this reads what it built, or calls its exported buildProgram if it has
+// one). An ES module runs once, so the tree is kept.
 import { Command } from 'commander';
 
 let loaded: Promise<Command> | null = null;
@@ -21,7 +22,10 @@ async function capture(): Promise<Command> {
   };
   const exitCode = process.exitCode;
   try {
-    await import('../main.js');
+    const main: Record<string, unknown> = await import('../main.js');
+    // Should main.ts one day export its builder (and run only as the entry point), use that instead.
+    const build = main['buildProgram'];
+    if (typeof build === 'function') return (build as () => Command)();
   } finally {
     Object.defineProperty(proto, 'parseAsync', original);
     process.exitCode = exitCode;
