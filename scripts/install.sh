@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what synguard needs on Debian 12 (idempotent), builds it, and puts `synguard` on PATH.
+# Installs what synguard needs on Debian 12 (idempotent), builds it, puts `synguard` on PATH, and installs its man page
+# and its bash and zsh completions (made by the build from the command definitions: dist/share/).
 # Usage: bash scripts/install.sh [--test]   (--test also installs the test tools: scripts/apt-packages-test.txt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,3 +38,6 @@ fi
 npm run --silent build
 chmod +x dist/cli/main.js
 ln -sf "$PWD/dist/cli/main.js" /usr/local/bin/synguard
+# the man page and completions: /usr/local/share/man/man1/synguard.1, /usr/share/bash-completion/completions/synguard,
+# /usr/local/share/zsh/site-functions/_synguard (replaced on every run)
+bash scripts/install-manual.sh

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The npm package installs globally and runs: `npm pack`, `npm install -g` of the tarball into a temporary prefix,
 # then the installed `synguard` prints its help, reads the kernel (status), opens a store (the native SQLite module),
-# and installs its service files under a temporary root (contrib/ is in the package).
+# and installs its service files under a temporary root (contrib/ is in the package); docs/, the man page and the
+# completions must be in the package, and npm must link the man page.
 #
 # better-sqlite3 has no prebuilt binary reachable here, so a real install compiles it from source: about 3 minutes
 # on 2 cores. By default the check installs with --ignore-scripts and reuses the module this checkout already built
@@ -17,6 +18,11 @@ elapsed() { echo "$(( ($(date +%s%N) - started) / 1000000 )) ms"; }
 
 npm pack --silent --pack-destination "$tmp" >/dev/null
 tarball=$(ls "$tmp"/synguard-*.tgz)
+# docs/ (--help points into it), the man page and the completions (dist/share/, made by `npm run build`)
+listing=$(tar -tzf "$tarball")
+for f in docs/enforce.md docs/config.md dist/share/man/man1/synguard.1 dist/share/bash-completion/synguard dist/share/zsh/_synguard; do
+  grep -qx "package/$f" <<<"$listing" || { echo "pack-check: $f is not in the package" >&2; exit 1; }
+done
 echo "pack-check: packed $(basename "$tarball") ($(du -k "$tarball" | cut -f1) KiB, $(tar -tzf "$tarball" | wc -l) files) in $(elapsed)"
 
 install=(npm install -g --prefix "$tmp/prefix" --no-audit --no-fund --loglevel=error)
@@ -43,4 +49,7 @@ mkdir "$tmp/root"
 "$bin" install --root "$tmp/root" --no-start >/dev/null
 test -s "$tmp/root/etc/systemd/system/synguard.service" && test -s "$tmp/root/etc/synguard/config.yaml"
 grep -q "^ExecStart=$bin run " "$tmp/root/etc/systemd/system/synguard.service"
-echo "pack-check: ok: --help, status --json, bans --json (SQLite), install --root; $(elapsed) in all"
+# npm links the man page (package.json "man") into the prefix; the completions source cleanly in bash
+test -s "$tmp/prefix/share/man/man1/synguard.1" || { echo "pack-check: npm did not install the man page" >&2; exit 1; }
+bash -c "source '$tmp/prefix/lib/node_modules/synguard/dist/share/bash-completion/synguard' && complete -p synguard" >/dev/null
+echo "pack-check: ok: docs, man page and completions packed, --help, status --json, bans --json (SQLite), install --root; $(elapsed) in all"
