@@ -59,7 +59,7 @@ describe('synguard beside an existing nftables ruleset', () => {
         assert.equal(await canConnect(lab.client.ns, c4, v4, CLOSED), false, 'the input policy drops 9090');
         assert.equal(await canConnect(lab.client.ns, c4far, v4, OPEN), false, "fail2ban's ban refuses its address");
 
-        // synguard's table: ban chain (raw, -300), meter (-299), output proof; a host ban of the attacker (v4 and v6)
+        // synguard's table: meter (-301), ban chain (raw, -300), output proof; a host ban of the attacker (v4 and v6)
         const e = new NftablesEnforcer({ netns: ns });
         await e.init();
         await meter.install(METER, ['127.0.0.0/8', '::1/128']);
