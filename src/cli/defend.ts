@@ -1,9 +1,10 @@
 // `synguard run`, `synguard off` and `synguard harden`: the defender and its kernel state.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { SynguardError } from '../core/errors.js';
 import { applyHardening, hardeningPlan, restoreHardening } from '../daemon/hardening.js';
 import { runningDaemon } from '../daemon/pidfile.js';
 import { runDaemon } from '../daemon/run.js';
+import { logFor, type LogFormat } from '../daemon/log.js';
 import { createEnforcer } from '../enforce/select.js';
 import type { BackendName } from '../enforce/types.js';
 import { assertLinux, takeSample } from '../observe/sample.js';
@@ -15,6 +16,7 @@ export function registerDefend(program: Command): void {
   withStateOptions(program.command('run'))
     .description('run the defender: detect, decide, ban at the kernel\'s front door, harden, remember')
     .option('--dry-run', 'log the decisions; store and enforce nothing (the kernel meter only counts)')
+    .addOption(new Option('--log-format <format>', 'json: one JSON object per line; text: one readable line per event (default: text on a terminal, json otherwise)').choices(['json', 'text']))
     .addHelpText('after', `
 First line, in the kernel (nftables backend; detection.synRate): SYNs are counted per source and per /24 and /64,
 and a source sending more than 50 SYN/s that never complete a handshake is dropped at once, for 60 s, with or
@@ -29,9 +31,10 @@ the SYN counters and the meter, names the flood, and:
     and restores the original sysctls once calm,
   - never bans loopback, this host's addresses, the default gateways, current SSH peers or defender.allowList.
 Decisions are stored in SQLite under the state directory before they are applied, and re-applied at start.
-Logs: one JSON line per decision and state change on stdout. SIGHUP reloads the config; SIGTERM stops.`)
-    .action(async (opts: StateOptions & { dryRun?: boolean }) => {
-      await runDaemon({ ...(opts.config ? { configPath: opts.config } : {}), ...(opts.stateDir ? { stateDir: opts.stateDir } : {}), dryRun: opts.dryRun === true });
+Logs: one line per decision and state change on stdout: readable text on a terminal, JSON lines otherwise
+(journald, pipes; --log-format to choose). SIGHUP reloads the config; SIGTERM stops.`)
+    .action(async (opts: StateOptions & { dryRun?: boolean; logFormat?: LogFormat }) => {
+      await runDaemon({ ...(opts.config ? { configPath: opts.config } : {}), ...(opts.stateDir ? { stateDir: opts.stateDir } : {}), dryRun: opts.dryRun === true }, logFor(opts.logFormat));
     });
 
   withStateOptions(program.command('off'))
