@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { openStore, type DecisionRecord } from '../store/index.js';
 import { connectDaemon, type ApiBan } from './api-client.js';
+import { positiveInt } from './options.js';
 import { openState, withStateOptions, type StateOptions } from './state-dir.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
@@ -64,7 +65,7 @@ export function registerBans(program: Command): void {
   withStateOptions(program.command('history'))
     .description('list past decisions and attacks, newest first')
     .option('--json', 'print {decisions, attacks} as JSON')
-    .option('--limit <n>', 'how many of each', (v) => Number(v), 50)
+    .option('--limit <n>', 'how many of each (1 to 100000)', positiveInt('--limit', 100_000), 50)
     .action((opts: StateOptions & { json?: boolean; limit: number }) => {
       const { store } = openState(opts);
       const decisions = store.decisions.history({ limit: opts.limit });

@@ -32,7 +32,16 @@ function buildProgram(): Command {
   return program;
 }
 
+/** A reader that closed stdout (`| head -1`) has all it wanted: stop quietly, exit 0, never an EPIPE trace. */
+function exitWhenStdoutCloses(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
+
 async function main(argv: string[]): Promise<number> {
+  exitWhenStdoutCloses();
   try {
     await buildProgram().parseAsync(argv);
     return process.exitCode === undefined ? 0 : Number(process.exitCode);

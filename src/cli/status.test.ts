@@ -87,3 +87,15 @@ test('--watch redraws until interrupted, then exits 0', async () => {
   assert.ok(lines.length >= 2, `${lines.length} redraws`);
   for (const line of lines) assert.ok((JSON.parse(line) as StatusReport).assessment);
 });
+
+test('--json --watch | head -1: when the reader closes stdout, exit 0 quietly, no EPIPE trace', async () => {
+  const { spawnLong } = await import('../core/exec.js');
+  const { child, exited } = spawnLong(process.execPath, [CLI, 'status', '--watch', '0.2', '--interval', '0', '--json']);
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  // like `head -1`: read the first line, then close the pipe
+  await new Promise<void>((resolve) => child.stdout?.once('data', () => resolve()));
+  child.stdout?.destroy();
+  assert.equal(await exited, 0, err);
+  assert.equal(err, '');
+});
