@@ -2,10 +2,10 @@
 // `synguard history`: from the store. The output is the same either way.
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
-import { openStore, type DecisionRecord } from '../store/index.js';
+import type { DecisionRecord } from '../store/index.js';
 import { connectDaemon, type ApiBan } from './api-client.js';
 import { positiveInt } from './options.js';
-import { openState, withStateOptions, type StateOptions } from './state-dir.js';
+import { readState, withStateOptions, type StateOptions } from './state-dir.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
 
@@ -29,7 +29,8 @@ async function activeBans(opts: StateOptions): Promise<BanView[]> {
   const stateDir = opts.stateDir ?? config.defender.stateDir;
   const api = await connectDaemon(stateDir, config, (line) => process.stderr.write(`synguard: note: ${line}\n`));
   if (api) return (await api.bans()).map(fromApi);
-  const store = openStore(stateDir);
+  const { store } = readState(opts);
+  if (!store) return [];
   try {
     return store.decisions.active(Date.now());
   } finally {
@@ -67,10 +68,10 @@ export function registerBans(program: Command): void {
     .option('--json', 'print {decisions, attacks} as JSON')
     .option('--limit <n>', 'how many of each (1 to 100000)', positiveInt('--limit', 100_000), 50)
     .action((opts: StateOptions & { json?: boolean; limit: number }) => {
-      const { store } = openState(opts);
-      const decisions = store.decisions.history({ limit: opts.limit });
-      const attacks = store.events.list({ limit: opts.limit });
-      store.close();
+      const { store } = readState(opts);
+      const decisions = store?.decisions.history({ limit: opts.limit }) ?? [];
+      const attacks = store?.events.list({ limit: opts.limit }) ?? [];
+      store?.close();
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({
           decisions: decisions.map((d) => ({ ...banJson(d), endedAt: d.endedAt === null ? null : iso(d.endedAt), endedBy: d.endedBy, endKind: d.endKind })),

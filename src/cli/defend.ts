@@ -1,5 +1,7 @@
 // `synguard run`, `synguard off` and `synguard harden`: the defender and its kernel state.
 import type { Command } from 'commander';
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
 import { SynguardError } from '../core/errors.js';
 import { applyHardening, hardeningPlan, restoreHardening } from '../daemon/hardening.js';
 import { runningDaemon } from '../daemon/pidfile.js';
@@ -10,6 +12,15 @@ import { assertLinux, takeSample } from '../observe/sample.js';
 import { buildSnapshot } from '../detect/snapshot.js';
 import { configNotes } from '../detect/notes.js';
 import { openState, withStateOptions, type StateOptions } from './state-dir.js';
+
+/** `harden --check`: what --apply would change, and the listeners whose own backlog no sysctl can fix. */
+async function hardenCheck(config: Config): Promise<void> {
+  const plan = hardeningPlan(config.defender.hardening);
+  process.stdout.write(plan.length ? `--apply would change:\n  ${plan.map((c) => `${c.name} ${c.from} -> ${c.to}`).join('\n  ')}\n` : 'already hardened: nothing to change\n');
+  const snapshot = buildSnapshot(await takeSample(), config.prefixes);
+  const small = configNotes(snapshot, config.detection).filter((note) => note.subject.startsWith('listener '));
+  for (const note of small) process.stdout.write(`${note.subject}: ${note.message}\n`);
+}
 
 export function registerDefend(program: Command): void {
   withStateOptions(program.command('run'))
@@ -71,6 +82,10 @@ tcp_synack_retries (defender.hardening). net.ipv4.tcp_syn_retries is left alone:
     .action(async (opts: StateOptions & { check?: boolean; apply?: boolean; restore?: boolean }) => {
       assertLinux();
       if ([opts.check, opts.apply, opts.restore].filter(Boolean).length > 1) throw new SynguardError('usage', 'choose one of --check, --apply, --restore');
+      if (!opts.apply && !opts.restore) {
+        await hardenCheck(loadConfig(opts.config)); // reads the kernel only: no store, nothing created
+        return;
+      }
       const { config, store } = openState(opts);
       try {
         if (opts.apply) {
@@ -79,13 +94,6 @@ tcp_synack_retries (defender.hardening). net.ipv4.tcp_syn_retries is left alone:
         } else if (opts.restore) {
           const changes = await restoreHardening(store);
           process.stdout.write(changes.length ? `restored:\n  ${changes.join('\n  ')}\n` : 'nothing recorded to restore\n');
-        } else {
-          const plan = hardeningPlan(config.defender.hardening);
-          process.stdout.write(plan.length ? `--apply would change:\n  ${plan.map((c) => `${c.name} ${c.from} -> ${c.to}`).join('\n  ')}\n` : 'already hardened: nothing to change\n');
-          // What no sysctl can fix: listeners whose own listen() backlog is small.
-          const snapshot = buildSnapshot(await takeSample(), config.prefixes);
-          const small = configNotes(snapshot, config.detection).filter((note) => note.subject.startsWith('listener '));
-          for (const note of small) process.stdout.write(`${note.subject}: ${note.message}\n`);
         }
       } finally {
         store.close();

@@ -62,6 +62,11 @@ function prepareDir(dir: string): void {
   }
 }
 
+/** The store under stateDir when its database exists, else null: for read-only commands, which must create nothing. */
+export function openStoreIfPresent(stateDir: string): Store | null {
+  return existsSync(join(resolve(stateDir), DB_FILE)) ? openStore(stateDir) : null;
+}
+
 /** Opens the store under stateDir, creating and migrating it as needed. Fails with 'permission' or 'config' errors. */
 export function openStore(stateDir: string, migrations: readonly string[] = MIGRATIONS): Store {
   const dir = resolve(stateDir);
