@@ -32,10 +32,11 @@ test('--interval 1: rates are numbers, over about one second', async () => {
   assert.ok(report.intervalSeconds >= 0.9 && report.intervalSeconds < 5, String(report.intervalSeconds));
 });
 
-test('the human screen leads with the verdict and shows every section', async () => {
+test('the human screen leads with the daemon line, then the verdict, and shows every section', async () => {
   const r = await run(['status', '--interval', '0']);
   assert.equal(r.exitCode, 0, r.stderr);
-  assert.match(r.stdout.split('\n')[0] ?? '', /^(OK|WEAK CONFIG|SYN FLOOD|SPOOFED SYN FLOOD|COOKIES COPING|CONNECTION FLOOD): /);
+  assert.match(r.stdout.split('\n')[0] ?? '', /^daemon: (running|not running)/);
+  assert.match(r.stdout.split('\n')[1] ?? '', /^(OK|WEAK CONFIG|SYN FLOOD|SPOOFED SYN FLOOD|COOKIES COPING|CONNECTION FLOOD): /);
   for (const section of ['Listeners', 'Top sources', 'Counters (single sample: no rates)', 'Sysctls', 'net.ipv4.tcp_syncookies']) {
     assert.ok(r.stdout.includes(section), section);
   }
@@ -98,4 +99,28 @@ test('--json --watch | head -1: when the reader closes stdout, exit 0 quietly, n
   child.stdout?.destroy();
   assert.equal(await exited, 0, err);
   assert.equal(err, '');
+});
+
+test('the daemon object: not running and no store on a fresh path (nothing created); running with pid, uptime and active bans', async () => {
+  const { existsSync } = await import('node:fs');
+  const { openStore } = await import('../store/index.js');
+  const { wallClock } = await import('../testing/clock.js');
+  const fresh = join(tempDir('sg-daemon-'), 'state');
+  const none = await run(['status', '--json', '--interval', '0', '--state-dir', fresh]);
+  assert.equal(none.exitCode, 0, none.stderr);
+  assert.deepEqual((JSON.parse(none.stdout) as { daemon: unknown }).daemon, { running: false, pid: null, stateDir: fresh, uptimeSeconds: null, activeBans: null });
+  assert.equal(existsSync(fresh), false);
+
+  const dir = tempDir('sg-daemon-');
+  const now = wallClock();
+  const store = openStore(dir);
+  store.decisions.insert({ scope: 'ip', value: '198.51.100.7/32', action: 'ban', reason: 'x', evidence: [], origin: 'manual', createdAt: now, until: now + 600_000, offence: 1 });
+  store.close();
+  writeFileSync(join(dir, 'synguard.pid'), `${process.pid}\n`); // this test process stands in for a live daemon
+  const live = await run(['status', '--json', '--interval', '0', '--state-dir', dir]);
+  const daemon = (JSON.parse(live.stdout) as { daemon: { running: boolean; pid: number; uptimeSeconds: number; activeBans: number } }).daemon;
+  assert.deepEqual([daemon.running, daemon.pid, daemon.activeBans], [true, process.pid, 1]);
+  assert.ok(daemon.uptimeSeconds >= 0 && daemon.uptimeSeconds < 60, String(daemon.uptimeSeconds));
+  const text = await run(['status', '--interval', '0', '--state-dir', dir]);
+  assert.match(text.stdout.split('\n')[0] ?? '', new RegExp(`^daemon: running \\(pid ${process.pid}, up \\d+s\\), 1 active ban, state ${dir}$`));
 });
