@@ -25,6 +25,7 @@ test('bans, history, upstream status, harden --check, reports and status create 
     { args: ['reports'], stdout: /^no attack reports yet\n$/ },
     { args: ['reports', '--json'], json: [] },
     { args: ['harden', '--check'], stdout: /would change|already hardened/ },
+    { args: ['harden', '--check', '--json'], stdout: /^\{\n {2}"changes": \[/ },
     { args: ['status', '--interval', '0'], stdout: /Sysctls/ },
   ];
   for (const c of cases) {
