@@ -105,22 +105,26 @@ test('the daemon object: not running and no store on a fresh path (nothing creat
   const { existsSync } = await import('node:fs');
   const { openStore } = await import('../store/index.js');
   const { wallClock } = await import('../testing/clock.js');
-  const fresh = join(tempDir('sg-daemon-'), 'state');
-  const none = await run(['status', '--json', '--interval', '0', '--state-dir', fresh]);
+  const top = tempDir('sg-daemon-');
+  const fresh = join(top, 'state');
+  const cfg = join(top, 'config.yaml'); // the built-in defaults, whatever /etc/synguard holds
+  writeFileSync(cfg, '{}\n');
+  const none = await run(['status', '--json', '--interval', '0', '--config', cfg, '--state-dir', fresh]);
   assert.equal(none.exitCode, 0, none.stderr);
-  assert.deepEqual((JSON.parse(none.stdout) as { daemon: unknown }).daemon, { running: false, pid: null, stateDir: fresh, uptimeSeconds: null, activeBans: null });
+  assert.deepEqual((JSON.parse(none.stdout) as { daemon: unknown }).daemon, { running: false, pid: null, stateDir: fresh, uptimeSeconds: null, backend: 'nftables', activeBans: null, hardeningHeld: null });
   assert.equal(existsSync(fresh), false);
 
   const dir = tempDir('sg-daemon-');
   const now = wallClock();
   const store = openStore(dir);
   store.decisions.insert({ scope: 'ip', value: '198.51.100.7/32', action: 'ban', reason: 'x', evidence: [], origin: 'manual', createdAt: now, until: now + 600_000, offence: 1 });
+  store.sysctls.saveOnce('net.ipv4.tcp_synack_retries', '5', now);
   store.close();
   writeFileSync(join(dir, 'synguard.pid'), `${process.pid}\n`); // this test process stands in for a live daemon
-  const live = await run(['status', '--json', '--interval', '0', '--state-dir', dir]);
-  const daemon = (JSON.parse(live.stdout) as { daemon: { running: boolean; pid: number; uptimeSeconds: number; activeBans: number } }).daemon;
-  assert.deepEqual([daemon.running, daemon.pid, daemon.activeBans], [true, process.pid, 1]);
+  const live = await run(['status', '--json', '--interval', '0', '--config', cfg, '--state-dir', dir]);
+  const daemon = (JSON.parse(live.stdout) as { daemon: { running: boolean; pid: number; uptimeSeconds: number; activeBans: number; hardeningHeld: string[] } }).daemon;
+  assert.deepEqual([daemon.running, daemon.pid, daemon.activeBans, daemon.hardeningHeld], [true, process.pid, 1, ['net.ipv4.tcp_synack_retries']]);
   assert.ok(daemon.uptimeSeconds >= 0 && daemon.uptimeSeconds < 60, String(daemon.uptimeSeconds));
-  const text = await run(['status', '--interval', '0', '--state-dir', dir]);
-  assert.match(text.stdout.split('\n')[0] ?? '', new RegExp(`^daemon: running \\(pid ${process.pid}, up \\d+s\\), 1 active ban, state ${dir}$`));
+  const text = await run(['status', '--interval', '0', '--config', cfg, '--state-dir', dir]);
+  assert.match(text.stdout.split('\n')[0] ?? '', new RegExp(`^daemon: running \\(pid ${process.pid}, up \\d+s\\), backend nftables, 1 active ban, hardening held \\(1 sysctl\\), state ${dir}$`));
 });

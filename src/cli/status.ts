@@ -32,7 +32,8 @@ export function registerStatus(program: Command): void {
     .option('-c, --config <file>', 'config file (default /etc/synguard/config.yaml if it exists)')
     .option('--state-dir <dir>', 'the daemon\'s state directory, for the daemon line (default: defender.stateDir, /var/lib/synguard)')
     .addHelpText('after', `
-The first line is the daemon's: running or not (pid file in the state directory), uptime, active bans.
+The first line is the daemon's: running or not (pid file in the state directory), uptime, backend, active bans,
+and the sysctls it holds raised (their originals recorded for restoring).
 
 What it reads (all in the current network namespace; run it with "ip netns exec NS" for another):
   /proc/net/tcp{,6}         every socket: state, local and remote endpoint
@@ -68,7 +69,7 @@ Examples:
         const meterNow = await readMeter();
         const senders = meterNow ? meterFindings(meterBefore, meterNow, config.detection.synRate).senders : [];
         const report = buildReport(prev, cur, config.detection, opts.top, senders);
-        const daemon = daemonInfo(opts.stateDir ?? config.defender.stateDir, Date.now());
+        const daemon = daemonInfo(opts.stateDir ?? config.defender.stateDir, config.defender.dryRun ? 'dry-run' : config.defender.backend, Date.now());
         return opts.json ? `${JSON.stringify({ ...report, daemon }, null, watch === undefined ? 2 : 0)}\n` : `${daemonLine(daemon)}\n${renderStatus(report)}`;
       };
       if (watch === undefined) {
