@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { exec } from '../core/exec.js';
 import { tempDir } from '../testing/temp.js';
+import { needs } from '../testing/needs.js';
 
 const CLI = fileURLToPath(new URL('./main.js', import.meta.url));
 const run = (args: string[]) => exec(process.execPath, [CLI, ...args], { timeoutMs: 30_000 });
@@ -43,3 +44,11 @@ test('bans, history, upstream status, harden --check, reports and status create 
   assert.deepEqual([view.announcements, view.recent], [[], []]);
   assert.deepEqual(readdirSync(dir), ['config.yaml'], 'nothing else under the temp dir');
 });
+
+test('a store this user cannot see is not "no store": a permission error, exit 2, nothing created', needs(['root', 'setpriv'], async () => {
+  const stateDir = tempDir('sg-ro-'); // mode 0700, owned by root
+  const r = await exec('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'bans', '--state-dir', stateDir]);
+  assert.equal(r.exitCode, 2, r.stderr);
+  assert.match(r.stderr, /^synguard: state directory .* is not writable \(EACCES\): run as root/);
+  assert.deepEqual(readdirSync(stateDir), []);
+}));
