@@ -1,15 +1,15 @@
 // `synguard bans`: from a running daemon's HTTP API, or the store when there is none (or its API is out of reach);
-// `synguard history`: from the store. The output is the same either way.
+// `synguard bans show ADDR`: why it is banned (explain.ts); `synguard history [--address ADDR]`: from the store.
+// The list is the same either way. None of them creates the state directory or a database.
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import type { DecisionRecord } from '../store/index.js';
 import { connectDaemon, type ApiBan } from './api-client.js';
+import { toNet } from '../decide/cidr-math.js';
 import { covers, decisionJson, explain, explanationJson, renderExplanation } from './explain.js';
 import { positiveInt } from './options.js';
-import { iso, left } from './when.js';
-import { toNet } from '../decide/cidr-math.js';
 import { readState, withStateOptions, type StateOptions } from './state-dir.js';
-
+import { iso, left } from './when.js';
 
 /** What `bans` shows of a ban: the store's record, or the API's with its times read back. */
 type BanView = Pick<DecisionRecord, 'value' | 'scope' | 'reason' | 'origin' | 'until' | 'createdAt' | 'offence' | 'evidence'>;
@@ -79,7 +79,7 @@ Examples:
     });
 
   withStateOptions(program.command('history'))
-    .description('list past decisions and attacks, newest first')
+    .description('list past decisions and attacks, newest first (--address: only the decisions that covered it)')
     .option('--json', 'print {decisions, attacks} as JSON')
     .option('--limit <n>', 'how many of each (1 to 100000)', positiveInt('--limit', 100_000), 50)
     .option('--address <addr>', 'only the decisions on this address or CIDR, or on a prefix covering it')
