@@ -46,6 +46,9 @@ test('bans show ADDR and history --address: the ban covering it and its past, fr
   const h = JSON.parse(hist.stdout) as { decisions: Array<{ value: string }> };
   assert.deepEqual(h.decisions.map((d) => d.value), ['198.51.100.0/24', '198.51.100.7/32']);
 
+  const loopback = await run(['bans', 'show', '127.0.0.1', '--state-dir', stateDir, '--json']);
+  assert.deepEqual((JSON.parse(loopback.stdout) as { allowListed: unknown }).allowListed, { value: '127.0.0.0/8', source: 'loopback' });
+
   for (const args of [['bans', 'show', 'nonsense'], ['history', '--address', '10.0.0.300']]) {
     const bad = await run([...args, '--state-dir', stateDir]);
     assert.equal(bad.exitCode, 2, bad.stderr);

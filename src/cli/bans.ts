@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import type { DecisionRecord } from '../store/index.js';
 import { connectDaemon, type ApiBan } from './api-client.js';
+import { currentAllowList } from '../daemon/allow.js';
 import { toNet } from '../decide/cidr-math.js';
 import { covers, decisionJson, explain, explanationJson, renderExplanation } from './explain.js';
 import { positiveInt } from './options.js';
@@ -61,20 +62,21 @@ export function registerBans(program: Command): void {
 
   withStateOptions(bans.command('show'))
     .argument('<address>', 'an address or CIDR, e.g. 198.51.100.7 or 203.0.113.0/24')
-    .description('why an address is banned: the decision in force on it or on a prefix covering it, its reason, evidence, origin, offence number and end, and its earlier offences (from the store)')
-    .option('--json', 'print {target, banned, inForce, earlier} as JSON')
+    .description('why an address is banned: the decision in force on it or on a prefix covering it, its reason, evidence, origin, offence number and end, its earlier offences (from the store), and whether the allow-list covers it')
+    .option('--json', 'print {target, banned, inForce, earlier, allowListed} as JSON')
     .addHelpText('after', `
 Examples:
   synguard bans show 198.51.100.7          the ban on it (or on 198.51.100.0/24), and its past offences
   synguard bans show 2001:db8::5 --json`)
-    .action((address: string, opts: StateOptions & { json?: boolean }) => {
+    .action(async (address: string, opts: StateOptions & { json?: boolean }) => {
       const all = { ...bans.opts<StateOptions & { json?: boolean }>(), ...opts }; // --json and --state-dir may land on the parent
       const target = toNet(address).text; // a bad address is a one-line input error, before anything is read
-      const { store } = readState(all);
+      const { config, store } = readState(all);
       const now = Date.now();
       const decisions = store?.decisions.history() ?? [];
       store?.close();
-      const e = explain(target, decisions, now);
+      const allow = await currentAllowList(config, (line) => process.stderr.write(`synguard: warning: ${line}\n`));
+      const e = explain(target, decisions, now, allow.match(target) ?? null);
       process.stdout.write(all.json ? `${JSON.stringify(explanationJson(e, now), null, 2)}\n` : renderExplanation(e, now));
     });
 

@@ -50,8 +50,14 @@ test('a prefix ban covers the address; an expired ban is an earlier offence; not
     assert.equal(later.inForce, null);
     assert.equal(later.earlier.length, 2);
     const none = explain('2001:db8::5', store.decisions.history(), T0);
-    assert.deepEqual(explanationJson(none, T0), { target: '2001:db8::5/128', banned: false, inForce: null, earlier: [] });
+    assert.deepEqual(explanationJson(none, T0), { target: '2001:db8::5/128', banned: false, inForce: null, earlier: [], allowListed: null });
     assert.equal(renderExplanation(none, T0), '2001:db8::5/128 is not banned\nno earlier offences\n');
   });
   assert.throws(() => explain('10.0.0.300', [], T0), /"10\.0\.0\.300" is not an IP address or CIDR/);
+});
+
+test('an allow-listed address says so: synguard never bans it', () => {
+  const e = explain('127.0.0.1', [], T0, { value: '127.0.0.0/8', source: 'loopback' });
+  assert.deepEqual(explanationJson(e, T0).allowListed, { value: '127.0.0.0/8', source: 'loopback' });
+  assert.equal(renderExplanation(e, T0), '127.0.0.1/32 is not banned\non the allow-list (loopback: 127.0.0.0/8): synguard never bans it\nno earlier offences\n');
 });

@@ -1,5 +1,6 @@
 // Why an address is banned: the decision in force on it (or on a prefix covering it) and its earlier offences.
 import { contains, toNet } from '../decide/cidr-math.js';
+import type { AllowEntry } from '../decide/index.js';
 import type { DecisionRecord } from '../store/index.js';
 import { iso, left } from './when.js';
 
@@ -10,6 +11,8 @@ export interface Explanation {
   readonly inForce: DecisionRecord | null;
   /** Every other decision that covered it, newest first. */
   readonly earlier: readonly DecisionRecord[];
+  /** The allow-list entry it overlaps, as the daemon would build the list now: never banned. */
+  readonly allowed: AllowEntry | null;
 }
 
 /** Whether a decision's CIDR covers `target` (the same CIDR, or a prefix containing it). */
@@ -18,12 +21,12 @@ export function covers(decision: { value: string }, target: string): boolean {
 }
 
 /** Pure: `decisions` is the store's history (any order), `now` decides what is in force. Throws on a bad target. */
-export function explain(targetText: string, decisions: readonly DecisionRecord[], now: number): Explanation {
+export function explain(targetText: string, decisions: readonly DecisionRecord[], now: number, allowed: AllowEntry | null = null): Explanation {
   const target = toNet(targetText).text;
   const covering = decisions.filter((d) => covers(d, target)).sort((a, b) => b.createdAt - a.createdAt || b.id - a.id);
   const active = covering.filter((d) => d.endedAt === null && d.until > now);
   const inForce = active.sort((a, b) => toNet(b.value).length - toNet(a.value).length)[0] ?? null;
-  return { target, inForce, earlier: covering.filter((d) => d !== inForce) };
+  return { target, inForce, earlier: covering.filter((d) => d !== inForce), allowed };
 }
 
 /** A decision as JSON: times as ISO text, how it ended. */
@@ -41,6 +44,7 @@ export function explanationJson(e: Explanation, now: number) {
     banned: e.inForce !== null,
     inForce: e.inForce && { ...decisionJson(e.inForce), secondsLeft: Math.max(0, Math.round((e.inForce.until - now) / 1000)) },
     earlier: e.earlier.map(decisionJson),
+    allowListed: e.allowed && { value: e.allowed.value, source: e.allowed.source },
   };
 }
 
@@ -64,6 +68,7 @@ export function renderExplanation(e: Explanation, now: number): string {
     out += `  since:    ${iso(d.createdAt)}\n`;
     out += `  ends:     ${iso(d.until)} (in ${left(d.until, now)})\n`;
   }
+  if (e.allowed) out += `on the allow-list (${e.allowed.source}: ${e.allowed.value}): synguard never bans it\n`;
   out += e.earlier.length === 0 ? 'no earlier offences\n' : `earlier offences (${e.earlier.length}):\n${e.earlier.map(pastLine).join('')}`;
   return out;
 }
