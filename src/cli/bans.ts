@@ -1,19 +1,16 @@
 // `synguard bans`: from a running daemon's HTTP API, or the store when there is none (or its API is out of reach);
-// `synguard history`: from the store. The output is the same either way.
+// `synguard bans show ADDR`: why it is banned (explain.ts); `synguard history [--address ADDR]`: from the store.
+// The list is the same either way. None of them creates the state directory or a database.
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
-import { openStore, type DecisionRecord } from '../store/index.js';
+import type { DecisionRecord } from '../store/index.js';
 import { connectDaemon, type ApiBan } from './api-client.js';
-import { openState, withStateOptions, type StateOptions } from './state-dir.js';
-
-const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
-
-function left(until: number, now: number): string {
-  const s = Math.max(0, Math.round((until - now) / 1000));
-  if (s >= 86_400) return `${Math.floor(s / 86_400)}d${Math.floor((s % 86_400) / 3600)}h`;
-  if (s >= 3600) return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m`;
-  return s >= 60 ? `${Math.floor(s / 60)}m${s % 60}s` : `${s}s`;
-}
+import { currentAllowList } from '../daemon/allow.js';
+import { toNet } from '../decide/cidr-math.js';
+import { covers, decisionJson, explain, explanationJson, renderExplanation } from './explain.js';
+import { positiveInt } from './options.js';
+import { readState, withStateOptions, type StateOptions } from './state-dir.js';
+import { iso, left } from './when.js';
 
 /** What `bans` shows of a ban: the store's record, or the API's with its times read back. */
 type BanView = Pick<DecisionRecord, 'value' | 'scope' | 'reason' | 'origin' | 'until' | 'createdAt' | 'offence' | 'evidence'>;
@@ -28,7 +25,8 @@ async function activeBans(opts: StateOptions): Promise<BanView[]> {
   const stateDir = opts.stateDir ?? config.defender.stateDir;
   const api = await connectDaemon(stateDir, config, (line) => process.stderr.write(`synguard: note: ${line}\n`));
   if (api) return (await api.bans()).map(fromApi);
-  const store = openStore(stateDir);
+  const { store } = readState(opts);
+  if (!store) return [];
   try {
     return store.decisions.active(Date.now());
   } finally {
@@ -41,9 +39,10 @@ function banJson(d: BanView) {
 }
 
 export function registerBans(program: Command): void {
-  withStateOptions(program.command('bans'))
+  const bans = withStateOptions(program.command('bans'))
     .description('list the active bans (from the running daemon\'s API, or from the store when no daemon runs)')
     .option('--json', 'print a JSON array of {value, scope, reason, origin, until, ...}')
+    .addHelpText('after', '\nWhy one address is banned: synguard bans show ADDR|CIDR [--json]')
     .action(async (opts: StateOptions & { json?: boolean }) => {
       const active = await activeBans(opts);
       const now = Date.now();
@@ -61,18 +60,45 @@ export function registerBans(program: Command): void {
       process.stdout.write(`${active.length} active ban${active.length === 1 ? '' : 's'}\n`);
     });
 
+  withStateOptions(bans.command('show'))
+    .argument('<address>', 'an address or CIDR, e.g. 198.51.100.7 or 203.0.113.0/24')
+    .description('why an address is banned: the decision in force on it or on a prefix covering it, its reason, evidence, origin, offence number and end, its earlier offences (from the store), and whether the allow-list covers it')
+    .option('--json', 'print {target, banned, inForce, earlier, allowListed} as JSON')
+    .addHelpText('after', `
+Examples:
+  synguard bans show 198.51.100.7          the ban on it (or on 198.51.100.0/24), and its past offences
+  synguard bans show 2001:db8::5 --json`)
+    .action(async (address: string, opts: StateOptions & { json?: boolean }) => {
+      const all = { ...bans.opts<StateOptions & { json?: boolean }>(), ...opts }; // --json and --state-dir may land on the parent
+      const target = toNet(address).text; // a bad address is a one-line input error, before anything is read
+      const { config, store } = readState(all);
+      const now = Date.now();
+      const decisions = store?.decisions.history() ?? [];
+      store?.close();
+      const allow = await currentAllowList(config, (line) => process.stderr.write(`synguard: warning: ${line}\n`));
+      const e = explain(target, decisions, now, allow.match(target) ?? null);
+      process.stdout.write(all.json ? `${JSON.stringify(explanationJson(e, now), null, 2)}\n` : renderExplanation(e, now));
+    });
+
   withStateOptions(program.command('history'))
-    .description('list past decisions and attacks, newest first')
+    .description('list past decisions and attacks, newest first (--address: only the decisions that covered it)')
     .option('--json', 'print {decisions, attacks} as JSON')
-    .option('--limit <n>', 'how many of each', (v) => Number(v), 50)
-    .action((opts: StateOptions & { json?: boolean; limit: number }) => {
-      const { store } = openState(opts);
-      const decisions = store.decisions.history({ limit: opts.limit });
-      const attacks = store.events.list({ limit: opts.limit });
-      store.close();
+    .option('--limit <n>', 'how many of each (1 to 100000)', positiveInt('--limit', 100_000), 50)
+    .option('--address <addr>', 'only the decisions on this address or CIDR, or on a prefix covering it')
+    .addHelpText('after', `
+Examples:
+  synguard history --limit 10
+  synguard history --address 198.51.100.7 --json   every ban that covered it, newest first`)
+    .action((opts: StateOptions & { json?: boolean; limit: number; address?: string }) => {
+      const target = opts.address === undefined ? undefined : toNet(opts.address).text;
+      const { store } = readState(opts);
+      const all = target === undefined ? (store?.decisions.history({ limit: opts.limit }) ?? []) : (store?.decisions.history() ?? []);
+      const decisions = target === undefined ? all : all.filter((d) => covers(d, target)).slice(0, opts.limit);
+      const attacks = store?.events.list({ limit: opts.limit }) ?? [];
+      store?.close();
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({
-          decisions: decisions.map((d) => ({ ...banJson(d), endedAt: d.endedAt === null ? null : iso(d.endedAt), endedBy: d.endedBy, endKind: d.endKind })),
+          decisions: decisions.map(decisionJson),
           attacks: attacks.map((a) => ({ kind: a.kind, summary: a.summary, startedAt: iso(a.startedAt), endedAt: a.endedAt === null ? null : iso(a.endedAt), detail: a.detail })),
         }, null, 2)}\n`);
         return;

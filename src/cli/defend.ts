@@ -1,5 +1,7 @@
 // `synguard run`, `synguard off` and `synguard harden`: the defender and its kernel state.
 import { Option, type Command } from 'commander';
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
 import { SynguardError } from '../core/errors.js';
 import { applyHardening, hardeningPlan, restoreHardening } from '../daemon/hardening.js';
 import { runningDaemon } from '../daemon/pidfile.js';
@@ -11,6 +13,20 @@ import { assertLinux, takeSample } from '../observe/sample.js';
 import { buildSnapshot } from '../detect/snapshot.js';
 import { configNotes } from '../detect/notes.js';
 import { openState, withStateOptions, type StateOptions } from './state-dir.js';
+
+/** `harden --check`: what --apply would change, and the listeners whose own backlog no sysctl can fix. */
+async function hardenCheck(config: Config, json: boolean): Promise<void> {
+  const plan = hardeningPlan(config.defender.hardening);
+  const snapshot = buildSnapshot(await takeSample(), config.prefixes);
+  const small = configNotes(snapshot, config.detection).filter((note) => note.subject.startsWith('listener '));
+  if (json) {
+    const listeners = small.map((n) => ({ subject: n.subject, message: n.message }));
+    process.stdout.write(`${JSON.stringify({ changes: plan.map((c) => ({ name: c.name, from: c.from, to: c.to })), listeners }, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(plan.length ? `--apply would change:\n  ${plan.map((c) => `${c.name} ${c.from} -> ${c.to}`).join('\n  ')}\n` : 'already hardened: nothing to change\n');
+  for (const note of small) process.stdout.write(`${note.subject}: ${note.message}\n`);
+}
 
 export function registerDefend(program: Command): void {
   withStateOptions(program.command('run'))
@@ -68,12 +84,23 @@ Logs: one line per decision and state change on stdout: readable text on a termi
     .option('--check', 'show what --apply would change (the default)')
     .option('--apply', 'record the original values, then apply')
     .option('--restore', 'write the recorded originals back')
+    .option('--json', 'with --check: print {changes: [{name, from, to}], listeners: [{subject, message}]}')
     .addHelpText('after', `
 --apply sets net.ipv4.tcp_syncookies=1 (never 0), raises tcp_max_syn_backlog and net.core.somaxconn, and lowers
-tcp_synack_retries (defender.hardening). net.ipv4.tcp_syn_retries is left alone: it governs outgoing connects only.`)
-    .action(async (opts: StateOptions & { check?: boolean; apply?: boolean; restore?: boolean }) => {
+tcp_synack_retries (defender.hardening). net.ipv4.tcp_syn_retries is left alone: it governs outgoing connects only.
+--check reads the kernel only: it creates no state directory and no database.
+
+Examples:
+  synguard harden --check          what --apply would change, and listeners with a small backlog
+  synguard harden --check --json
+  synguard harden --apply          (root) record the originals, then raise the defences; --restore undoes it`)
+    .action(async (opts: StateOptions & { check?: boolean; apply?: boolean; restore?: boolean; json?: boolean }) => {
       assertLinux();
       if ([opts.check, opts.apply, opts.restore].filter(Boolean).length > 1) throw new SynguardError('usage', 'choose one of --check, --apply, --restore');
+      if (!opts.apply && !opts.restore) {
+        await hardenCheck(loadConfig(opts.config), opts.json === true); // reads the kernel only: no store, nothing created
+        return;
+      }
       const { config, store } = openState(opts);
       try {
         if (opts.apply) {
@@ -82,13 +109,6 @@ tcp_synack_retries (defender.hardening). net.ipv4.tcp_syn_retries is left alone:
         } else if (opts.restore) {
           const changes = await restoreHardening(store);
           process.stdout.write(changes.length ? `restored:\n  ${changes.join('\n  ')}\n` : 'nothing recorded to restore\n');
-        } else {
-          const plan = hardeningPlan(config.defender.hardening);
-          process.stdout.write(plan.length ? `--apply would change:\n  ${plan.map((c) => `${c.name} ${c.from} -> ${c.to}`).join('\n  ')}\n` : 'already hardened: nothing to change\n');
-          // What no sysctl can fix: listeners whose own listen() backlog is small.
-          const snapshot = buildSnapshot(await takeSample(), config.prefixes);
-          const small = configNotes(snapshot, config.detection).filter((note) => note.subject.startsWith('listener '));
-          for (const note of small) process.stdout.write(`${note.subject}: ${note.message}\n`);
         }
       } finally {
         store.close();

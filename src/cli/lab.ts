@@ -34,6 +34,9 @@ function parseScale(f: RunFlags): number {
   return n;
 }
 
+/** Commander's argParser for a repeatable option: each use adds one value. */
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
 export function registerLab(program: Command): void {
   const lab = program.command('lab').description('rehearse SYN and connection floods in throwaway network namespaces and measure what legitimate clients feel');
   lab
@@ -46,7 +49,7 @@ export function registerLab(program: Command): void {
     .option('--short', 'scale every time by 0.3 (quick check)')
     .option('--scale <factor>', 'scale every time by this factor (0-1]')
     .option('--out <dir>', 'write timeline.csv, timeline.svg and report.json here')
-    .option('--sysctl <key=value...>', 'override a victim sysctl (e.g. tcp_syncookies=1)')
+    .option('--sysctl <key=value>', 'override a victim sysctl (e.g. tcp_syncookies=1); repeat for more', collect)
     .action(async (name: string, f: RunFlags) => {
       const { name: scenarioName, scenario } = loadScenario(name);
       const sysctls = parseSysctls(f.sysctl);

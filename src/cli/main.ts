@@ -11,6 +11,12 @@ import { registerToken } from './token.js';
 import { registerInstall } from './install.js';
 import { registerReports } from './reports.js';
 import { registerUpstream } from './upstream.js';
+import { registerConfig } from './config-check.js';
+
+/** Every command under `cmd`, nested ones included (`config check`, `lab run`). */
+function allCommands(cmd: Command): Command[] {
+  return cmd.commands.flatMap((c) => [c, ...allCommands(c)]);
+}
 
 function buildProgram(): Command {
   const program = new Command('synguard')
@@ -21,6 +27,7 @@ function buildProgram(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerStatus(program);
   registerDefend(program);
+  registerConfig(program);
   registerBans(program);
   registerBan(program);
   registerToken(program);
@@ -28,11 +35,20 @@ function buildProgram(): Command {
   registerReports(program);
   registerUpstream(program);
   registerLab(program);
-  for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError(true);
+  for (const cmd of allCommands(program)) cmd.exitOverride().showHelpAfterError(true);
   return program;
 }
 
+/** A reader that closed stdout (`| head -1`) has all it wanted: stop quietly, exit 0, never an EPIPE trace. */
+function exitWhenStdoutCloses(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
+
 async function main(argv: string[]): Promise<number> {
+  exitWhenStdoutCloses();
   try {
     await buildProgram().parseAsync(argv);
     return process.exitCode === undefined ? 0 : Number(process.exitCode);

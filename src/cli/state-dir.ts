@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { openStore, type Store } from '../store/index.js';
+import { openStore, openStoreIfPresent, type Store } from '../store/index.js';
 
 export interface StateOptions {
   stateDir?: string;
@@ -20,4 +20,16 @@ export function openState(opts: StateOptions): { config: Config; stateDir: strin
   const config = loadConfig(opts.config);
   const stateDir = opts.stateDir ?? config.defender.stateDir;
   return { config, stateDir, store: openStore(stateDir) };
+}
+
+/**
+ * For read-only commands: the store if a database exists, else null after one line on stderr saying so. Never
+ * creates the state directory or a database.
+ */
+export function readState(opts: StateOptions): { config: Config; stateDir: string; store: Store | null } {
+  const config = loadConfig(opts.config);
+  const stateDir = opts.stateDir ?? config.defender.stateDir;
+  const store = openStoreIfPresent(stateDir);
+  if (store === null) process.stderr.write(`synguard: no store in ${stateDir} yet (no daemon has run there): nothing recorded\n`);
+  return { config, stateDir, store };
 }

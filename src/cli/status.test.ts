@@ -32,10 +32,11 @@ test('--interval 1: rates are numbers, over about one second', async () => {
   assert.ok(report.intervalSeconds >= 0.9 && report.intervalSeconds < 5, String(report.intervalSeconds));
 });
 
-test('the human screen leads with the verdict and shows every section', async () => {
+test('the human screen leads with the daemon line, then the verdict, and shows every section', async () => {
   const r = await run(['status', '--interval', '0']);
   assert.equal(r.exitCode, 0, r.stderr);
-  assert.match(r.stdout.split('\n')[0] ?? '', /^(OK|WEAK CONFIG|SYN FLOOD|SPOOFED SYN FLOOD|COOKIES COPING|CONNECTION FLOOD): /);
+  assert.match(r.stdout.split('\n')[0] ?? '', /^daemon: (running|not running)/);
+  assert.match(r.stdout.split('\n')[1] ?? '', /^(OK|WEAK CONFIG|SYN FLOOD|SPOOFED SYN FLOOD|COOKIES COPING|CONNECTION FLOOD): /);
   for (const section of ['Listeners', 'Top sources', 'Counters (single sample: no rates)', 'Sysctls', 'net.ipv4.tcp_syncookies']) {
     assert.ok(r.stdout.includes(section), section);
   }
@@ -86,4 +87,44 @@ test('--watch redraws until interrupted, then exits 0', async () => {
   const lines = out.trim().split('\n');
   assert.ok(lines.length >= 2, `${lines.length} redraws`);
   for (const line of lines) assert.ok((JSON.parse(line) as StatusReport).assessment);
+});
+
+test('--json --watch | head -1: when the reader closes stdout, exit 0 quietly, no EPIPE trace', async () => {
+  const { spawnLong } = await import('../core/exec.js');
+  const { child, exited } = spawnLong(process.execPath, [CLI, 'status', '--watch', '0.2', '--interval', '0', '--json']);
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  // like `head -1`: read the first line, then close the pipe
+  await new Promise<void>((resolve) => child.stdout?.once('data', () => resolve()));
+  child.stdout?.destroy();
+  assert.equal(await exited, 0, err);
+  assert.equal(err, '');
+});
+
+test('the daemon object: not running and no store on a fresh path (nothing created); running with pid, uptime and active bans', async () => {
+  const { existsSync } = await import('node:fs');
+  const { openStore } = await import('../store/index.js');
+  const { wallClock } = await import('../testing/clock.js');
+  const top = tempDir('sg-daemon-');
+  const fresh = join(top, 'state');
+  const cfg = join(top, 'config.yaml'); // the built-in defaults, whatever /etc/synguard holds
+  writeFileSync(cfg, '{}\n');
+  const none = await run(['status', '--json', '--interval', '0', '--config', cfg, '--state-dir', fresh]);
+  assert.equal(none.exitCode, 0, none.stderr);
+  assert.deepEqual((JSON.parse(none.stdout) as { daemon: unknown }).daemon, { running: false, pid: null, stateDir: fresh, uptimeSeconds: null, backend: 'nftables', activeBans: null, hardeningHeld: null });
+  assert.equal(existsSync(fresh), false);
+
+  const dir = tempDir('sg-daemon-');
+  const now = wallClock();
+  const store = openStore(dir);
+  store.decisions.insert({ scope: 'ip', value: '198.51.100.7/32', action: 'ban', reason: 'x', evidence: [], origin: 'manual', createdAt: now, until: now + 600_000, offence: 1 });
+  store.sysctls.saveOnce('net.ipv4.tcp_synack_retries', '5', now);
+  store.close();
+  writeFileSync(join(dir, 'synguard.pid'), `${process.pid}\n`); // this test process stands in for a live daemon
+  const live = await run(['status', '--json', '--interval', '0', '--config', cfg, '--state-dir', dir]);
+  const daemon = (JSON.parse(live.stdout) as { daemon: { running: boolean; pid: number; uptimeSeconds: number; activeBans: number; hardeningHeld: string[] } }).daemon;
+  assert.deepEqual([daemon.running, daemon.pid, daemon.activeBans, daemon.hardeningHeld], [true, process.pid, 1, ['net.ipv4.tcp_synack_retries']]);
+  assert.ok(daemon.uptimeSeconds >= 0 && daemon.uptimeSeconds < 60, String(daemon.uptimeSeconds));
+  const text = await run(['status', '--interval', '0', '--config', cfg, '--state-dir', dir]);
+  assert.match(text.stdout.split('\n')[0] ?? '', new RegExp(`^daemon: running \\(pid ${process.pid}, up \\d+s\\), backend nftables, 1 active ban, hardening held \\(1 sysctl\\), state ${dir}$`));
 });

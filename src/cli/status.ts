@@ -10,6 +10,7 @@ import type { MeterSample } from '../observe/meter.js';
 import { assertLinux, takeSample } from '../observe/sample.js';
 import { positiveInt, seconds } from './options.js';
 import { renderStatus } from './status-view.js';
+import { daemonInfo, daemonLine } from './daemon-info.js';
 
 interface StatusOptions {
   json?: boolean;
@@ -17,6 +18,7 @@ interface StatusOptions {
   top: number;
   interval: number;
   config?: string;
+  stateDir?: string;
 }
 
 export function registerStatus(program: Command): void {
@@ -28,7 +30,11 @@ export function registerStatus(program: Command): void {
     .option('--top <n>', 'how many sources and prefixes to list', positiveInt('--top', 10_000), 10)
     .option('--interval <seconds>', 'gap between the two samples behind the rates; 0 takes one sample and leaves rates null', seconds('--interval', 3600), 1)
     .option('-c, --config <file>', 'config file (default /etc/synguard/config.yaml if it exists)')
+    .option('--state-dir <dir>', 'the daemon\'s state directory, for the daemon line (default: defender.stateDir, /var/lib/synguard)')
     .addHelpText('after', `
+The first line is the daemon's: running or not (pid file in the state directory), uptime, backend, active bans,
+and the sysctls it holds raised (their originals recorded for restoring).
+
 What it reads (all in the current network namespace; run it with "ip netns exec NS" for another):
   /proc/net/tcp{,6}         every socket: state, local and remote endpoint
   ss -ltnH                  each listener's backlog cap (Send-Q) and accept queue (Recv-Q)
@@ -63,7 +69,8 @@ Examples:
         const meterNow = await readMeter();
         const senders = meterNow ? meterFindings(meterBefore, meterNow, config.detection.synRate).senders : [];
         const report = buildReport(prev, cur, config.detection, opts.top, senders);
-        return opts.json ? `${JSON.stringify(report, null, watch === undefined ? 2 : 0)}\n` : renderStatus(report);
+        const daemon = daemonInfo(opts.stateDir ?? config.defender.stateDir, config.defender.dryRun ? 'dry-run' : config.defender.backend, Date.now());
+        return opts.json ? `${JSON.stringify({ ...report, daemon }, null, watch === undefined ? 2 : 0)}\n` : `${daemonLine(daemon)}\n${renderStatus(report)}`;
       };
       if (watch === undefined) {
         process.stdout.write(await once());

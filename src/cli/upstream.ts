@@ -3,10 +3,11 @@
 import type { Command } from 'commander';
 import { parseDuration } from '../config/duration.js';
 import { SynguardError } from '../core/errors.js';
+import type { Config } from '../config/schema.js';
 import type { Store } from '../store/index.js';
 import { hostPrefix, insideOwnNetworks, KINDS, wireKey, type AnnouncementKind } from '../upstream/announcement.js';
 import { announcementJson, upstreamView } from '../upstream/view.js';
-import { openState, withStateOptions, type StateOptions } from './state-dir.js';
+import { openState, readState, withStateOptions, type StateOptions } from './state-dir.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
 
@@ -32,25 +33,35 @@ function findOpen(store: Store, target: string): ReturnType<Store['announcements
   return open.filter((r) => r.prefix === prefix);
 }
 
+/** `upstream status`: the config's upstream settings and the store's announcements (none when there is no store). */
+function upstreamStatus(config: Config, store: Store | null, json: boolean): void {
+  const now = Date.now();
+  const view = upstreamView(config, store, now, null);
+  if (json) {
+    process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(`upstream ${config.upstream.enabled ? 'enabled' : 'disabled'}${config.upstream.dryRun ? ' (dry-run)' : ''}` +
+    `${config.upstream.bgp.peer ? `, peer ${config.upstream.bgp.peer}` : ''}; own networks: ${config.upstream.ownNetworks.join(', ') || 'none'}\n`);
+  const open = (store?.announcements.open() ?? []).filter((r) => r.until > now);
+  if (open.length === 0) process.stdout.write('no open announcements\n');
+  for (const r of open) process.stdout.write(line(r));
+}
+
 export function registerUpstream(program: Command): void {
   const up = program.command('upstream').description('FlowSpec and RTBH announcements to the provider over BGP (docs/upstream.md)');
 
   withStateOptions(up.command('status'))
     .description('show the open announcements and the recent ones (from the store)')
     .option('--json', 'print {enabled, dryRun, ownNetworks, steps, peer, announcements, recent}')
-    .action((opts: StateOptions & { json?: boolean }) => withState(opts, ({ config, store }) => {
-      const now = Date.now();
-      const view = upstreamView(config, store, now, null);
-      if (opts.json) {
-        process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
-        return;
+    .action((opts: StateOptions & { json?: boolean }) => {
+      const { config, store } = readState(opts);
+      try {
+        upstreamStatus(config, store, opts.json === true);
+      } finally {
+        store?.close();
       }
-      process.stdout.write(`upstream ${config.upstream.enabled ? 'enabled' : 'disabled'}${config.upstream.dryRun ? ' (dry-run)' : ''}` +
-        `${config.upstream.bgp.peer ? `, peer ${config.upstream.bgp.peer}` : ''}; own networks: ${config.upstream.ownNetworks.join(', ') || 'none'}\n`);
-      const open = store.announcements.open().filter((r) => r.until > now);
-      if (open.length === 0) process.stdout.write('no open announcements\n');
-      for (const r of open) process.stdout.write(line(r));
-    }));
+    });
 
   withStateOptions(up.command('announce'))
     .argument('<address>', 'the attacked address, IPv4 or IPv6, inside upstream.ownNetworks (announced as /32 or /128)')

@@ -67,3 +67,13 @@ test('the defaults block in docs/config.md is exactly the built-in defaults', ()
   assert.ok(block, 'docs/config.md has a yaml block starting with prefixes:');
   assert.deepEqual(parseConfig(block, 'docs/config.md'), configFrom({}));
 });
+
+test('defender.interval: a duration like every other ("1s"), or a bare number of seconds as before', () => {
+  assert.equal(parseConfig('defender:\n  interval: 1s\n').defender.interval, 1);
+  assert.equal(parseConfig('defender:\n  interval: 1m\n').defender.interval, 60);
+  assert.equal(parseConfig('defender:\n  interval: 0.5\n').defender.interval, 0.5);
+  assert.equal(parseConfig('defender:\n  interval: 2\n').defender.interval, 2);
+  for (const bad of ['0.05', '61', '2m', '500ms', 'fast', 'true']) {
+    assert.throws(() => parseConfig(`defender:\n  interval: ${bad}\n`), /defender\.interval: expected a duration from 1s to 60s .*or a number of seconds from 0\.1 to 60/, bad);
+  }
+});

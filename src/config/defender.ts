@@ -3,7 +3,7 @@
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { cidrText, parseCidr } from '../core/address.js';
-import { duration, formatDuration } from './duration.js';
+import { duration, formatDuration, parseDuration } from './duration.js';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const SECOND = 1000, MINUTE = 60 * SECOND, HOUR = 60 * MINUTE, DAY = 24 * HOUR;
@@ -16,6 +16,20 @@ const cidr = z.string({ error: 'expected an address or CIDR such as "203.0.113.0
     ctx.issues.push({ code: 'custom', message: (err as Error).message, input: text });
     return z.NEVER;
   }
+});
+
+/**
+ * The loop's interval in seconds, from 0.1 to 60: a duration ("1s", "2m") like every other, or a bare number of
+ * seconds (0.5), as written before durations existed and the only way below a second.
+ */
+const INTERVAL_EXPECTED = 'expected a duration from 1s to 60s (e.g. "1s") or a number of seconds from 0.1 to 60';
+const interval = z.union([z.number(), z.string()], { error: INTERVAL_EXPECTED }).transform((v, ctx) => {
+  const s = typeof v === 'number' ? v : (parseDuration(v) ?? NaN) / SECOND;
+  if (!(s >= 0.1 && s <= 60)) {
+    ctx.issues.push({ code: 'custom', message: INTERVAL_EXPECTED, input: v });
+    return z.NEVER;
+  }
+  return s;
 });
 
 export const bansSchema = z.strictObject({
@@ -60,8 +74,8 @@ export const hardeningSchema = z.strictObject({
 }).prefault({});
 
 export const defenderSchema = z.strictObject({
-  /** Seconds between two looks at the kernel. */
-  interval: z.number().min(0.1).max(60).default(1),
+  /** Seconds between two looks at the kernel ("1s", or a number of seconds such as 0.5). */
+  interval: interval.default(1),
   backend: z.enum(['nftables', 'route', 'ipset']).default('nftables'),
   /** Log the decisions and enforce nothing. */
   dryRun: z.boolean().default(false),

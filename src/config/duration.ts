@@ -22,10 +22,13 @@ export function formatDuration(ms: number): string {
   return `${ms}ms`;
 }
 
+/** Every schema `duration()` made: how the config printer (printable.ts) knows which ms values to write back as text. */
+export const durationSchemas = new WeakSet<z.ZodType>();
+
 /** A zod schema for a duration string within [min, max] ms; the parsed value is ms. */
 export function duration(min: number, max: number) {
   const expected = `expected a duration from ${formatDuration(min)} to ${formatDuration(max)} (${DURATION_EXAMPLE})`;
-  return z
+  const schema = z
     .string({ error: expected })
     .transform((text, ctx) => {
       const ms = parseDuration(text);
@@ -35,4 +38,6 @@ export function duration(min: number, max: number) {
       }
       return ms;
     });
+  durationSchemas.add(schema);
+  return schema;
 }

@@ -32,3 +32,8 @@ test('YAML syntax errors give a line number; a missing explicit file is an error
   assert.throws(() => parseConfig('prefixes: [\n'), /YAML error at line/);
   assert.throws(() => loadConfig('/nonexistent/synguard.yaml'), /does not exist/);
 });
+
+test('a YAML syntax error names its real line and column, never "line ?"', () => {
+  assert.throws(() => parseConfig('prefixes:\n  ipv4: 24\n bad: [1\n', 'c.yaml'), /^SynguardError: c\.yaml: YAML error at line 3, column 1: All mapping items/);
+  assert.throws(() => parseConfig('defender:\n  dryRun: true\n    interval: 1s\n'), /YAML error at line 2, column 11: Nested mappings/);
+});

@@ -1,6 +1,6 @@
 // Loads the configuration once: read → parse YAML → reject moved keys → apply defaults → validate strictly → freeze.
 import { existsSync, readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { SynguardError } from '../core/errors.js';
 import { rejectMovedKeys } from './moved.js';
@@ -53,9 +53,13 @@ export function configFrom(input: unknown, source = 'config'): Config {
 
 /** Parses YAML text into a frozen config. */
 export function parseConfig(text: string, source = 'config'): Config {
-  const doc = parseDocument(text, { prettyErrors: false });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, lineCounter });
   const [err] = doc.errors;
-  if (err) throw new SynguardError('config', `${source}: YAML error at line ${err.linePos?.[0].line ?? '?'}: ${err.message.split('\n')[0] ?? ''}`);
+  if (err) {
+    const { line, col } = lineCounter.linePos(err.pos[0]);
+    throw new SynguardError('config', `${source}: YAML error at line ${line}, column ${col}: ${err.message.split('\n')[0] ?? ''}`);
+  }
   return configFrom(doc.toJS() as unknown, source);
 }
 

@@ -81,3 +81,11 @@ test('SIGINT during a run tears the lab down', { timeout: 60_000 }, needs(FLOODS
   assert.ok(id);
   assert.deepEqual(await listLeftovers({ id }), []);
 }));
+
+test('--sysctl is repeatable, one KEY=VALUE each: the scenario after it stays the scenario', async () => {
+  const r = await cli('run', '--sysctl', 'tcp_syncookies=1', '--sysctl', 'somaxconn=4096', 'no-such-scenario');
+  assert.equal(r.exitCode, 2, r.stderr);
+  assert.match(r.stderr, /unknown scenario "no-such-scenario"/);
+  const help = await cli('run', '--help');
+  assert.match(help.stdout, /--sysctl <key=value>/);
+});

@@ -62,6 +62,19 @@ function prepareDir(dir: string): void {
   }
 }
 
+/**
+ * The store under stateDir when its database exists, else null: for read-only commands, which must create nothing.
+ * A database this user cannot see (a 0700 directory, not root) is not "absent": openStore's permission error says so.
+ */
+export function openStoreIfPresent(stateDir: string): Store | null {
+  try {
+    statSync(join(resolve(stateDir), DB_FILE));
+  } catch (err) {
+    if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return null;
+  }
+  return openStore(stateDir);
+}
+
 /** Opens the store under stateDir, creating and migrating it as needed. Fails with 'permission' or 'config' errors. */
 export function openStore(stateDir: string, migrations: readonly string[] = MIGRATIONS): Store {
   const dir = resolve(stateDir);

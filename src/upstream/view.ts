@@ -31,9 +31,10 @@ export function announcementJson(r: AnnouncementRecord): AnnouncementJson {
   };
 }
 
-export function upstreamView(config: Config, store: Store, now: number, live: UpstreamStatus | null, recent = 20) {
+/** The upstream state for the API and the CLI; with no store (nothing recorded yet), no announcements. */
+export function upstreamView(config: Config, store: Store | null, now: number, live: UpstreamStatus | null, recent = 20) {
   const cfg = config.upstream;
-  const open = live?.announcements ?? store.announcements.open();
+  const open = live?.announcements ?? store?.announcements.open() ?? [];
   return {
     enabled: cfg.enabled,
     dryRun: live?.dryRun ?? cfg.dryRun,
@@ -44,6 +45,6 @@ export function upstreamView(config: Config, store: Store, now: number, live: Up
     peer: cfg.bgp.peer ?? null,
     live: live && { interface: live.interface, capacityBps: live.capacityBps, pressure: live.pressure, speaker: live.speaker, refused: live.refused },
     announcements: open.filter((r) => r.until > now).map(announcementJson),
-    recent: store.announcements.history({ limit: recent }).map(announcementJson),
+    recent: (store?.announcements.history({ limit: recent }) ?? []).map(announcementJson),
   };
 }
