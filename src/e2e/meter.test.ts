@@ -46,6 +46,13 @@ async function victim(lab: Lab, backlog: number, fn: (start: (stateDir: string) 
   }
 }
 
+/** Passes of the daemon's loop so far (synguard_loop_duration_seconds_count on its /metrics, read in its namespace). */
+async function loopCount(ns: string): Promise<number> {
+  const js = "console.log(await (await fetch('http://127.0.0.1:9717/metrics')).text())";
+  const text = (await exec(process.execPath, ['--input-type=module', '-e', js], { netns: ns })).stdout;
+  return Number(/^synguard_loop_duration_seconds_count (\d+)$/m.exec(text)?.[1] ?? NaN);
+}
+
 const banOf = (d: Daemon, value: string) => d.waitFor((l) => l.event === 'ban' && l.value === value, { ms: 15_000, what: `a ban of ${value}` });
 const bansJson = async (ns: string, stateDir: string) =>
   JSON.parse((await cli(ns, 'bans', '--json', '--state-dir', stateDir)).stdout) as Array<{ value: string; origin: string; reason: string }>;
@@ -139,7 +146,10 @@ test('kill -9 mid-attack: the kernel keeps dropping, new flooders too; a restart
     assert.equal(await canConnect(a1.ns, a1.v4[0]!, target, PORT), false, 'the first flooder is still dropped');
     const second = await start(stateDir);
     await banOf(second, `${a2.v4[0]!}/32`);
-    await sleep(2500); // two more ticks: nothing may be added twice
+    // Two more ticks (counted by the daemon's own loop metric), then nothing may have been added twice.
+    const ticks0 = await loopCount(lab.victim.ns);
+    for (let i = 0; i < 100 && (await loopCount(lab.victim.ns)) < ticks0 + 2; i++) await sleep(100);
+    assert.ok((await loopCount(lab.victim.ns)) >= ticks0 + 2, 'two more ticks ran');
     await flood1;
     const bans = await bansJson(lab.victim.ns, stateDir);
     assert.deepEqual(bans.map((b) => `${b.value} ${b.origin}`).sort(), [`${a1.v4[0]!}/32 kernel`, `${a2.v4[0]!}/32 kernel`].sort());
