@@ -2,8 +2,11 @@
 // They are stored before they are applied, and the kernel state is reconciled against them.
 
 export type Scope = 'ip' | 'prefix';
-/** auto: the daemon's detection; kernel: the SYN-rate meter dropped it first, the daemon confirmed it; manual: an operator. */
-export type Origin = 'auto' | 'manual' | 'kernel';
+/**
+ * auto: the daemon's detection; kernel: the SYN-rate meter dropped it first, the daemon confirmed it; manual: an
+ * operator; crowdsec: pulled from a CrowdSec Local API (docs/fleet.md).
+ */
+export type Origin = 'auto' | 'manual' | 'kernel' | 'crowdsec';
 export type Action = 'ban';
 
 export interface Decision {

@@ -77,6 +77,34 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX decisions_live ON decisions (until) WHERE ended_at IS NULL;
    CREATE INDEX decisions_value ON decisions (value, created_at);
    CREATE INDEX decisions_auto ON decisions (origin, created_at);`,
+  // 4: decisions a dry run made (dry_run = 1: stored for review, never enforced, never counted for caps or
+  // escalation), and decisions pulled from a CrowdSec Local API (origin 'crowdsec'). The table is rebuilt again for
+  // the CHECK, with the same rows and ids.
+  `CREATE TABLE decisions_v4 (
+     id         INTEGER PRIMARY KEY,
+     scope      TEXT    NOT NULL CHECK (scope IN ('ip', 'prefix')),
+     value      TEXT    NOT NULL,
+     action     TEXT    NOT NULL CHECK (action IN ('ban')),
+     reason     TEXT    NOT NULL,
+     evidence   TEXT    NOT NULL,
+     origin     TEXT    NOT NULL CHECK (origin IN ('auto', 'manual', 'kernel', 'crowdsec')),
+     created_at INTEGER NOT NULL,
+     until      INTEGER NOT NULL,
+     offence    INTEGER NOT NULL,
+     ended_at   INTEGER,
+     ended_by   TEXT,
+     end_kind   TEXT CHECK (end_kind IN ('unban', 'superseded')),
+     dry_run    INTEGER NOT NULL DEFAULT 0 CHECK (dry_run IN (0, 1))
+   );
+   INSERT INTO decisions_v4 (id, scope, value, action, reason, evidence, origin, created_at, until, offence, ended_at,
+                             ended_by, end_kind)
+     SELECT id, scope, value, action, reason, evidence, origin, created_at, until, offence, ended_at, ended_by, end_kind
+       FROM decisions;
+   DROP TABLE decisions;
+   ALTER TABLE decisions_v4 RENAME TO decisions;
+   CREATE INDEX decisions_live ON decisions (until) WHERE ended_at IS NULL;
+   CREATE INDEX decisions_value ON decisions (value, created_at);
+   CREATE INDEX decisions_auto ON decisions (origin, created_at);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
