@@ -14,7 +14,7 @@ import { Defender } from './defender.js';
 import { eventBus } from './events.js';
 import { applyHardening, restoreHardening } from './hardening.js';
 import { jsonLog, type Log } from './log.js';
-import { claimPidFile } from './pidfile.js';
+import { claimPidFile, markTick } from './pidfile.js';
 import { loadToken, startHttp } from '../http/index.js';
 import { tokenPath } from '../http/token.js';
 import { startUpstream } from '../upstream/index.js';
@@ -70,7 +70,7 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
         sourcesHint = Math.max(1024, Math.ceil(raw.tally.sourceCount * 1.25)); // size the next tally from this one
         return raw;
       },
-      decide: (input) => decide({ ...input, recentAutoBans: store.decisions.autoCreatedSince(input.now - 60_000) }),
+      decide: (input) => decide({ ...input, recentAutoBans: store.decisions.autoCreatedSince(input.now - 60_000, dryRun) }),
       killSockets: dryRun ? null : (values, except) => killSockets(values, { except }),
       harden: dryRun ? null : (mode, now) => (mode === 'attack' ? applyHardening(store, config.defender.hardening, now) : restoreHardening(store)),
       emit: (event) => events.emit(event),
@@ -134,6 +134,7 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
         }
         try {
           await defender.tick();
+          markTick(stateDir, Date.now());
         } catch (err) {
           log('error', 'tick-failed', { error: (err as Error).message });
         }
