@@ -4,7 +4,7 @@ import type { Origin } from '../core/decision.js';
 import type { Config } from '../config/schema.js';
 import { parseListen } from '../config/listen.js';
 import { SynguardError } from '../core/errors.js';
-import { runningDaemon } from '../daemon/pidfile.js';
+import { runningDaemon } from '../store/pidfile.js';
 import { existingToken, tokenPath } from '../http/token.js';
 import { daemonReach } from './daemon-listener.js';
 

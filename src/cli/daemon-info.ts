@@ -2,7 +2,7 @@
 // active bans and the sysctls it holds raised.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { lastTick, PID_FILE, runningDaemon } from '../daemon/pidfile.js';
+import { lastTick, PID_FILE, runningDaemon } from '../store/pidfile.js';
 import { openStoreIfPresent } from '../store/index.js';
 import { left } from './when.js';
 

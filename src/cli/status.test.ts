@@ -129,7 +129,7 @@ test('the daemon object: not running and no store on a fresh path (nothing creat
   assert.match(text.stdout.split('\n')[0] ?? '', new RegExp(`^daemon: running \\(pid ${process.pid}, up \\d+s, no tick yet\\), backend nftables, 1 active ban, hardening held \\(1 sysctl\\), state ${dir}$`));
 
   // The last tick's age, from the mark the daemon touches after each tick; 30 s at 1 s ticks reads as stalled.
-  const { markTick } = await import('../daemon/pidfile.js');
+  const { markTick } = await import('../store/pidfile.js');
   markTick(dir, now - 30_000);
   const aged = await run(['status', '--json', '--interval', '0', '--config', cfg, '--state-dir', dir]);
   const age = (JSON.parse(aged.stdout) as { daemon: { lastTickSeconds: number } }).daemon.lastTickSeconds;

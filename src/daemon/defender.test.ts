@@ -10,7 +10,7 @@ import { fixtureSample, T0 } from '../testing/samples.js';
 import type { RawSample } from '../detect/snapshot.js';
 import { Defender, type MeterReader } from './defender.js';
 import type { MeterSample } from '../observe/meter.js';
-import { memoryLog } from './log.js';
+import { memoryLog } from '../core/log.js';
 import { tempDir } from '../testing/temp.js';
 
 interface Rig {

@@ -12,11 +12,11 @@ import { defenderSourceOptions, INITIAL, track, type Offender, type TrackerState
 import type { Enforcer } from '../enforce/types.js';
 import type { Store } from '../store/index.js';
 import { offenceValues, type PolicyInput, type PolicyResult } from '../decide/index.js';
-import type { DaemonEvent } from './events.js';
+import type { DaemonEvent } from '../bus/events.js';
 import { MeterView, type MeterReader } from './meter-view.js';
 
 export type { MeterReader } from './meter-view.js';
-import type { Log } from './log.js';
+import type { Log } from '../core/log.js';
 import { afterCommit, diffBans } from './sync.js';
 
 export type DecideInput = Omit<PolicyInput, 'allow' | 'config'>;

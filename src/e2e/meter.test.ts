@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { exec } from '../core/exec.js';
-import { canConnect } from '../enforce/connect-probe.js';
+import { canConnect } from '../testing/connect-probe.js';
 import { withLab, type Lab } from '../lab/topology.js';
 import { setSysctls, startVictimServer } from '../lab/victim.js';
 import { synFlood } from '../lab/attacks.js';

@@ -5,7 +5,7 @@ import { exec } from '../core/exec.js';
 import { withLab, type Lab } from '../lab/topology.js';
 import { setSysctls, startVictimServer } from '../lab/victim.js';
 import { synFlood } from '../lab/attacks.js';
-import { canConnect } from './connect-probe.js';
+import { canConnect } from '../testing/connect-probe.js';
 import { NftMeter, type MeterOptions } from './nft-meter.js';
 import { meterScript } from './meter-script.js';
 import { NftablesEnforcer } from './nftables.js';

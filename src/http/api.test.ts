@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { StatusReport } from '../detect/report.js';
 import { T0 } from '../testing/samples.js';
-import { captureReport, startTestApi, type TestApi } from './test-app.js';
+import { captureReport, startTestApi, type TestApi } from '../testing/test-app.js';
 
 let api: TestApi;
 before(async () => { api = await startTestApi(); });

@@ -1,7 +1,7 @@
 // The live feed behind the dashboard: every tick adds a point to the 15-minute ring (cheap, always); while at least
 // one page is open, a frame (status report, top talkers) is built about once a second and streamed to it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DaemonEvent } from '../../daemon/events.js';
+import type { DaemonEvent } from '../../bus/events.js';
 import type { HttpDeps } from '../deps.js';
 import { buildFrame, type AttackInfo, type Frame, type TickInfo } from './frame.js';
 import { pointFrom, SeriesRing, type RingOptions } from './series.js';

@@ -7,7 +7,7 @@ import { buildReport } from '../../detect/report.js';
 import { fixtureSnapshots, T0 } from '../../testing/samples.js';
 import { sampleSenders } from '../../testing/syn-senders.js';
 import { buildFrame, FRAME_ROWS } from './frame.js';
-import { sampleTicks } from './sample-ticks.js';
+import { sampleTicks } from '../../testing/sample-ticks.js';
 import { pointFrom, SeriesRing, toColumns, WINDOW_MS, type Point } from './series.js';
 
 const point = (t: number, synRecv = 0): Point => ({ t, synRecv, established: 1, cookiesSent: 0, cookiesRecv: 0, attack: 0 });
