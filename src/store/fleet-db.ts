@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { BouncerKeyRepo } from './bouncer-keys.js';
 import { DecisionRepo, type DecisionRecord } from './decisions.js';
 import { PulledRepo } from './fleet-pulled.js';
+import { DecisionStreamRepo } from './decision-stream.js';
 import { PushQueueRepo } from './push-queue.js';
 import { openStore } from './open.js';
 
@@ -14,6 +15,7 @@ export interface FleetDb {
   readonly queue: PushQueueRepo;
   readonly pulled: PulledRepo;
   readonly keys: BouncerKeyRepo;
+  readonly stream: DecisionStreamRepo;
   /** One decision by id, ended or not. */
   decisionById(id: number): DecisionRecord | undefined;
   /** A small named JSON value (fleet_state). */
@@ -46,6 +48,7 @@ export function openFleetDb(stateDir: string): FleetDb {
     queue: new PushQueueRepo(db),
     pulled: new PulledRepo(db),
     keys: new BouncerKeyRepo(db),
+    stream: new DecisionStreamRepo(db),
     getState<T>(name: string): T | undefined {
       const row = get.get(name);
       return row ? (JSON.parse(row.value) as T) : undefined;
