@@ -24,11 +24,11 @@ const reply = (status: number, body: unknown) => new Response(JSON.stringify(bod
 export function fakeLapi(): FakeLapi {
   const lapi: FakeLapi = {
     alerts: [], deleted: [], requests: [], mode: 'up', password: 'secret',
-    fetch: async (url, init) => {
+    fetch: (url, init) => {
       const method = init.method ?? 'GET';
       const u = new URL(url);
       lapi.requests.push(`${method} ${u.pathname}`);
-      if (lapi.mode === 'down') throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
+      if (lapi.mode === 'down') return Promise.reject(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } }));
       const body = typeof init.body === 'string' ? JSON.parse(init.body) as unknown : undefined;
       const answer = (): Response => {
         if (method === 'POST' && u.pathname === '/v1/watchers/login') {
@@ -59,8 +59,8 @@ export function fakeLapi(): FakeLapi {
         return reply(404, { message: 'not found' });
       };
       const res = answer();
-      if (lapi.mode === 'lost') throw Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' });
-      return res;
+      if (lapi.mode === 'lost') return Promise.reject(Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' }));
+      return Promise.resolve(res);
     },
   };
   return lapi;
