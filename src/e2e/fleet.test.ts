@@ -14,6 +14,7 @@ import { synFlood } from '../lab/attacks.js';
 import { setSysctls, startVictimServer } from '../lab/victim.js';
 import { startDaemon } from '../testing/json-lines.js';
 import { tempDir } from '../testing/temp.js';
+import { wallClock } from '../testing/clock.js';
 import { FLOODS, needs } from '../testing/needs.js';
 import { bouncerSet, setupLapi, startBouncer, within, withFleetLab, type FleetLab } from './fleet-lab.js';
 
@@ -109,6 +110,66 @@ test('push, pull and serve with the real LAPI and firewall bouncer', needs(TOOLS
       await Promise.all([d.exited, b.exited, c.exited]);
       await lapi.stop();
       await Promise.all([serverA.stop(), serverB.stop(), serverC.stop()]);
+    }
+  });
+}));
+
+test('faults: wrong credentials are one clear line each and the defence carries on; a 60 s LAPI outage and a kill -9 with a full queue lose nothing and send nothing twice', needs(TOOLS, async () => {
+  await withFleetLab(async (lab) => {
+    const lapi = await setupLapi(lab.lapi, { [MACHINE.login]: MACHINE.password }, { 'synguard-a': PULL_KEY });
+    await lapi.start();
+    // Wrong password and wrong key: one error line each (not one per retry), and bans still reach the kernel.
+    const wrongState = tempDir('sg-fleet-wrong-');
+    let d = startDaemon(lab.a.ns, wrongState, ['--config', config(lab, lapi.url, { password: 'not-the-password', apiKey: 'not-the-key-000000000' })]);
+    try {
+      await d.waitFor((l) => l.event === 'reconcile');
+      const push = await d.waitFor((l) => l.event === 'crowdsec-push-failed', { what: 'the push error' });
+      assert.match(String(push['error']), /^login refused for machine "synguard-a": check crowdsec.push.login and its password/);
+      const pull = await d.waitFor((l) => l.event === 'crowdsec-pull-failed', { what: 'the pull error' });
+      assert.match(String(pull['error']), /^the LAPI refused the bouncer key \(crowdsec.pull.apiKey\): .*HTTP 403/);
+      assert.equal((await cli(lab, 'ban', '198.18.9.1', '--state-dir', wrongState)).exitCode, 0);
+      await within(5000, 'a manual ban in A\'s kernel despite the LAPI refusing', async () => (await synguardSet(lab, 'ban4')).includes('198.18.9.1'));
+      await sleep(6000); // several push retries and a pull later
+      assert.equal(d.lines.filter((l) => l.event === 'crowdsec-push-failed').length, 1, 'one push error line');
+      assert.equal(d.lines.filter((l) => l.event === 'crowdsec-pull-failed').length, 1, 'one pull error line');
+    } finally {
+      d.child.kill('SIGKILL');
+      await d.exited;
+    }
+
+    const stateDir = tempDir('sg-fleet-fault-');
+    const conf = config(lab, lapi.url);
+    const ban = async (value: string) => assert.equal((await cli(lab, 'ban', value, '--state-dir', stateDir)).exitCode, 0);
+    d = startDaemon(lab.a.ns, stateDir, ['--config', conf]);
+    try {
+      await d.waitFor((l) => l.event === 'reconcile');
+      await lapi.stop();
+      const down = wallClock();
+      for (const v of ['198.18.9.11', '198.18.9.12', '2001:db8:9::13']) await ban(v);
+      await within(5000, 'the bans in A\'s kernel while the LAPI is down', async () => (await synguardSet(lab, 'ban4')).includes('198.18.9.12'));
+      await d.waitFor((l) => l.event === 'crowdsec-push-failed' && /ECONNREFUSED/.test(String(l['error'])), { what: 'the outage noticed' });
+      await sleep(3000);
+      d.child.kill('SIGKILL'); // with three bans queued
+      await d.exited;
+      const queued = JSON.parse((await cli(lab, 'fleet', 'status', '--json', '--state-dir', stateDir, '--config', conf)).stdout) as { push: { queue: { pending: number; sending: number } } };
+      assert.equal(queued.push.queue.pending + queued.push.queue.sending, 3, 'the queue survived kill -9');
+      d = startDaemon(lab.a.ns, stateDir, ['--config', conf]);
+      await d.waitFor((l) => l.event === 'reconcile');
+      for (const v of ['198.18.9.14', '2001:db8:9::15']) await ban(v);
+      await sleep(Math.max(0, 60_000 - (wallClock() - down)));
+      await lapi.start();
+      const values = ['198.18.9.11', '198.18.9.12', '2001:db8:9::13', '198.18.9.14', '2001:db8:9::15'];
+      const arrived = await within(30_000, 'every ban in the LAPI after its restart', () => values.every((v) => lapi.decisions('synguard').has(v)));
+      console.log(`faults: all ${values.length} bans in the LAPI ${arrived} ms after it came back from a ${Math.round((wallClock() - down - arrived) / 1000)} s outage`);
+      await d.waitFor((l) => l.event === 'crowdsec-push-recovered', { what: 'the recovery line' });
+      await sleep(3000); // a few more push rounds: nothing more may arrive
+      const alerts = lapi.alerts('synguard/');
+      assert.deepEqual(values.map((v) => alerts.get(v)), [1, 1, 1, 1, 1], 'each ban arrived exactly once');
+      assert.deepEqual(values.map((v) => lapi.decisions('synguard').get(v)), [1, 1, 1, 1, 1]);
+    } finally {
+      d.child.kill('SIGKILL');
+      await d.exited;
+      await lapi.stop();
     }
   });
 }));
