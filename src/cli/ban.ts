@@ -7,7 +7,7 @@ import type { Config } from '../config/schema.js';
 import { SynguardError } from '../core/errors.js';
 import { manualBan, manualUnbanValue } from '../decide/index.js';
 import { currentAllowList } from '../daemon/allow.js';
-import { runningDaemon } from '../daemon/pidfile.js';
+import { runningDaemon } from '../store/pidfile.js';
 import { selectEnforcer } from '../enforce/select.js';
 import { killSockets } from '../enforce/socket-kill.js';
 import type { Ban } from '../core/decision.js';

@@ -12,18 +12,18 @@ import { defenderSourceOptions, INITIAL, track, type Offender, type TrackerState
 import type { Enforcer } from '../enforce/types.js';
 import type { Store } from '../store/index.js';
 import { offenceValues, type PolicyInput, type PolicyResult } from '../decide/index.js';
-import type { DaemonEvent } from './events.js';
+import type { DaemonEvent } from '../bus/events.js';
 import { MeterView, type MeterReader } from './meter-view.js';
 
 export type { MeterReader } from './meter-view.js';
-import type { Log } from './log.js';
+import type { Log } from '../core/log.js';
 import { afterCommit, diffBans } from './sync.js';
 
 export type DecideInput = Omit<PolicyInput, 'allow' | 'config'>;
 
 export interface DefenderDeps {
   readonly store: Store;
-  /** null in dry-run: decisions are logged, nothing is stored or enforced. */
+  /** null in dry-run: decisions are logged and stored flagged `dryRun` (for review), nothing is enforced. */
   readonly enforcer: Enforcer | null;
   readonly log: Log;
   readonly sample: () => Promise<RawSample>;
@@ -147,24 +147,26 @@ export class Defender {
 
 
   private async decide(offenders: readonly Offender[], spoofed: boolean, t: number): Promise<void> {
-    const { store, log, enforcer } = this.deps;
-    const active = store.decisions.active(t);
-    const offenceCounts = store.decisions.offences(offenceValues(offenders, this.config), t, this.config.defender.bans.memory);
+    const { store, log } = this.deps;
+    // A dry run decides against its own records, so it neither repeats a decision every tick nor touches real ones.
+    const dryRun = this.deps.enforcer === null;
+    const active = store.decisions.active(t, dryRun);
+    const offenceCounts = store.decisions.offences(offenceValues(offenders, this.config), t, this.config.defender.bans.memory, dryRun);
     const r = this.deps.decide({ offenders, spoofed, active, offenceCounts, now: t });
     for (const x of r.refused) log('info', 'refused', { value: x.value, why: x.why });
     await this.meter.liftAllowed(offenders, r.refused);
     if (r.decisions.length + r.extended.length + r.superseded.length === 0) return;
-    if (!enforcer) {
-      for (const d of r.decisions) log('info', 'ban', { ...decisionFields(d), dryRun: true });
-      return;
-    }
     // Stored before applied, all in one transaction: a crash leaves the store either before or after this tick.
     const saved = store.transaction(() => {
-      const inserted = store.decisions.insertMany(r.decisions);
+      const inserted = store.decisions.insertMany(dryRun ? r.decisions.map((d) => ({ ...d, dryRun })) : r.decisions);
       for (const e of r.extended) if (e.id !== undefined) store.decisions.extend(e.id, e.until, t);
       for (const s of r.superseded) if (s.id !== undefined) store.decisions.end(s.id, { now: t, by: 'daemon: superseded by a prefix ban', kind: 'superseded' });
       return inserted;
     });
+    if (dryRun) {
+      for (const d of saved) log('info', 'ban', { ...decisionFields(d), dryRun });
+      return;
+    }
     for (const d of saved) {
       log('warn', 'ban', decisionFields(d));
       // Not for a connection flood spread over the prefix: its attackers complete handshakes too.

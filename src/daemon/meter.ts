@@ -4,7 +4,7 @@ import type { Config } from '../config/schema.js';
 import { NftMeter, meterOptions } from '../enforce/nft-meter.js';
 import type { Enforcer } from '../enforce/types.js';
 import type { MeterReader } from './meter-view.js';
-import type { Log } from './log.js';
+import type { Log } from '../core/log.js';
 
 /** What the tick reads (nothing while the meter is off: SIGHUP may switch it either way), and its upkeep. */
 export interface DaemonMeter extends MeterReader {

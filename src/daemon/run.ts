@@ -11,10 +11,10 @@ import { startMeter } from './meter.js';
 import { assertLinux, cachedListeners, takeSample } from '../observe/sample.js';
 import { openStore } from '../store/index.js';
 import { Defender } from './defender.js';
-import { eventBus } from './events.js';
+import { eventBus } from '../bus/events.js';
 import { applyHardening, restoreHardening } from './hardening.js';
-import { jsonLog, type Log } from './log.js';
-import { claimPidFile } from './pidfile.js';
+import { jsonLog, type Log } from '../core/log.js';
+import { claimPidFile, markTick } from '../store/pidfile.js';
 import { loadToken, startHttp } from '../http/index.js';
 import { tokenPath } from '../http/token.js';
 import { startUpstream } from '../upstream/index.js';
@@ -71,7 +71,7 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
         sourcesHint = Math.max(1024, Math.ceil(raw.tally.sourceCount * 1.25)); // size the next tally from this one
         return raw;
       },
-      decide: (input) => decide({ ...input, recentAutoBans: store.decisions.autoCreatedSince(input.now - 60_000) }),
+      decide: (input) => decide({ ...input, recentAutoBans: store.decisions.autoCreatedSince(input.now - 60_000, dryRun) }),
       killSockets: dryRun ? null : (values, except) => killSockets(values, { except }),
       harden: dryRun ? null : (mode, now) => (mode === 'attack' ? applyHardening(store, config.defender.hardening, now) : restoreHardening(store)),
       emit: (event) => events.emit(event),
@@ -138,6 +138,7 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
         }
         try {
           await defender.tick();
+          markTick(stateDir, Date.now());
         } catch (err) {
           log('error', 'tick-failed', { error: (err as Error).message });
         }

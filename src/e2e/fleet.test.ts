@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { exec } from '../core/exec.js';
-import { canConnect } from '../enforce/connect-probe.js';
+import { canConnect } from '../testing/connect-probe.js';
 import { synFlood } from '../lab/attacks.js';
 import { setSysctls, startVictimServer } from '../lab/victim.js';
 import { startDaemon } from '../testing/json-lines.js';

@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_TARGETS, SYSCTLS, planHardening, readSysctls, writeSysctls } from './sysctl.js';
-import { withNs } from './test-ns.js';
+import { withNs } from '../testing/test-ns.js';
 import { NETNS, needs } from '../testing/needs.js';
 
 const NAMES = Object.values(SYSCTLS);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { openFleetDb } from '../store/fleet-db.js';
 import { T0 } from '../testing/clock.js';
 import { tempDir } from '../testing/temp.js';
-import { lapiFixture } from './fake-lapi.js';
+import { lapiFixture } from '../testing/fake-lapi.js';
 import type { StreamReply } from './protocol.js';
 import { applyStream, cidrOf, type PullPolicy } from './pull.js';
 

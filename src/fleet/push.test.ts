@@ -6,7 +6,7 @@ import type { Decision } from '../core/decision.js';
 import { openFleetDb, type FleetDb } from '../store/fleet-db.js';
 import { T0 } from '../testing/clock.js';
 import { tempDir } from '../testing/temp.js';
-import { fakeLapi, type FakeLapi } from './fake-lapi.js';
+import { fakeLapi, type FakeLapi } from '../testing/fake-lapi.js';
 import { LapiClient } from './lapi-client.js';
 import { Pusher } from './push.js';
 

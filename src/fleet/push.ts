@@ -2,7 +2,6 @@
 // early (unban, release, superseded; an expiry needs nothing, the LAPI's decision carries the same end). The queue
 // lives in SQLite (store/push-queue.ts); one step scans the decisions, logs in, settles what a crash left in flight,
 // then sends a batch of publishes and the due withdrawals.
-import { backoffDelay } from '../notify/backoff.js';
 import type { FleetDb } from '../store/fleet-db.js';
 import type { PushItem } from '../store/push-queue.js';
 import { alertFor, lapiTarget, PUSH_ORIGIN, refOf, scenarioOf } from './alert.js';
@@ -34,8 +33,9 @@ const SCAN_STATE = 'push.after';
 export class Pusher {
   constructor(private readonly deps: PushDeps) {}
 
+  /** Back-off: 1 s doubling per attempt up to 1 min, shortened by up to 20% so hosts do not retry in step. */
   private retryAt(item: PushItem, now: number): number {
-    return now + backoffDelay(item.attempts + 1, { baseMs: 1000, factor: 2, maxMs: 60_000, jitter: 0.2 }, this.deps.random);
+    return now + Math.round(Math.min(60_000, 1000 * 2 ** item.attempts) * (1 - 0.2 * (this.deps.random ?? Math.random)()));
   }
 
   /** One pass: scan, log in, settle, send. Never throws for LAPI trouble: the error is returned (and kept). */

@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CrowdsecConfig } from '../config/crowdsec.js';
 import { SynguardError } from '../core/errors.js';
-import type { Log } from '../daemon/log.js';
+import type { Log } from '../core/log.js';
 import { openFleetDb, type FleetDb } from '../store/fleet-db.js';
 import { LapiClient, LapiError } from './lapi-client.js';
 import { applyStream, type PullPolicy } from './pull.js';

@@ -24,10 +24,16 @@ const banBody = z.strictObject({
   reason: z.string().max(1000).optional(),
 });
 
-/** GET /bans?offset&limit&order: the active bans in id order (oldest first, or newest first with order=desc), with the total. */
+/**
+ * GET /bans?offset&limit&order: the active bans in id order (oldest first, or newest first with order=desc), with the
+ * total; a dry run's decisions come after the real ones, flagged `dryRun: true`.
+ */
 export function listBans(deps: HttpDeps, query: Record<string, string>): Reply {
   const { offset, limit, order } = validate(pageQuery, query);
-  const active = deps.store.decisions.active(deps.now());
+  const now = deps.now();
+  const real = deps.store.decisions.active(now);
+  const dry = deps.store.decisions.active(now, true);
+  const active = dry.length === 0 ? real : [...real, ...dry];
   const [from, to] = order === 'asc' ? [offset, offset + limit] : [Math.max(0, active.length - offset - limit), Math.max(0, active.length - offset)];
   const page = active.slice(from, to);
   if (order === 'desc') page.reverse();

@@ -4,7 +4,7 @@ import type { HttpDeps } from './deps.js';
 import { HttpError, json, type Reply } from './reply.js';
 import { openFleetDb, type FleetDb } from '../store/fleet-db.js';
 import { streamFor } from '../fleet/serve.js';
-import type { Call, Route } from './routes.js';
+import type { Call, Route } from './route.js';
 
 /** The route; the store connection is opened at the first request and kept. */
 export function bouncerStreamRoute(deps: HttpDeps): Route {

@@ -8,7 +8,7 @@ export function decisionJson(d: DecisionRecord) {
   return {
     id: d.id, value: d.value, scope: d.scope, action: d.action, reason: d.reason, origin: d.origin,
     createdAt: iso(d.createdAt), until: iso(d.until), offence: d.offence, evidence: d.evidence,
-    endedAt: isoOrNull(d.endedAt), endedBy: d.endedBy, endKind: d.endKind,
+    endedAt: isoOrNull(d.endedAt), endedBy: d.endedBy, endKind: d.endKind, dryRun: d.dryRun,
   };
 }
 

@@ -2,8 +2,8 @@
 // captured from the real one (test/fixtures/crowdsec-lapi-1.4.6). It counts what it was sent, and can be down.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Fetch } from './lapi-client.js';
-import type { Alert } from './protocol.js';
+import type { Fetch } from '../fleet/lapi-client.js';
+import type { Alert } from '../fleet/protocol.js';
 
 const DIR = fileURLToPath(new URL('../../test/fixtures/crowdsec-lapi-1.4.6/', import.meta.url));
 export const lapiFixture = <T>(file: string): T => JSON.parse(readFileSync(`${DIR}${file}`, 'utf8')) as T;
