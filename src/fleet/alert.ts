@@ -21,13 +21,13 @@ export function lapiTarget(value: string): { scope: 'Ip' | 'Range'; value: strin
   return host ? { scope: 'Ip', value: address } : { scope: 'Range', value };
 }
 
-/** The alert for one stored decision at `now`: its remaining duration, its evidence in the message and meta. */
+/** The alert for one stored decision at `now`: its remaining duration, its evidence in the message and meta, `ref`. */
 export function alertFor(d: Decision & { readonly id: number }, ref: string, now: number): Alert {
   const target = lapiTarget(d.value);
   const scenario = scenarioOf(d);
   const at = new Date(Math.min(now, d.createdAt)).toISOString();
   const meta: MetaItem[] = [
-    { key: REF_KEY, value: `${ref}:${d.id}` },
+    { key: REF_KEY, value: ref },
     { key: 'synguard_origin', value: d.origin },
     { key: 'synguard_offence', value: String(d.offence) },
     ...d.evidence.slice(0, 10).map((e, i) => ({ key: `evidence_${i + 1}`, value: e.slice(0, 500) })),

@@ -52,6 +52,21 @@ test('bans are published as alerts in batches, once; an unban withdraws the LAPI
   assert.deepEqual(db.queue.counts().pending, 0);
 });
 
+test('a ban extended here is published again with its new end; the unban withdraws both LAPI decisions', async () => {
+  const { lapi, db, pusher, tick, at } = setup();
+  const [a] = insert(db, ban('198.18.5.9/32'));
+  await pusher.step();
+  tick(2 * MIN);
+  assert.ok(db.decisions.extend(a!.id, T0 + 60 * MIN, at()));
+  assert.equal((await pusher.step()).published, 1);
+  assert.deepEqual(lapi.alerts.map((x) => x.decisions?.[0]?.duration), ['10m0s', '58m0s']);
+  tick(1000);
+  assert.equal((await pusher.step()).published, 0, 'once per extension');
+  db.decisions.end(a!.id, { now: at(), by: 'cli', kind: 'unban' });
+  await pusher.step();
+  assert.deepEqual(lapi.deleted, [101, 102]);
+});
+
 test('LAPI down: nothing is lost, retried with back-off, each sent once when it is back; a ban ended meanwhile is not sent', async () => {
   const { lapi, db, pusher, tick } = setup();
   lapi.mode = 'down';

@@ -80,9 +80,9 @@ export class Pusher {
       }
       const target = lapiTarget(d.value);
       const found = await client.findAlerts({ value: target.value, origin: PUSH_ORIGIN, scenario: scenarioOf(d) });
-      const ref = `${this.deps.ref}:${d.id}`;
+      const ref = refFor(this.deps.ref, d);
       const mine = found.find((a) => refOf(a) === ref);
-      if (mine?.id !== undefined) db.queue.mark([item.id], 'sent', now(), [String(mine.id)]);
+      if (mine?.id !== undefined) db.queue.mark([item.id], 'sent', now(), [{ alertId: String(mine.id), until: d.until }]);
       else db.queue.retry([item.id], now(), 'in flight at a restart or a lost answer: not at the LAPI, sent again');
     }
   }
@@ -96,6 +96,7 @@ export class Pusher {
       if (due.length === 0) return sent;
       const items: PushItem[] = [];
       const alerts = [];
+      const ends: number[] = [];
       for (const item of due) {
         const d = db.decisionById(item.decisionId);
         if (!d || d.endedAt !== null || d.until <= t + 1000) {
@@ -103,14 +104,15 @@ export class Pusher {
           continue;
         }
         items.push(item);
-        alerts.push(alertFor(d, this.deps.ref, t));
+        ends.push(d.until);
+        alerts.push(alertFor(d, refFor(this.deps.ref, d), t));
       }
       if (items.length === 0) continue;
       const ids = items.map((i) => i.id);
       db.queue.mark(ids, 'sending', t); // committed before the request leaves: a crash now is settled by its ref
       try {
         const alertIds = await client.postAlerts(alerts);
-        db.queue.mark(ids, 'sent', now(), alertIds);
+        db.queue.mark(ids, 'sent', now(), alertIds.map((alertId, i) => ({ alertId, until: ends[i] ?? null })));
         sent += ids.length;
       } catch (err) {
         // Not sent for sure (no connection, an HTTP error): back to pending. Unknown (timeout): left 'sending'.
@@ -127,23 +129,27 @@ export class Pusher {
     const { db, client, now } = this.deps;
     let done = 0;
     for (const item of db.queue.due('withdraw', now(), 1000)) {
-      const alertId = db.queue.publishOf(item.decisionId)?.alertId ?? null;
+      const alertIds = db.queue.publishOf(item.decisionId)?.alertId?.split(',') ?? [];
       try {
-        if (alertId !== null) {
-          const alert = await client.alert(alertId);
-          for (const d of alert.decisions ?? []) if (d.id !== undefined && d.origin === PUSH_ORIGIN) await client.deleteDecision(d.id);
+        for (const alertId of alertIds) {
+          const alert = await client.alert(alertId).catch((err: unknown) => {
+            if (err instanceof LapiError && err.status === 404) return null; // flushed, or deleted by an operator
+            throw err;
+          });
+          for (const d of alert?.decisions ?? []) if (d.id !== undefined && d.origin === PUSH_ORIGIN) await client.deleteDecision(d.id);
         }
         db.queue.mark([item.id], 'sent', now());
         done++;
       } catch (err) {
-        if (err instanceof LapiError && err.status === 404) {
-          db.queue.mark([item.id], 'sent', now()); // gone already (flushed, or deleted by an operator)
-          continue;
-        }
         if (err instanceof LapiError) db.queue.retry([item.id], this.retryAt(item, now()), err.message);
         throw err;
       }
     }
     return done;
   }
+}
+
+/** The synguard_ref of one publish: this host, the decision and the end published (an extension is a new one). */
+function refFor(host: string, d: { readonly id: number; readonly until: number }): string {
+  return `${host}:${d.id}:${d.until}`;
 }

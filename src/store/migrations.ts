@@ -117,7 +117,8 @@ export const MIGRATIONS: readonly string[] = [
      attempts    INTEGER NOT NULL DEFAULT 0,
      next_at     INTEGER NOT NULL DEFAULT 0,
      last_error  TEXT,
-     alert_id    TEXT,
+     alert_id    TEXT,                    -- publish: the LAPI's alert ids, comma-separated (one more per extension)
+     until       INTEGER,                 -- publish: the end last published
      created_at  INTEGER NOT NULL,
      done_at     INTEGER,
      UNIQUE (decision_id, kind)
