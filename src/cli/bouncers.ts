@@ -1,7 +1,8 @@
 // `synguard bouncers add|list|delete NAME`: keys of the CrowdSec bouncers served GET /v1/decisions/stream.
 // Keys are stored hashed: `add` prints the key once. Heavy modules load inside the actions.
 import type { Command } from 'commander';
-import { withStateOptions, type StateOptions } from './state-dir.js';
+import type { StateOptions } from './state-dir.js';
+import { withState } from './fleet.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -23,7 +24,7 @@ Serving is off until the config says http: { bouncerStream: true } (docs/fleet.m
   synguard bouncers add fw-b           # prints the key once (stored hashed)
   api_url: http://SYNGUARD:9717/  and  api_key: <that key>  in crowdsec-firewall-bouncer.yaml`);
 
-  withStateOptions(bouncers.command('add').argument('<name>', 'a name for the bouncer (letters, digits, . _ -)'))
+  withState(bouncers.command('add').argument('<name>', 'a name for the bouncer (letters, digits, . _ -)'))
     .description('make a key for a bouncer and print it (only now: it is stored hashed)')
     .option('--key <key>', 'use this key instead of a random one (at least 16 characters)')
     .option('--json', 'print {name, key}')
@@ -41,7 +42,7 @@ Serving is off until the config says http: { bouncerStream: true } (docs/fleet.m
       process.stdout.write(opts.json ? `${JSON.stringify({ name, key })}\n` : `${key}\n`);
     });
 
-  withStateOptions(bouncers.command('list'))
+  withState(bouncers.command('list'))
     .description('list the bouncers, with when each last pulled')
     .option('--json', 'print a JSON array')
     .action(async (opts: StateOptions & { json?: boolean }) => {
@@ -57,7 +58,7 @@ Serving is off until the config says http: { bouncerStream: true } (docs/fleet.m
       for (const b of rows) process.stdout.write(`${b.name.padEnd(24)} created ${iso(b.createdAt)}  last pull ${iso(b.lastPull) ?? 'never'}\n`);
     });
 
-  withStateOptions(bouncers.command('delete').argument('<name>', 'the bouncer to remove'))
+  withState(bouncers.command('delete').argument('<name>', 'the bouncer to remove'))
     .description('delete a bouncer\'s key: its next pull gets 403')
     .action(async (name: string, opts: StateOptions) => {
       const db = await fleetDb(opts);

@@ -1,10 +1,16 @@
 // `synguard fleet status [--json]`: the push queue, the last pull and its error, the bouncers served (docs/fleet.md).
 import type { Command } from 'commander';
-import { withStateOptions, type StateOptions } from './state-dir.js';
+import type { StateOptions } from './state-dir.js';
+
+/** --state-dir and --config, as withStateOptions (state-dir.ts) adds them; declared here so that registering the
+ * command loads no store or config module (they load inside the action). */
+export const withState = (cmd: Command): Command => cmd
+  .option('--state-dir <dir>', 'state directory (default: defender.stateDir from the config, /var/lib/synguard)')
+  .option('-c, --config <file>', 'config file (default /etc/synguard/config.yaml if it exists)');
 
 export function registerFleet(program: Command): void {
   const fleet = program.command('fleet').description('the CrowdSec fleet: publish bans to a Local API, enforce its decisions, serve bouncers');
-  withStateOptions(fleet.command('status'))
+  withState(fleet.command('status'))
     .description('show the push queue, the last pull and its error, and the bouncers served')
     .option('--json', 'print one JSON object')
     .addHelpText('after', `
