@@ -21,6 +21,8 @@ export interface LapiOptions {
   readonly timeoutMs?: number;
   readonly fetch?: Fetch;
   readonly now: () => number;
+  /** Aborts requests in progress (the daemon stopping); an aborted publish is settled at the next start. */
+  readonly signal?: AbortSignal;
 }
 
 /** LAPI 1.4 refuses a login whose User-Agent is not NAME/VERSION ("bad user agent", then 401). */
@@ -46,7 +48,7 @@ export class LapiClient {
         method,
         headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }), 'user-agent': USER_AGENT },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
+        signal: AbortSignal.any([AbortSignal.timeout(this.opts.timeoutMs ?? 10_000), ...(this.opts.signal ? [this.opts.signal] : [])]),
       });
     } catch (err) {
       const code = (err as { cause?: { code?: string } }).cause?.code ?? '';

@@ -70,8 +70,8 @@ export function startFleet(config: CrowdsecConfig, deps: FleetDeps): FleetWorker
   const password = push ? secret(push.password, push.passwordFile, 'push.passwordFile') : '';
   const apiKey = pull ? secret(pull.apiKey, pull.apiKeyFile, 'pull.apiKeyFile') : '';
   const db = openFleetDb(deps.stateDir);
-  const client = new LapiClient({ url: config.url, now: deps.now });
   const stopper = new AbortController();
+  const client = new LapiClient({ url: config.url, now: deps.now, signal: stopper.signal });
   let poke = new AbortController();
   const wait = (ms: number, signal?: AbortSignal) => sleep(ms, undefined, { signal: signal ? AbortSignal.any([stopper.signal, signal]) : stopper.signal }).catch(() => undefined);
   const loops: Promise<void>[] = [];
