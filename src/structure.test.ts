@@ -17,6 +17,7 @@ const RANK: Readonly<Record<string, number>> = {
   detect: 3,
   decide: 4, store: 4, enforce: 4, bus: 4,
   notify: 5, upstream: 5, report: 5, fleet: 5,
+  ops: 5.5,
   http: 6,
   daemon: 7, install: 7,
   lab: 8,

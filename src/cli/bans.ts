@@ -5,12 +5,13 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import type { DecisionRecord } from '../store/index.js';
 import { connectDaemon, type ApiBan } from './api-client.js';
-import { currentAllowList } from '../daemon/allow.js';
+import { currentAllowList } from '../ops/allow.js';
 import { toNet } from '../decide/cidr-math.js';
 import { covers, decisionJson, explain, explanationJson, renderExplanation } from './explain.js';
 import { positiveInt } from './options.js';
 import { readState, withStateOptions, type StateOptions } from './state-dir.js';
 import { iso, left } from './when.js';
+import { listedBans } from '../ops/bans.js';
 
 /** What `bans` shows of a ban: the store's record, or the API's with its times read back. */
 type BanView = Pick<DecisionRecord, 'value' | 'scope' | 'reason' | 'origin' | 'until' | 'createdAt' | 'offence' | 'evidence' | 'dryRun'>;
@@ -28,8 +29,7 @@ async function activeBans(opts: StateOptions): Promise<BanView[]> {
   const { store } = readState(opts);
   if (!store) return [];
   try {
-    const now = Date.now();
-    return [...store.decisions.active(now), ...store.decisions.active(now, true)];
+    return listedBans(store, Date.now());
   } finally {
     store.close();
   }

@@ -33,6 +33,8 @@ function rig(config: Config = configFrom({}), withEnforcer = true, backend: 'dry
   const enforcer = Object.assign(new DryRunEnforcer(() => undefined), { failNext: false, commits: 0 });
   // As the route backend: no kernel timeouts, so the daemon itself must remove a ban when it runs out.
   if (backend === 'route') Object.defineProperties(enforcer, { name: { value: 'route' }, kernelExpires: { value: false } });
+  // The in-memory backend stands in for the kernel; without `withEnforcer` it is what it is, the dry run's.
+  Object.defineProperty(enforcer, 'enforces', { value: withEnforcer, configurable: true });
   const commit = enforcer.commit.bind(enforcer);
   enforcer.commit = (now: number) => {
     enforcer.commits++;
@@ -45,7 +47,7 @@ function rig(config: Config = configFrom({}), withEnforcer = true, backend: 'dry
   const hardening: string[] = [];
   const kills: Rig['kills'] = [];
   const defender = new Defender(config, {
-    store, log, enforcer: withEnforcer ? enforcer : null, now: () => clock.now,
+    store, log, enforcer, now: () => clock.now,
     sample: () => Promise.resolve({ ...next, takenAt: clock.now }),
     decide: policyFor(buildAllowList({ configured: config.defender.allowList }), config),
     killSockets: (values, except) => { kills.push({ values, except }); return Promise.resolve(0); },
@@ -129,6 +131,7 @@ test('dry-run: the decisions are logged and stored flagged dryRun, never applied
   assert.equal(ban?.['value'], '198.18.0.2/32');
   assert.equal(r.enforcer.commits, 0);
   // Going live on the same store: the dry run's record is neither applied nor an earlier offence of the real ban.
+  Object.defineProperty(r.enforcer, 'enforces', { value: true });
   const live = new Defender(configFrom({}), {
     store: r.store, log: r.log, enforcer: r.enforcer, now: () => r.clock.now, killSockets: null, harden: null,
     sample: () => Promise.resolve({ ...fixtureSample('idle', 0), takenAt: r.clock.now }),

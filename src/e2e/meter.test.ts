@@ -54,8 +54,11 @@ async function loopCount(ns: string): Promise<number> {
 }
 
 const banOf = (d: Daemon, value: string) => d.waitFor((l) => l.event === 'ban' && l.value === value, { ms: 15_000, what: `a ban of ${value}` });
-const bansJson = async (ns: string, stateDir: string) =>
-  JSON.parse((await cli(ns, 'bans', '--json', '--state-dir', stateDir)).stdout) as Array<{ value: string; origin: string; reason: string; dryRun: boolean }>;
+async function bansJson(ns: string, stateDir: string) {
+  const r = await cli(ns, 'bans', '--json', '--state-dir', stateDir);
+  assert.equal(r.exitCode, 0, `synguard bans --json: exit ${String(r.exitCode)}${r.timedOut ? ' (timed out)' : ''}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as Array<{ value: string; origin: string; reason: string; dryRun: boolean }>;
+}
 
 test('cookie shadow: a real source inside a spoofed flood is dropped within its burst and banned, from the start and joining 10 s late', needs(FLOODS, async () => {
   await withLab({ attackers: 3 }, (lab) => victim(lab, 128, async (start, stateDir) => {

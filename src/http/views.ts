@@ -1,7 +1,7 @@
 // JSON views of stored records: times as ISO 8601 text, the same fields as `synguard bans --json` and `history --json`.
 import type { DecisionRecord, StoredEvent } from '../store/index.js';
+import { iso } from '../core/format.js';
 
-const iso = (ms: number): string => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
 
 export function decisionJson(d: DecisionRecord) {

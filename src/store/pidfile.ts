@@ -7,7 +7,8 @@ export const PID_FILE = 'synguard.pid';
 /** Touched after every completed tick: its mtime is the last tick's time (`status` shows its age). */
 export const TICK_FILE = 'synguard.tick';
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it exists, owned by someone else). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
