@@ -20,11 +20,22 @@ node_major() { if command -v node >/dev/null; then node -p 'process.versions.nod
 if [ "$(node_major)" -lt 20 ]; then
   command -v npm >/dev/null || missing+=(nodejs npm)
 fi
+# crowdsec (test list only): its post-install step registers with the online API and fails offline unless this file
+# exists and is non-empty; and it must not start a LAPI on the host (a policy-rc.d refusing starts, if none exists).
+policy_made=''
+if printf '%s\n' "${missing[@]}" | grep -qx crowdsec; then
+  mkdir -p /etc/crowdsec
+  [ -s /etc/crowdsec/online_api_credentials.yaml ] || echo '# offline: synguard tests use the Local API only' >/etc/crowdsec/online_api_credentials.yaml
+  if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; policy_made=1; fi
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "install.sh: installing ${missing[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+if [ -n "$policy_made" ]; then rm -f /usr/sbin/policy-rc.d; fi
+# never leave a crowdsec service running on the host (the tests run their own LAPI in a lab namespace)
+if command -v systemctl >/dev/null && systemctl is-active -q crowdsec 2>/dev/null; then systemctl disable --now crowdsec crowdsec-firewall-bouncer 2>/dev/null || true; fi
 if [ "$(node_major)" -lt 20 ]; then
   # Debian 12 ships Node.js 18; the npm registry's `node` package brings a Node.js 20 binary into /usr/local/bin.
   echo "install.sh: Node.js $(node_major) is too old, installing Node.js 20 from the npm registry"
