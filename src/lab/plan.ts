@@ -85,7 +85,7 @@ export const SETTLE_MS = 5000;
 export function wrkWindows(s: Scenario): PhaseWindow[] {
   const total = ms(s.durationS);
   const w = attackWindow(s);
-  if (!w) return [{ name: 'baseline', start: 0, end: total }];
+  if (!w) return total >= 1000 ? [{ name: 'baseline', start: 0, end: total }] : [];
   const settled = Math.min(w.start + SETTLE_MS, w.end);
   return [
     { name: 'baseline', start: 0, end: w.start },
