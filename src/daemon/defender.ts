@@ -107,6 +107,7 @@ export class Defender {
     const out = track(this.tracker, {
       assessment, sources, detection: cfg.detection,
       calmMs: cfg.defender.hardening.calmDown, now: t,
+      listeners: cur.listeners, established: cur.established,
     });
     const emit = this.deps.emit ?? (() => undefined);
     const ending = this.tracker.attack; // the attack that may end this tick (the new state is CALM)

@@ -35,6 +35,8 @@ export interface SourceSummary {
   readonly top: SourceStat[];
   readonly topEstablished: SourceStat[];
   readonly topPrefixes: PrefixStat[];
+  /** Prefixes sorted by established connections, then total (the capacity detector's view of who holds the slots). */
+  readonly topPrefixesEstablished: PrefixStat[];
   /** Sources (and prefixes) at or above the thresholds, largest first, at most halfOpenLimit (or establishedLimit) + 1 of each. */
   readonly halfOpenOffenders: SourceStat[];
   readonly establishedOffenders: SourceStat[];
@@ -110,10 +112,12 @@ export function summarizeSources(snapshot: Snapshot, opts: SourceOptions): Sourc
   });
 
   const topPrefixes = new TopN<Acc>(opts.top, bySyn);
+  const topPrefixesEst = new TopN<Acc>(opts.top, byEst);
   const prefixOff = new TopN<Acc>(opts.halfOpenLimit + 1, bySyn);
   const prefixEstOff = new TopN<Acc>(opts.establishedLimit + 1, byEst);
   for (const p of prefixes.values()) {
     topPrefixes.add(p);
+    topPrefixesEst.add(p);
     if (p.synRecv >= (opts.prefixHalfOpenAtLeast ?? opts.halfOpenAtLeast)) prefixOff.add(p);
     if (p.established >= (opts.prefixEstablishedAtLeast ?? opts.establishedAtLeast)) prefixEstOff.add(p);
   }
@@ -131,6 +135,7 @@ export function summarizeSources(snapshot: Snapshot, opts: SourceOptions): Sourc
     top: top.list().map(source),
     topEstablished: topEst.list().map(source),
     topPrefixes: topPrefixes.list().map(prefix),
+    topPrefixesEstablished: topPrefixesEst.list().map(prefix),
     halfOpenOffenders: synOff.list().map(source),
     establishedOffenders: estOff.list().map(source),
     halfOpenPrefixOffenders: prefixOff.list().map(prefix),

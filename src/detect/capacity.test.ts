@@ -1,0 +1,66 @@
+// Capacity-relative detection on real captures: Apache prefork (150 slots) under wrk alone, and full under slowloris
+// from 8 addresses of 198.18.2.0/24 (25 connections each) beside wrk's 10 keep-alive connections from 198.18.1.2.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { configFrom } from '../config/load.js';
+import { assess } from './assess.js';
+import { CAPACITY_IDLE, detectCapacity } from './capacity.js';
+import { summarizeSources } from './sources.js';
+import { defenderSourceOptions, INITIAL, track } from './tracker.js';
+import { fixtureSnapshots, T0 } from '../testing/samples.js';
+
+const cfg = configFrom({});
+const SPREAD = Array.from({ length: 8 }, (_, i) => `198.18.2.${2 + i}/32`);
+
+function detect(capture: string, now: number, fullSince: number | null = null, c = cfg) {
+  const [, cur] = fixtureSnapshots(capture);
+  const src = summarizeSources(cur, defenderSourceOptions(c.detection));
+  return detectCapacity({ fullSince }, cur.listeners, cur.established, src, c.detection.capacity, now);
+}
+
+test('a busy server that keeps up (accept queue empty) is not full: nothing named, the clock resets', () => {
+  const out = detect('slots-busy', T0 + 5000, T0);
+  assert.deepEqual(out.full, []);
+  assert.deepEqual(out.offenders, []);
+  assert.deepEqual(out.state, CAPACITY_IDLE);
+});
+
+test('full, but not yet for fullFor: the stretch starts, nothing named', () => {
+  const out = detect('slots-spread', T0);
+  assert.match(out.full[0] ?? '', /\[::\]:8080 \(60 waiting for accept, backlog 511\)/);
+  assert.deepEqual(out.offenders, []);
+  assert.deepEqual(out.state, { fullSince: T0 });
+});
+
+test('full for 2 s: the 8 addresses holding the slots are named, not the client nor its address in the same /24', () => {
+  const out = detect('slots-spread', T0 + 2000, T0);
+  assert.deepEqual(out.offenders.map((o) => o.value).sort(), SPREAD);
+  assert.match(out.offenders[0]?.evidence.join(' ') ?? '', /: 2\d established.*198\.18\.2\.0\/24: 200 of 2\d\d established connections \(\d+%\) from 8 address/);
+  // no address of the spread is over the per-source threshold: the fixed counts alone see nothing
+  const [, cur] = fixtureSnapshots('slots-spread');
+  assert.equal(assess(undefined, cur, cfg.detection).kind, 'none');
+});
+
+test('the share is relative: the /24 holds 200 of 210 (95%); at share 0.96 nothing is named; too many addresses name the prefix; disabled names nothing', () => {
+  assert.deepEqual(detect('slots-spread', T0 + 2000, T0, configFrom({ detection: { capacity: { share: 0.96 } } })).offenders, []);
+  const few = detect('slots-spread', T0 + 2000, T0, configFrom({ detection: { capacity: { maxOffenders: 4 } } }));
+  assert.deepEqual(few.offenders.map((o) => o.value), ['198.18.2.0/24']);
+  assert.deepEqual(detect('slots-spread', T0 + 2000, T0, configFrom({ detection: { capacity: { enabled: false } } })).offenders, []);
+});
+
+test('through the tracker: over two ticks the spread becomes offenders and an attack starts', () => {
+  const [prev, cur] = fixtureSnapshots('slots-spread');
+  const src = summarizeSources(cur, defenderSourceOptions(cfg.detection));
+  const input = { assessment: assess(prev, cur, cfg.detection, src), sources: src, detection: cfg.detection, calmMs: 30_000, listeners: cur.listeners, established: cur.established };
+  const first = track(INITIAL, { ...input, now: T0 });
+  assert.deepEqual(first.offenders, []);
+  assert.equal(first.changed, null);
+  const second = track(first.state, { ...input, now: T0 + 2000 });
+  assert.deepEqual(second.offenders.map((o) => o.value).sort(), SPREAD);
+  assert.equal(second.changed, 'started');
+  assert.equal(second.state.attack.kind, 'connection-flood');
+  assert.equal(second.spoofed, false);
+  // without the listeners (an older caller) the detector does not run
+  const { listeners: _unused, ...older } = input;
+  assert.deepEqual(track(first.state, { ...older, now: T0 + 2000 }).offenders, []);
+});
