@@ -53,7 +53,7 @@ export class Defender {
   private eventId: number | null = null;
   private guardLogged = false;
   /** New prefix bans whose proven clients are spared (defender.bans.spareProven), looked up at the next commit. */
-  private spareIn: Array<{ prefix: string; until: number }> = [];
+  private spareIn: Array<{ prefix: string; until: number; offenders: readonly string[] }> = [];
   private hardened = false;
   private readonly meter: MeterView;
   /** Counts of the sources climbing towards a threshold, between ticks. */
@@ -170,7 +170,8 @@ export class Defender {
       log('warn', 'ban', decisionFields(d));
       // Not for a connection flood spread over the prefix: its attackers complete handshakes too.
       if (d.scope === 'prefix' && this.config.defender.bans.spareProven && !d.reason.startsWith('connection flood from one prefix')) {
-        this.spareIn.push({ prefix: d.value, until: d.until });
+        // The offending addresses a prefix ban was made from are never spared: slot holders complete handshakes too.
+        this.spareIn.push({ prefix: d.value, until: d.until, offenders: offenders.map((o) => o.value.replace(/\/(32|128)$/, '')) });
       }
     }
     if (saved.length > 0) this.deps.emit?.({ type: 'bans', at: t, decisions: saved });
@@ -186,9 +187,9 @@ export class Defender {
     this.spareIn = [];
     const spared: string[] = [];
     if (!enforcer.spare || !enforcer.provenWithin) return spared;
-    for (const { prefix, until } of pending) {
+    for (const { prefix, until, offenders } of pending) {
       try {
-        const proven = await enforcer.provenWithin(prefix, SPARES_PER_PREFIX);
+        const proven = (await enforcer.provenWithin(prefix, SPARES_PER_PREFIX)).filter((a) => !offenders.includes(a));
         for (const address of proven) enforcer.spare(address, until); // kept by the backend if the commit fails
         spared.push(...proven);
         if (proven.length > 0) log('info', 'spared', { value: prefix, count: proven.length, sample: proven.slice(0, 10) });

@@ -1,7 +1,9 @@
 // Capacity-relative detection: once a server is full (a listener's accept queue stays non-empty: every worker is busy
-// and the kernel queues completed handshakes), who holds its slots? A /24 (or /64) holding most of the established
-// connections while the server is full is an offender even when each of its addresses stays under the per-source
-// thresholds (slowloris spread over a prefix). Pure: the caller passes the state, the snapshot's figures and the time.
+// and the kernel queues completed handshakes), who holds its slots? A connection holds a slot when it is ESTABLISHED
+// and the server has read everything it sent (rx_queue 0: a worker took it); one with unread bytes is waiting in the
+// queue like any client, so it counts for nobody. A /24 (or /64) holding most of the held connections while the
+// server is full is an offender even when each of its addresses stays under the per-source thresholds (slowloris
+// spread over a prefix). Pure: the caller passes the state, the snapshot's figures and the time.
 import type { ListenerStat } from './snapshot.js';
 import type { SourceSummary } from './sources.js';
 
@@ -44,7 +46,9 @@ const pct = (x: number): string => `${Math.round(100 * x)}%`;
 
 /**
  * One tick of the capacity detector. `established` is every ESTABLISHED connection on the host (the summary's
- * lists count the same sockets), `sources` its summary with topEstablished and topPrefixesEstablished.
+ * lists count the same sockets), `sources` its summary with topEstablished and topPrefixesEstablished. The share is
+ * of max(held connections, connections waiting for accept): once the holders are gone, whoever remains among a few
+ * connections while many still wait is not holding the server.
  */
 export function detectCapacity(
   state: CapacityState, listeners: readonly ListenerStat[], established: number, sources: SourceSummary, cfg: CapacityConfig, now: number,
@@ -56,19 +60,24 @@ export function detectCapacity(
   if (full.length === 0) return { state: CAPACITY_IDLE, full, offenders: [] };
   const fullSince = state.fullSince ?? now;
   const next = { fullSince };
-  if (now - fullSince < cfg.fullFor || established <= 0) return { state: next, full, offenders: [] };
+  const waiting = listeners.reduce((n, l) => n + l.acceptQueue, 0);
+  const slots = Math.max(established - sources.establishedUnread, waiting);
+  if (now - fullSince < cfg.fullFor || slots <= 0) return { state: next, full, offenders: [] };
 
   const offenders: CapacityFinding[] = [];
   const why = `${full.join(', ')} full for ${((now - fullSince) / 1000).toFixed(1)} s`;
+  const held = (x: { established: number; establishedUnread: number }): number => x.established - x.establishedUnread;
   for (const p of sources.topPrefixesEstablished) {
-    if (p.established < cfg.share * established) break; // sorted: the rest hold less
-    const members = sources.topEstablished.filter((s) => s.prefix === p.prefix && s.established >= cfg.minPerAddress);
-    const named = members.reduce((n, s) => n + s.established, 0);
-    const evidence = [`${p.prefix}: ${p.established} of ${established} established connections (${pct(p.established / established)}) from ${p.addresses} address(es) while ${why}`];
-    // Name the addresses when they are few and account for most of what the prefix holds; else the prefix.
-    if (members.length > 0 && members.length <= cfg.maxOffenders && named >= 0.9 * p.established) {
-      for (const s of members) offenders.push({ value: host(s.address), evidence: [`${s.address}: ${s.established} established`, ...evidence] });
-    } else {
+    if (held(p) < cfg.share * slots) continue;
+    const members = sources.topEstablished.filter((s) => s.prefix === p.prefix && held(s) >= cfg.minPerAddress);
+    const named = members.reduce((n, s) => n + held(s), 0);
+    const evidence = [`${p.prefix}: holds ${held(p)} of ${slots} slots (${pct(held(p) / slots)}; ${p.establishedUnread} more connections waiting) from ${p.addresses} address(es) while ${why}`];
+    // Name the addresses when they are few and account for most of what the prefix holds; the prefix when it has
+    // more addresses than may be named; otherwise nothing (a few addresses each holding little is no flood).
+    if (members.length > 0 && members.length <= cfg.maxOffenders && named >= 0.9 * held(p)) {
+      for (const s of members) offenders.push({ value: host(s.address), evidence: [`${s.address}: holds ${held(s)} (${s.establishedUnread} waiting)`, ...evidence] });
+    } else if (p.addresses > cfg.maxOffenders) {
+      // too many addresses to name one by one (each may hold little): the prefix itself
       offenders.push({ value: p.prefix, evidence });
     }
   }
