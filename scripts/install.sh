@@ -23,7 +23,25 @@ fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "install.sh: installing ${missing[*]}"
   apt-get update -qq
+  # The lab starts nginx and apache2 itself, inside its namespaces: their postinst must not start (or enable) the
+  # host's service. A temporary policy-rc.d denies it, only when none exists, and is removed afterwards.
+  guard=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\n# synguard install.sh: no service starts during this install\nexit 101\n' > /usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d; guard=1
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if [ -n "$guard" ]; then rm -f /usr/sbin/policy-rc.d; trap - EXIT; fi
+  # ...nor be enabled for the next boot (only what this run installed; an admin's own nginx stays as it was)
+  if [ -d /run/systemd/system ]; then
+    for p in "${missing[@]}"; do
+      case "$p" in
+        nginx) systemctl disable --quiet nginx 2>/dev/null || true ;;
+        apache2) systemctl disable --quiet apache2 apache-htcacheclean 2>/dev/null || true ;;
+      esac
+    done
+  fi
 fi
 if [ "$(node_major)" -lt 20 ]; then
   # Debian 12 ships Node.js 18; the npm registry's `node` package brings a Node.js 20 binary into /usr/local/bin.

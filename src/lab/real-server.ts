@@ -1,7 +1,7 @@
 // Starts Debian's nginx or Apache prefork inside the victim namespace with a generated config under the run's
 // directory, waits until it listens, and stops it (SIGTERM, then SIGKILL). The host's service is never involved.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { exec, spawnLong } from '../core/exec.js';
 import { SynguardError } from '../core/errors.js';
 import { apacheConfig, configPath, INDEX_HTML, nginxConfig, serverCommand, type ServerKind, type ServerListen } from './server-config.js';
@@ -20,6 +20,14 @@ async function listening(ns: string, port: number): Promise<boolean> {
   return r.stdout.split('\n').some((l) => l.startsWith('LISTEN'));
 }
 
+/** The servers' workers run as www-data (Apache) or nobody (nginx): every directory above the document root must let them through. */
+export function closedAncestor(dir: string): string | null {
+  for (let d = dir; ; d = dirname(d)) {
+    if ((statSync(d).mode & 0o001) === 0) return d;
+    if (dirname(d) === d) return null;
+  }
+}
+
 /** Starts `kind` in `ns`; its config, pid, logs and document root live in `<runDir>/server`. */
 export async function startRealServer(kind: Exclude<ServerKind, 'builtin'>, ns: string, runDir: string, labId: string, l: ServerListen): Promise<RunningServer> {
   const bin = kind === 'nginx' ? 'nginx' : 'apache2';
@@ -28,6 +36,8 @@ export async function startRealServer(kind: Exclude<ServerKind, 'builtin'>, ns: 
   for (const sub of ['www', 'run', 'tmp']) mkdirSync(join(dir, sub), { recursive: true });
   const paths = { dir, labId };
   writeFileSync(join(dir, 'www', 'index.html'), INDEX_HTML);
+  const closed = closedAncestor(join(dir, 'www'));
+  if (closed) throw new SynguardError('input', `${bin}'s workers cannot read ${dir}/www: ${closed} is not searchable by other users (mode ${(statSync(closed).mode & 0o777).toString(8)}); use an --out directory under one that is`);
   writeFileSync(configPath(kind, paths), kind === 'nginx' ? nginxConfig(paths, l) : apacheConfig(paths, l));
   const cmd = serverCommand(kind, paths);
   // Its own session (setsid execs, no fork): Apache prefork signals its whole process group when it stops its
