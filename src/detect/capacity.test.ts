@@ -12,24 +12,26 @@ import { fixtureSnapshots, T0 } from '../testing/samples.js';
 const cfg = configFrom({});
 const SPREAD = Array.from({ length: 8 }, (_, i) => `198.18.2.${2 + i}/32`);
 
-function detect(capture: string, now: number, fullSince: number | null = null, c = cfg) {
+function detect(capture: string, now: number, fullSince: number | null = null, c = cfg, lastFull?: number) {
   const [, cur] = fixtureSnapshots(capture);
   const src = summarizeSources(cur, defenderSourceOptions(c.detection));
-  return detectCapacity({ fullSince }, cur.listeners, cur.established, src, c.detection.capacity, now);
+  return detectCapacity({ fullSince, ...(lastFull === undefined ? {} : { lastFull }) }, cur.listeners, cur.established, src, c.detection.capacity, now);
 }
 
 test('a busy server that keeps up (accept queue empty) is not full: nothing named, the clock resets', () => {
-  const out = detect('slots-busy', T0 + 5000, T0);
+  const out = detect('slots-busy', T0 + 5000, T0, cfg, T0 + 2000);
   assert.deepEqual(out.full, []);
   assert.deepEqual(out.offenders, []);
   assert.deepEqual(out.state, CAPACITY_IDLE);
+  // one drained look within fullFor of the last full one keeps the stretch (a server spawning workers)
+  assert.deepEqual(detect('slots-busy', T0 + 1500, T0, cfg, T0 + 1000).state, { fullSince: T0, lastFull: T0 + 1000 });
 });
 
 test('full, but not yet for fullFor: the stretch starts, nothing named', () => {
   const out = detect('slots-spread', T0);
   assert.match(out.full[0] ?? '', /\[::\]:8080 \(60 waiting for accept, backlog 511\)/);
   assert.deepEqual(out.offenders, []);
-  assert.deepEqual(out.state, { fullSince: T0 });
+  assert.deepEqual(out.state, { fullSince: T0, lastFull: T0 });
 });
 
 test('full for 2 s: the 8 addresses holding the slots are named, not the client nor its address in the same /24', () => {
@@ -79,6 +81,7 @@ test('through the tracker: over two ticks the spread becomes offenders and an at
   assert.equal(second.state.attack.kind, 'connection-flood');
   assert.equal(second.spoofed, false);
   // without the listeners (an older caller) the detector does not run
-  const { listeners: _unused, ...older } = input;
-  assert.deepEqual(track(first.state, { ...older, now: T0 + 2000 }).offenders, []);
+  const older = { ...input, now: T0 + 2000 };
+  delete (older as { listeners?: unknown }).listeners;
+  assert.deepEqual(track(first.state, older).offenders, []);
 });

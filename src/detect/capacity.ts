@@ -24,6 +24,11 @@ export interface CapacityConfig {
 export interface CapacityState {
   /** When some listener was first seen full in the current stretch, or null. */
   readonly fullSince: number | null;
+  /**
+   * When one was last seen full. A stretch survives a look that finds the queue drained, if the next full look comes
+   * within fullFor: a server spawning workers (Apache prefork adds up to 32 a second) drains its queue in bursts.
+   */
+  readonly lastFull?: number;
 }
 
 export const CAPACITY_IDLE: CapacityState = { fullSince: null };
@@ -57,9 +62,12 @@ export function detectCapacity(
   const full = listeners
     .filter((l) => l.acceptQueue >= cfg.minAcceptQueue)
     .map((l) => `${l.address.includes(':') ? `[${l.address}]` : l.address}:${l.port} (${l.acceptQueue} waiting for accept, backlog ${l.backlog ?? '?'})`);
-  if (full.length === 0) return { state: CAPACITY_IDLE, full, offenders: [] };
+  if (full.length === 0) {
+    const keep = state.fullSince !== null && state.lastFull !== undefined && now - state.lastFull <= cfg.fullFor;
+    return { state: keep ? state : CAPACITY_IDLE, full, offenders: [] };
+  }
   const fullSince = state.fullSince ?? now;
-  const next = { fullSince };
+  const next = { fullSince, lastFull: now };
   const waiting = listeners.reduce((n, l) => n + l.acceptQueue, 0);
   const slots = Math.max(established - sources.establishedUnread, waiting);
   if (now - fullSince < cfg.fullFor || slots <= 0) return { state: next, full, offenders: [] };
