@@ -13,8 +13,10 @@ export interface CapacityConfig {
   readonly minAcceptQueue: number;
   /** ...when it stays so for this long (ms): a burst that the server drains is not "full". */
   readonly fullFor: number;
-  /** A prefix (or address) holding at least this share of the established connections while full is an offender. */
+  /** A prefix (or address) holding at least this share of the slots while full is an offender... */
   readonly share: number;
+  /** ...and at least this many: a server stuck at a handful of workers (still spawning more) is not full of anyone. */
+  readonly minHeld: number;
   /** Addresses of such a prefix holding at least this many connections are named; the others are left alone. */
   readonly minPerAddress: number;
   /** More named addresses than this: the prefix itself is named instead. */
@@ -76,7 +78,7 @@ export function detectCapacity(
   const why = `${full.join(', ')} full for ${((now - fullSince) / 1000).toFixed(1)} s`;
   const held = (x: { established: number; establishedUnread: number }): number => x.established - x.establishedUnread;
   for (const p of sources.topPrefixesEstablished) {
-    if (held(p) < cfg.share * slots) continue;
+    if (held(p) < cfg.share * slots || held(p) < cfg.minHeld) continue;
     const members = sources.topEstablished.filter((s) => s.prefix === p.prefix && held(s) >= cfg.minPerAddress);
     const named = members.reduce((n, s) => n + held(s), 0);
     const evidence = [`${p.prefix}: holds ${held(p)} of ${slots} slots (${pct(held(p) / slots)}; ${p.establishedUnread} more connections waiting) from ${p.addresses} address(es) while ${why}`];

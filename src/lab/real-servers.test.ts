@@ -85,3 +85,23 @@ test('SIGINT mid-slowloris against apache: the server, its children and the name
   await exited;
   assert.deepEqual(await listLeftovers({ id }), []);
 }));
+
+test('slowloris spread over a /24 fills Apache prefork; the defender names the 8 holders, spares the client in that /24', { timeout: 120_000 }, needs(REAL, async () => {
+  const r = await exec(process.execPath, [main, 'lab', 'run', 'slowloris-spread', '--scale', '0.5', '--json', '--server', 'apache-prefork', '--client', 'wrk', '--defend', '--out', join(out, 'spread')], { timeoutMs: 100_000 });
+  assert.equal(r.exitCode, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as LabReport;
+  const actions = report.defender?.actions ?? [];
+  const bans = actions.filter((a) => a.kind === 'ban').map((a) => a.value);
+  const holders = Array.from({ length: 8 }, (_, i) => `198.18.2.${2 + i}`);
+  // either the 8 addresses, or the /24 the policy aggregates them into (prefixAfter 8) with the client spared
+  const covered = (a: string): boolean => bans.includes(`${a}/32`) || bans.includes('198.18.2.0/24');
+  assert.ok(holders.every(covered), `bans: ${bans.join(', ')}`);
+  const spared = actions.filter((a) => a.kind === 'spared').map((a) => a.value).join(' ');
+  assert.ok(!bans.includes('198.18.2.0/24') || spared.includes('198.18.2.200'), `198.18.2.200 spared: ${spared}`);
+  for (const h of holders) assert.ok(!spared.split(/[ ,]+/).includes(h), `${h} is a holder, never spared`);
+  assert.ok(!bans.some((b) => b.startsWith('198.18.1.') || b === '198.18.2.200/32'), `no legitimate address: ${bans.join(', ')}`);
+  assert.ok(actions.some((a) => a.kind === 'sockets-killed'), 'the holders\' sockets are killed, freeing the workers');
+  const after = report.wrk?.filter((w) => w.window === 'recovery') ?? [];
+  assert.ok(after.every((w) => (w.result?.requestsPerSec ?? 0) > 100), 'wrk is served again after the flood');
+  assert.deepEqual(await listLeftovers({ id: report.labId }), []);
+}));
