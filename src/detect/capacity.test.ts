@@ -52,7 +52,7 @@ test('more addresses than maxOffenders name the prefix; few each under minPerAdd
   assert.deepEqual(detect('slots-spread', T0 + 2000, T0, configFrom({ detection: { capacity: { enabled: false } } })).offenders, []);
 });
 
-test('relative to the server: a client holding all of a few connections while 352 wait is not named', () => {
+test('a client holding all of a few slots while 352 wait is not named (the minHeld floor)', () => {
   // seen in the lab: the holders' sockets gone, Apache's queue still long, wrk's 10 connections the only ones held
   const [, cur] = fixtureSnapshots('slots-busy');
   const src = summarizeSources(cur, defenderSourceOptions(cfg.detection));

@@ -54,8 +54,8 @@ const pct = (x: number): string => `${Math.round(100 * x)}%`;
 /**
  * One tick of the capacity detector. `established` is every ESTABLISHED connection on the host (the summary's
  * lists count the same sockets), `sources` its summary with topEstablished and topPrefixesEstablished. The share is
- * of max(held connections, connections waiting for accept): once the holders are gone, whoever remains among a few
- * connections while many still wait is not holding the server.
+ * of the held connections; the minHeld floor keeps a few connections (a server still spawning workers, or one whose
+ * holders were just cut off while many still wait) from being anyone's flood.
  */
 export function detectCapacity(
   state: CapacityState, listeners: readonly ListenerStat[], established: number, sources: SourceSummary, cfg: CapacityConfig, now: number,
@@ -70,8 +70,7 @@ export function detectCapacity(
   }
   const fullSince = state.fullSince ?? now;
   const next = { fullSince, lastFull: now };
-  const waiting = listeners.reduce((n, l) => n + l.acceptQueue, 0);
-  const slots = Math.max(established - sources.establishedUnread, waiting);
+  const slots = established - sources.establishedUnread;
   if (now - fullSince < cfg.fullFor || slots <= 0) return { state: next, full, offenders: [] };
 
   const offenders: CapacityFinding[] = [];
