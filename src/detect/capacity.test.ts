@@ -86,3 +86,10 @@ test('through the tracker: over two ticks the spread becomes offenders and an at
   delete (older as { listeners?: unknown }).listeners;
   assert.deepEqual(track(first.state, older).offenders, []);
 });
+
+test('the accept queue is this tick\'s (the LISTEN row\'s rx_queue), not the daemon\'s cached ss read', () => {
+  const stale = { ok: true as const, listeners: [{ address: '::', port: 8080, dualStack: true, backlog: 511, acceptQueue: 0 }], badLines: 0 };
+  const [, cur] = fixtureSnapshots('slots-spread', { listeners: stale });
+  assert.equal(cur.listeners[0]?.backlog, 511);
+  assert.ok((cur.listeners[0]?.acceptQueue ?? 0) >= 50, `fresh queue: ${cur.listeners[0]?.acceptQueue}`);
+});
