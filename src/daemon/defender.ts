@@ -118,9 +118,10 @@ export class Defender {
     this.lastAssessment = assessment;
 
     if (out.changed === 'started') {
-      log('warn', 'attack-start', { kind: assessment.kind, summary: assessment.summary, evidence: assessment.evidence });
-      this.eventId = store.events.start(assessment.kind, assessment.summary, t, { evidence: assessment.evidence });
-      emit({ type: 'attack-start', at: t, eventId: this.eventId, kind: assessment.kind, summary: assessment.summary, evidence: assessment.evidence });
+      const v = out.verdict; // the assessment, or the capacity detector's connection flood
+      log('warn', 'attack-start', { kind: v.kind, summary: v.summary, evidence: v.evidence });
+      this.eventId = store.events.start(v.kind, v.summary, t, { evidence: v.evidence });
+      emit({ type: 'attack-start', at: t, eventId: this.eventId, kind: v.kind, summary: v.summary, evidence: v.evidence });
       this.guardLogged = false;
       this.meter.attackStarted();
       if (SYN_KINDS.has(assessment.kind)) await this.setHardening('attack', t);

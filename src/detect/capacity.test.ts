@@ -80,6 +80,8 @@ test('through the tracker: over two ticks the spread becomes offenders and an at
   assert.deepEqual(second.offenders.map((o) => o.value).sort(), SPREAD);
   assert.equal(second.changed, 'started');
   assert.equal(second.state.attack.kind, 'connection-flood');
+  assert.equal(second.verdict.kind, 'connection-flood', 'what the daemon logs and stores as the attack');
+  assert.match(second.verdict.summary, /a full server's slots are held/);
   assert.equal(second.spoofed, false);
   // without the listeners (an older caller) the detector does not run
   const older = { ...input, now: T0 + 2000 };

@@ -38,6 +38,8 @@ export interface TrackerOutput {
   readonly spoofed: boolean;
   readonly guardReason: string | null;
   readonly changed: 'started' | 'ended' | null;
+  /** The verdict the attack state followed: the assessment, or a connection flood when a full server's slots are held. */
+  readonly verdict: Assessment;
 }
 
 export const CALM: AttackState = { active: false, kind: 'none', since: null, lastSeen: null };
@@ -91,7 +93,7 @@ export function track(state: TrackerState, input: TrackInput): TrackerOutput {
     : null;
   // A full server whose slots a prefix holds is under a connection flood even when the verdict saw none.
   const a = cap?.offenders.length && !ATTACKS.has(input.assessment.kind)
-    ? { ...input.assessment, kind: 'connection-flood' as const, summary: `slots held while full: ${cap.full.join(', ')}` }
+    ? { ...input.assessment, kind: 'connection-flood' as const, summary: `connection flood: a full server's slots are held (${cap.full.join(', ')})`, evidence: cap.offenders.flatMap((o) => o.evidence).slice(0, 10), offenders: cap.offenders.map((o) => o.value) }
     : input.assessment;
   const [attack, changed] = nextAttack(state.attack, a, input.calmMs, now);
   const over = (value: string, n: number, t: { ban: number; clear: number }) => n >= t.ban || (state.hot.has(value) && n >= t.clear);
@@ -138,5 +140,5 @@ export function track(state: TrackerState, input: TrackInput): TrackerOutput {
 
   const spoofed = guardReason !== null || (a.kind === 'spoofed-syn-flood' && offenders.size === 0);
   if (spoofed && guardReason === null) guardReason = `spread over many sources, none above threshold: ${a.evidence[0] ?? a.summary}`;
-  return { state: { attack, hot: new Set(offenders.keys()), ...(cap ? { capacity: cap.state } : {}) }, offenders: [...offenders.values()], spoofed, guardReason, changed };
+  return { state: { attack, hot: new Set(offenders.keys()), ...(cap ? { capacity: cap.state } : {}) }, offenders: [...offenders.values()], spoofed, guardReason, changed, verdict: a };
 }
