@@ -6,14 +6,9 @@ import type { SourceOptions, SourceSummary } from './sources.js';
 import { CAPACITY_IDLE, detectCapacity, type CapacityState } from './capacity.js';
 import type { ListenerStat } from './snapshot.js';
 
-export interface Offender {
-  /** Canonical CIDR text: an address as /32 or /128, or a prefix. */
-  readonly value: string;
-  readonly reason: string;
-  readonly evidence: string[];
-  /** 'kernel': the SYN-rate meter dropped it first (src/detect/syn-senders.ts). */
-  readonly origin?: 'kernel';
-}
+import type { Offender } from './offender.js';
+
+export type { Offender } from './offender.js';
 
 export interface AttackState {
   readonly active: boolean;
