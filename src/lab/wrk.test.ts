@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseWrk, wrkArgs, wrkSuccess, wrkTimeMs } from './wrk.js';
-import { ATTACK_CLOSE, ATTACK_KEEPALIVE, BASELINE_KEEPALIVE } from './wrk.fixtures.js';
+import { ATTACK_CLOSE, ATTACK_KEEPALIVE, BASELINE_KEEPALIVE } from '../testing/wrk-captures.js';
 
 test('a clean run: requests, duration, requests/s and the four percentiles (us and ms)', () => {
   const r = parseWrk(BASELINE_KEEPALIVE);
