@@ -1,9 +1,8 @@
 // What `status` says about the daemon: running or not (pid file), since when, its backend, and from its store the
 // active bans and the sysctls it holds raised.
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PID_FILE, runningDaemon } from '../daemon/pidfile.js';
-import { openStoreIfPresent } from '../store/index.js';
 import { left } from './when.js';
 
 export interface DaemonInfo {
@@ -20,13 +19,15 @@ export interface DaemonInfo {
   readonly hardeningHeld: readonly string[] | null;
 }
 
-function fromStore(stateDir: string, now: number): { activeBans: number | null; hardeningHeld: string[] | null } {
+async function fromStore(stateDir: string, now: number): Promise<{ activeBans: number | null; hardeningHeld: string[] | null }> {
   const none = { activeBans: null, hardeningHeld: null };
+  if (!existsSync(join(stateDir, 'synguard.db'))) return none; // SQLite is loaded only when there is a store to read
   try {
+    const { openStoreIfPresent } = await import('../store/open.js');
     const store = openStoreIfPresent(stateDir); // never creates the directory or a database
     if (!store) return none;
     try {
-      return { activeBans: store.decisions.active(now).length, hardeningHeld: [...store.sysctls.originals().keys()].sort() };
+      return { activeBans: store.decisions.activeCount(now), hardeningHeld: [...store.sysctls.originals().keys()].sort() };
     } finally {
       store.close();
     }
@@ -36,7 +37,7 @@ function fromStore(stateDir: string, now: number): { activeBans: number | null; 
 }
 
 /** Reads the pid file and the store of `stateDir`; creates nothing. */
-export function daemonInfo(stateDir: string, backend: string, now: number): DaemonInfo {
+export async function daemonInfo(stateDir: string, backend: string, now: number): Promise<DaemonInfo> {
   const pid = runningDaemon(stateDir);
   let uptimeSeconds: number | null = null;
   if (pid !== null) {
@@ -46,7 +47,7 @@ export function daemonInfo(stateDir: string, backend: string, now: number): Daem
       uptimeSeconds = null;
     }
   }
-  return { running: pid !== null, pid, stateDir, uptimeSeconds, backend, ...fromStore(stateDir, now) };
+  return { running: pid !== null, pid, stateDir, uptimeSeconds, backend, ...(await fromStore(stateDir, now)) };
 }
 
 /** One line: "daemon: running (pid 1234, up 3h4m), backend nftables, 2 active bans, hardening held (3 sysctls), state …". */

@@ -1,7 +1,7 @@
 // `synguard status`: one look (or a live view) at connections, listeners, SYN counters and the verdict.
 import type { Command } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadConfig } from '../config/load.js';
+import { readConfig } from '../config/read.js';
 import { buildReport } from '../detect/report.js';
 import { buildSnapshot, type Snapshot } from '../detect/snapshot.js';
 import { meterFindings } from '../detect/syn-senders.js';
@@ -52,7 +52,7 @@ Examples:
   synguard status --json --interval 0 one sample, no rates, for scripts`)
     .action(async (opts: StatusOptions) => {
       assertLinux();
-      const config = loadConfig(opts.config);
+      const config = await readConfig(opts.config);
       const watch = opts.watch === true ? 2 : opts.watch;
       const meter = new NftMeter();
       // Read-only and best effort: no nft, no permission or no meter installed all mean no kernel view.
@@ -69,7 +69,7 @@ Examples:
         const meterNow = await readMeter();
         const senders = meterNow ? meterFindings(meterBefore, meterNow, config.detection.synRate).senders : [];
         const report = buildReport(prev, cur, config.detection, opts.top, senders);
-        const daemon = daemonInfo(opts.stateDir ?? config.defender.stateDir, config.defender.dryRun ? 'dry-run' : config.defender.backend, Date.now());
+        const daemon = await daemonInfo(opts.stateDir ?? config.defender.stateDir, config.defender.dryRun ? 'dry-run' : config.defender.backend, Date.now());
         return opts.json ? `${JSON.stringify({ ...report, daemon }, null, watch === undefined ? 2 : 0)}\n` : `${daemonLine(daemon)}\n${renderStatus(report)}`;
       };
       if (watch === undefined) {

@@ -60,6 +60,7 @@ export class DecisionRepo {
       extend: p(`UPDATE decisions SET until = @until WHERE id = @id AND until < @until AND ${LIVE}`),
       offences: p<{ n: number }>(`SELECT count(*) AS n FROM decisions WHERE value = @value AND created_at > @since
                                   AND created_at <= @now AND end_kind IS NOT 'unban'`),
+      activeCount: db.prepare<Record<string, unknown>, number>(`SELECT count(*) FROM decisions WHERE ${LIVE}`).pluck(true),
       activeAuto: p<{ n: number }>(`SELECT count(*) AS n FROM decisions WHERE origin IN ('auto', 'kernel') AND ${LIVE}`),
       purge: p('DELETE FROM decisions WHERE min(until, coalesce(ended_at, until)) < @before'),
       autoSince: p<{ n: number }>(`SELECT count(*) AS n FROM decisions WHERE origin IN ('auto', 'kernel') AND created_at >= @since`),
@@ -138,6 +139,11 @@ export class DecisionRepo {
       if (!counts.has(value)) counts.set(value, this.s.offences.get({ value, now, since: now - windowMs })?.n ?? 0);
     }
     return counts;
+  }
+
+  /** How many decisions are in force at `now`, counted by SQLite (status's daemon line: no rows read). */
+  activeCount(now: number): number {
+    return this.s.activeCount.get({ now }) ?? 0;
   }
 
   /** Auto-bans in force at `now` (the total cap). */
