@@ -65,8 +65,8 @@ Examples:
           meterBefore = await readMeter();
           await sleep(opts.interval * 1000);
         }
-        const cur = buildSnapshot(await takeSample(), config.prefixes);
-        const meterNow = await readMeter();
+        const [sample, meterNow] = await Promise.all([takeSample(), readMeter()]); // ss and nft run side by side
+        const cur = buildSnapshot(sample, config.prefixes);
         const senders = meterNow ? meterFindings(meterBefore, meterNow, config.detection.synRate).senders : [];
         const report = buildReport(prev, cur, config.detection, opts.top, senders);
         const daemon = await daemonInfo(opts.stateDir ?? config.defender.stateDir, config.defender.dryRun ? 'dry-run' : config.defender.backend, Date.now());
