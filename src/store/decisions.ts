@@ -28,7 +28,7 @@ type Row = [
 
 function fromRow(r: Row): DecisionRecord {
   return {
-    id: r[0], scope: r[1], value: r[2], action: r[3], reason: r[4], evidence: JSON.parse(r[5]) as string[],
+    id: r[0], scope: r[1], value: r[2], action: r[3], reason: r[4], evidence: r[5] === '[]' ? [] : (JSON.parse(r[5]) as string[]),
     origin: r[6], createdAt: r[7], until: r[8], offence: r[9], endedAt: r[10], endedBy: r[11], endKind: r[12],
   };
 }
