@@ -1,8 +1,9 @@
 // What `status` says about the daemon: running or not (pid file), since when, its backend, and from its store the
 // active bans and the sysctls it holds raised.
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PID_FILE, runningDaemon } from '../daemon/pidfile.js';
+import { hasStore } from './state-dir.js';
 import { left } from './when.js';
 
 export interface DaemonInfo {
@@ -21,7 +22,7 @@ export interface DaemonInfo {
 
 async function fromStore(stateDir: string, now: number): Promise<{ activeBans: number | null; hardeningHeld: string[] | null }> {
   const none = { activeBans: null, hardeningHeld: null };
-  if (!existsSync(join(stateDir, 'synguard.db'))) return none; // SQLite is loaded only when there is a store to read
+  if (!hasStore(stateDir)) return none; // SQLite is loaded only when there is a store to read
   try {
     const { openStoreIfPresent } = await import('../store/open.js');
     const store = openStoreIfPresent(stateDir); // never creates the directory or a database
