@@ -1,6 +1,6 @@
 // Where the CLI finds the daemon's state: --state-dir, else the config's defender.stateDir (default /var/lib/synguard).
 // The config's schema and SQLite are imported when a command needs them, not when it is registered (issue 11).
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { readConfig } from '../config/read.js';
@@ -19,8 +19,18 @@ export function withStateOptions(cmd: Command): Command {
     .option('-c, --config <file>', 'config file (default /etc/synguard/config.yaml if it exists)');
 }
 
-/** Whether a store exists there (without loading SQLite). */
-export const hasStore = (stateDir: string): boolean => existsSync(join(stateDir, 'synguard.db'));
+/**
+ * Whether there may be a store there, told without loading SQLite: false only when the database file is certainly
+ * absent; a directory this user cannot read says true, so that opening it reports the permission error.
+ */
+export function hasStore(stateDir: string): boolean {
+  try {
+    statSync(join(stateDir, 'synguard.db'));
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+}
 
 export async function openState(opts: StateOptions): Promise<{ config: Config; stateDir: string; store: Store }> {
   const config = await readConfig(opts.config);
