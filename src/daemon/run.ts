@@ -11,6 +11,7 @@ import { startMeter } from './meter.js';
 import { assertLinux, cachedListeners, takeSample } from '../observe/sample.js';
 import { openStore } from '../store/index.js';
 import { Defender } from './defender.js';
+import { TableReuse } from './table-reuse.js';
 import { eventBus } from './events.js';
 import { applyHardening, restoreHardening } from './hardening.js';
 import { jsonLog, type Log } from './log.js';
@@ -52,6 +53,7 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
       enforcer = selected.enforcer;
     }
     const listeners = cachedListeners(10_000);
+    const table = new TableReuse(10_000); // a quiet tick reads the counters, not the socket table (table-reuse.ts)
     let sourcesHint = 1024;
     let allow = await allowList(config, log);
     const meter = await startMeter(config, { enforcer, dryRun, log, allow: allow.entries.map((e) => e.value) });
@@ -66,7 +68,7 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
     const defender = new Defender(config, {
       store, enforcer, log, now: Date.now,
       sample: async () => {
-        const raw = await takeSample({ listeners, sources: sourcesHint });
+        const raw = await takeSample({ listeners, sources: sourcesHint, table });
         sourcesHint = Math.max(1024, Math.ceil(raw.tally.sourceCount * 1.25)); // size the next tally from this one
         return raw;
       },
