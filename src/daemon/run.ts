@@ -2,6 +2,7 @@
 // SIGTERM/SIGINT. SIGHUP reloads the config (validated first; the old one stays on error).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../config/load.js';
+import { readConfig } from '../config/read.js';
 import type { Config } from '../config/schema.js';
 import { policyFor, type AllowList } from '../decide/index.js';
 import { currentAllowList } from './allow.js';
@@ -40,7 +41,7 @@ function allowList(config: Config, log: Log): Promise<AllowList> {
 
 export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise<void> {
   assertLinux();
-  let config = loadConfig(opts.configPath);
+  let config = await readConfig(opts.configPath); // no config file: the built-in defaults without parsing YAML
   const stateDir = opts.stateDir ?? config.defender.stateDir;
   const dryRun = opts.dryRun === true || config.defender.dryRun;
   const store = openStore(stateDir);
