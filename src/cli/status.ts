@@ -56,7 +56,7 @@ Examples:
       const watch = opts.watch === true ? 2 : opts.watch;
       const meter = new NftMeter();
       // Read-only and best effort: no nft, no permission or no meter installed all mean no kernel view.
-      const readMeter = (): Promise<MeterSample | null> => meter.read(Date.now(), config.prefixes).catch(() => null);
+      const readMeter = (): Promise<MeterSample | null> => (watch === undefined && opts.interval === 0 ? meter.readOnce(Date.now(), config.prefixes) : meter.read(Date.now(), config.prefixes)).catch(() => null);
       const once = async (): Promise<string> => {
         let prev: Snapshot | undefined;
         let meterBefore: MeterSample | null = null;
