@@ -17,7 +17,7 @@ mapfile -t pkgs < <(grep -hv '^\s*#' "${lists[@]}" | awk 'NF{print $1}')
 missing=()
 for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 node_major() { if command -v node >/dev/null; then node -p 'process.versions.node.split(".")[0]'; else echo 0; fi; }
-if [ "$(node_major)" -lt 20 ]; then
+if [ "$(node_major)" -lt 24 ]; then
   command -v npm >/dev/null || missing+=(nodejs npm)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
@@ -52,15 +52,22 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 # never leave a crowdsec service running on the host (the tests run their own LAPI in a lab namespace)
 if command -v systemctl >/dev/null && systemctl is-active -q crowdsec 2>/dev/null; then systemctl disable --now crowdsec crowdsec-firewall-bouncer 2>/dev/null || true; fi
-if [ "$(node_major)" -lt 20 ]; then
-  # Debian 12 ships Node.js 18; the npm registry's `node` package brings a Node.js 20 binary into /usr/local/bin.
-  echo "install.sh: Node.js $(node_major) is too old, installing Node.js 20 from the npm registry"
-  npm install -g --no-audit --no-fund --loglevel=error node@20
+if [ "$(node_major)" -lt 24 ]; then
+  # Debian 12 ships Node.js 18 and Node.js 20 is out of support: the npm registry's `node` package brings the Node.js 24
+  # LTS binary into /usr/local/bin (ahead of /usr/bin on PATH). better-sqlite3 13 needs Node >= 22 (docs/benchmarks.md).
+  echo "install.sh: Node.js $(node_major) is too old, installing Node.js 24 from the npm registry"
+  npm install -g --no-audit --no-fund --loglevel=error node@24
   hash -r
+  if [ "$(node_major)" -lt 24 ]; then
+    echo "install.sh: node on PATH is still $(node --version) ($(command -v node)): put /usr/local/bin first" >&2
+    exit 1
+  fi
 fi
 
+# --ignore-scripts: better-sqlite3 13 ships its Linux binaries (N-API, one for every Node >= 22); its implicit
+# `node-gyp rebuild` would need a compiler and Node's headers from the network. No other dependency has a script.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund --loglevel=error
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 fi
 npm run --silent build
 chmod +x dist/cli/main.js

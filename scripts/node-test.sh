@@ -6,11 +6,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Node 22+ runs a directory given to --test as a file: directories are expanded to their *.test.js files here.
+files=()
+for arg in "${@:-dist/}"; do
+  if [ -d "$arg" ]; then mapfile -t -O "${#files[@]}" files < <(find "$arg" -name '*.test.js' -type f | sort); else files+=("$arg"); fi
+done
+
 tap=$(mktemp)
 trap 'rm -f "$tap"' EXIT
 rc=0
 node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
-  --test-reporter=tap --test-reporter-destination="$tap" "${@:-dist/}" || rc=$?
+  --test-reporter=tap --test-reporter-destination="$tap" "${files[@]}" || rc=$?
 count() { sed -n "s/^# $1 \([0-9][0-9]*\)$/\1/p" "$tap" | tail -n 1; }
 skipped=$(count skipped)
 echo "node-test: $(count tests) tests, $(count pass) passed, $(count fail) failed, ${skipped:-?} skipped, $(count todo) todo"

@@ -26,18 +26,21 @@ const decisions: Decision[] = Array.from({ length: n }, (_, i) => ({
 
 await withNs(async (ns) => {
   const dir = mkdtempSync(join(tmpdir(), 'sg-restore-'));
-  const store = openStore(dir);
-  store.decisions.insertMany(decisions);
+  const writer = openStore(dir);
+  writer.decisions.insertMany(decisions);
+  writer.close();
   const start = async (label: string) => {
     const log = memoryLog();
+    const fresh = openStore(dir); // a daemon opens its store at start, not the connection that wrote 100k rows
     const defender = new Defender(configFrom({}), {
-      store, enforcer: new NftablesEnforcer({ netns: ns }), log, now: Date.now,
+      store: fresh, enforcer: new NftablesEnforcer({ netns: ns }), log, now: Date.now,
       sample: () => Promise.reject(new Error('not sampled')), decide: () => { throw new Error('not called'); },
       killSockets: null, harden: null,
     });
     const t = performance.now();
     await defender.start();
     const ms = performance.now() - t;
+    fresh.close();
     console.log(`${label}: ${(ms / 1000).toFixed(2)} s`, JSON.stringify(log.lines.find((l) => l['event'] === 'reconcile')));
   };
   await start(`start-up with ${n.toLocaleString('en-US')} bans in the store, none in the kernel`);
@@ -45,6 +48,7 @@ await withNs(async (ns) => {
 
   // A quiet tick with n bans in force: what each tick cost before the active set was cached (read all + diff all),
   // against a real tick now (idle capture, the same store, the nftables backend in the namespace).
+  const store = openStore(dir);
   const config = configFrom({});
   const sample = fixtureSample('idle', 0);
   const defender = new Defender(config, {

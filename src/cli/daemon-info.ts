@@ -3,7 +3,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { lastTick, PID_FILE, runningDaemon } from '../store/pidfile.js';
-import { openStoreIfPresent } from '../store/index.js';
+import { hasStore } from './state-dir.js';
 import { left } from './when.js';
 
 export interface DaemonInfo {
@@ -22,13 +22,15 @@ export interface DaemonInfo {
   readonly hardeningHeld: readonly string[] | null;
 }
 
-function fromStore(stateDir: string, now: number): { activeBans: number | null; hardeningHeld: string[] | null } {
+async function fromStore(stateDir: string, now: number): Promise<{ activeBans: number | null; hardeningHeld: string[] | null }> {
   const none = { activeBans: null, hardeningHeld: null };
+  if (!hasStore(stateDir)) return none; // SQLite is loaded only when there is a store to read
   try {
+    const { openStoreIfPresent } = await import('../store/open.js');
     const store = openStoreIfPresent(stateDir); // never creates the directory or a database
     if (!store) return none;
     try {
-      return { activeBans: store.decisions.active(now).length, hardeningHeld: [...store.sysctls.originals().keys()].sort() };
+      return { activeBans: store.decisions.activeCount(now), hardeningHeld: [...store.sysctls.originals().keys()].sort() };
     } finally {
       store.close();
     }
@@ -38,7 +40,7 @@ function fromStore(stateDir: string, now: number): { activeBans: number | null; 
 }
 
 /** Reads the pid file and the store of `stateDir`; creates nothing. */
-export function daemonInfo(stateDir: string, backend: string, now: number): DaemonInfo {
+export async function daemonInfo(stateDir: string, backend: string, now: number): Promise<DaemonInfo> {
   const pid = runningDaemon(stateDir);
   let uptimeSeconds: number | null = null;
   if (pid !== null) {
@@ -50,7 +52,7 @@ export function daemonInfo(stateDir: string, backend: string, now: number): Daem
   }
   const tickAt = pid === null ? null : lastTick(stateDir);
   const lastTickSeconds = tickAt === null ? null : Math.max(0, Math.round((now - tickAt) / 100) / 10);
-  return { running: pid !== null, pid, stateDir, uptimeSeconds, lastTickSeconds, backend, ...fromStore(stateDir, now) };
+  return { running: pid !== null, pid, stateDir, uptimeSeconds, lastTickSeconds, backend, ...(await fromStore(stateDir, now)) };
 }
 
 /** A tick older than this many intervals means the daemon is stuck (or stopped without removing its pid file). */

@@ -55,7 +55,7 @@ Logs: one line per decision and state change on stdout: readable text on a termi
     .description('remove every trace of synguard from the kernel (table, sets, routes), restore the sysctls, end the active bans')
     .action(async (opts: StateOptions) => {
       assertLinux();
-      const { stateDir, store } = openState(opts);
+      const { stateDir, store } = await openState(opts);
       try {
         process.stdout.write(`${(await off(store, stateDir, Date.now())).join('\n')}\n`);
       } finally {
@@ -85,7 +85,7 @@ Examples:
         await hardenCheck(loadConfig(opts.config), opts.json === true); // reads the kernel only: no store, nothing created
         return;
       }
-      const { config, store } = openState(opts);
+      const { config, store } = await openState(opts);
       try {
         if (opts.apply) {
           const changes = await applyHardening(store, config.defender.hardening, Date.now());

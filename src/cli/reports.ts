@@ -1,7 +1,7 @@
 // `synguard reports` and `synguard reports show <id>`: the attack reports under <stateDir>/reports (files only; no
 // daemon or database needed).
 import type { Command } from 'commander';
-import { loadConfig } from '../config/load.js';
+import { readConfig } from '../config/read.js';
 import { SynguardError } from '../core/errors.js';
 import { listReports, readReport, reportMarkdown, reportsDir, isReportId } from '../report/index.js';
 import { formatSeconds } from '../report/markdown.js';
@@ -9,8 +9,8 @@ import { withStateOptions, type StateOptions } from './state-dir.js';
 
 type Opts = StateOptions & { json?: boolean };
 
-function dirOf(opts: StateOptions): string {
-  return reportsDir(opts.stateDir ?? loadConfig(opts.config).defender.stateDir);
+async function dirOf(opts: StateOptions): Promise<string> {
+  return reportsDir(opts.stateDir ?? (await readConfig(opts.config)).defender.stateDir);
 }
 
 const when = (iso: string): string => iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
@@ -20,8 +20,8 @@ export function registerReports(program: Command): void {
     .description('list the attack reports, newest first (written when an attack ends; docs/reports.md)')
     .option('--json', 'print a JSON array of {id, class, startedAt, endedAt, durationSeconds, peakHalfOpen, bans, ...}')
     .addHelpText('after', '\nOne report: synguard reports show <id> [--json]')
-    .action((opts: Opts) => {
-      const { reports: list } = listReports(dirOf(opts));
+    .action(async (opts: Opts) => {
+      const { reports: list } = listReports(await dirOf(opts));
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
         return;
@@ -40,11 +40,11 @@ export function registerReports(program: Command): void {
     .argument('<id>', 'a report id as `synguard reports` lists it, e.g. 20261126T012345Z-7')
     .description('print one report: its Markdown summary, or the full JSON with --json')
     .option('--json', 'print the full report as JSON')
-    .action((id: string, opts: Opts) => {
+    .action(async (id: string, opts: Opts) => {
       if (!isReportId(id)) throw new SynguardError('usage', `"${id}" is not a report id (expected e.g. 20261126T012345Z-7; see synguard reports)`);
       // commander gives options the parent also knows (--json, --state-dir) to the parent: merge both
       const all = { ...reports.opts<Opts>(), ...opts };
-      const found = readReport(dirOf(all), id);
+      const found = readReport(await dirOf(all), id);
       if (!found) throw new SynguardError('input', `no report ${id} (see synguard reports)`);
       process.stdout.write(all.json ? `${JSON.stringify(found.report, null, 2)}\n` : (found.markdown ?? reportMarkdown(found.report)));
     });

@@ -1,7 +1,7 @@
 // `synguard status`: one look (or a live view) at connections, listeners, SYN counters and the verdict.
 import type { Command } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadConfig } from '../config/load.js';
+import { readConfig } from '../config/read.js';
 import { buildReport } from '../detect/report.js';
 import { buildSnapshot, type Snapshot } from '../detect/snapshot.js';
 import { meterFindings } from '../detect/syn-senders.js';
@@ -52,11 +52,11 @@ Examples:
   synguard status --json --interval 0 one sample, no rates, for scripts`)
     .action(async (opts: StatusOptions) => {
       assertLinux();
-      const config = loadConfig(opts.config);
+      const config = await readConfig(opts.config);
       const watch = opts.watch === true ? 2 : opts.watch;
       const meter = new NftMeter();
       // Read-only and best effort: no nft, no permission or no meter installed all mean no kernel view.
-      const readMeter = (): Promise<MeterSample | null> => meter.read(Date.now(), config.prefixes).catch(() => null);
+      const readMeter = (): Promise<MeterSample | null> => (watch === undefined && opts.interval === 0 ? meter.readOnce(Date.now(), config.prefixes) : meter.read(Date.now(), config.prefixes)).catch(() => null);
       const once = async (): Promise<string> => {
         let prev: Snapshot | undefined;
         let meterBefore: MeterSample | null = null;
@@ -65,11 +65,11 @@ Examples:
           meterBefore = await readMeter();
           await sleep(opts.interval * 1000);
         }
-        const cur = buildSnapshot(await takeSample(), config.prefixes);
-        const meterNow = await readMeter();
+        const [sample, meterNow] = await Promise.all([takeSample(), readMeter()]); // ss and nft run side by side
+        const cur = buildSnapshot(sample, config.prefixes);
         const senders = meterNow ? meterFindings(meterBefore, meterNow, config.detection.synRate).senders : [];
         const report = buildReport(prev, cur, config.detection, opts.top, senders);
-        const daemon = daemonInfo(opts.stateDir ?? config.defender.stateDir, config.defender.dryRun ? 'dry-run' : config.defender.backend, Date.now());
+        const daemon = await daemonInfo(opts.stateDir ?? config.defender.stateDir, config.defender.dryRun ? 'dry-run' : config.defender.backend, Date.now());
         return opts.json ? `${JSON.stringify({ ...report, daemon }, null, watch === undefined ? 2 : 0)}\n` : `${daemonLine(daemon, config.defender.interval)}\n${renderStatus(report)}`;
       };
       if (watch === undefined) {

@@ -1,6 +1,6 @@
 // `synguard token`: prints the HTTP API's bearer token from the state directory; `--rotate` makes a new one.
 import type { Command } from 'commander';
-import { loadConfig } from '../config/load.js';
+import { readConfig } from '../config/read.js';
 import { SynguardError } from '../core/errors.js';
 import { runningDaemon } from '../store/pidfile.js';
 import { existingToken, rotateToken, tokenPath } from '../http/token.js';
@@ -16,8 +16,8 @@ The daemon makes the token at its first start: 32 random bytes in <stateDir>/api
   curl -H "Authorization: Bearer $(synguard token)" ...
 The daemon reads the file at start and on SIGHUP (with the config). --rotate writes a new token and sends the
 running daemon SIGHUP, so the old token is refused from its next tick.`)
-    .action((opts: StateOptions & { rotate?: boolean; json?: boolean }) => {
-      const stateDir = opts.stateDir ?? loadConfig(opts.config).defender.stateDir;
+    .action(async (opts: StateOptions & { rotate?: boolean; json?: boolean }) => {
+      const stateDir = opts.stateDir ?? (await readConfig(opts.config)).defender.stateDir;
       const path = tokenPath(stateDir);
       let token: string | null;
       if (opts.rotate) {

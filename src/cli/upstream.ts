@@ -16,8 +16,8 @@ function line(r: { id: number; kind: string; prefix: string; port: number | null
   return `#${r.id} ${r.kind.padEnd(19)} ${`${r.prefix}${port}`.padEnd(32)} ${r.origin.padEnd(6)} until ${iso(r.until)}  ${r.reason}\n`;
 }
 
-function withState<T>(opts: StateOptions, fn: (s: ReturnType<typeof openState>) => T): T {
-  const state = openState(opts);
+async function withState<T>(opts: StateOptions, fn: (s: Awaited<ReturnType<typeof openState>>) => T): Promise<T> {
+  const state = await openState(opts);
   try {
     return fn(state);
   } finally {
@@ -54,8 +54,8 @@ export function registerUpstream(program: Command): void {
   withStateOptions(up.command('status'))
     .description('show the open announcements and the recent ones (from the store)')
     .option('--json', 'print {enabled, dryRun, ownNetworks, steps, peer, announcements, recent}')
-    .action((opts: StateOptions & { json?: boolean }) => {
-      const { config, store } = readState(opts);
+    .action(async (opts: StateOptions & { json?: boolean }) => {
+      const { config, store } = await readState(opts);
       try {
         upstreamStatus(config, store, opts.json === true);
       } finally {

@@ -6,7 +6,9 @@ import { SynguardError } from '../core/errors.js';
 import { rejectMovedKeys } from './moved.js';
 import { configSchema, type Config } from './schema.js';
 
-export const DEFAULT_CONFIG_PATH = '/etc/synguard/config.yaml';
+import { DEFAULT_CONFIG_PATH } from './path.js';
+
+export { DEFAULT_CONFIG_PATH };
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object') {

@@ -47,3 +47,12 @@ test('compact forms format back to text', () => {
 test('thousands separators', () => {
   assert.deepEqual([0, 7, 999, 1000, 182738, 1234567.6, -45000].map(thousands), ['0', '7', '999', '1,000', '182,738', '1,234,568', '-45,000']);
 });
+
+test('parseCidr\'s fast path for canonical IPv4 hosts answers as the full parse does, and lets every other form through to it', () => {
+  for (const v of ['198.51.100.7', '198.51.100.7/32', '0.0.0.0', '255.255.255.255/32', '10.0.0.1']) {
+    assert.deepEqual(parseCidr(v), { family: 4, address: v.replace('/32', ''), length: 32 });
+  }
+  assert.deepEqual(parseCidr('198.51.100.7/31'), { family: 4, address: '198.51.100.6', length: 31 });
+  assert.deepEqual(parseCidr('::ffff:198.51.100.7'), { family: 4, address: '198.51.100.7', length: 32 });
+  for (const bad of ['256.1.1.1', '198.51.100.7/33', '198.51.100', '198.51.100.7/32/1']) assert.throws(() => parseCidr(bad), /not an IP|prefix length/);
+});

@@ -28,8 +28,13 @@ export function normalizeAddress(text: string): string | null {
   return toAddr(bare).toString();
 }
 
+const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+/** An IPv4 host already in canonical form (no leading zeros), as stores and kernels hand them back by the 100,000. */
+const CANONICAL_V4_HOST = new RegExp(`^${OCTET}(\\.${OCTET}){3}(/32)?$`);
+
 /** Parses `ADDR` or `ADDR/LEN` strictly, or throws an input error with an example of a correct value. */
 export function parseCidr(text: string): Cidr {
+  if (CANONICAL_V4_HOST.test(text)) return { family: 4, address: text.endsWith('/32') ? text.slice(0, -3) : text, length: 32 };
   const [addrText = '', lenText, extra] = text.trim().split('/');
   const address = normalizeAddress(addrText);
   const example = 'e.g. 198.51.100.7, 203.0.113.0/24 or 2001:db8::/64';

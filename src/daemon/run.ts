@@ -2,6 +2,7 @@
 // SIGTERM/SIGINT. SIGHUP reloads the config (validated first; the old one stays on error).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../config/load.js';
+import { readConfig } from '../config/read.js';
 import type { Config } from '../config/schema.js';
 import { policyFor, type AllowList } from '../decide/index.js';
 import { currentAllowList } from '../ops/allow.js';
@@ -13,6 +14,7 @@ import { startMeter } from './meter.js';
 import { assertLinux, cachedListeners, takeSample } from '../observe/sample.js';
 import { openStore } from '../store/index.js';
 import { Defender } from './defender.js';
+import { TableReuse } from './table-reuse.js';
 import { eventBus } from '../bus/events.js';
 import { applyHardening, restoreHardening } from '../ops/hardening.js';
 import { jsonLog, type Log } from '../core/log.js';
@@ -42,7 +44,7 @@ function allowList(config: Config, log: Log): Promise<AllowList> {
 
 export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise<void> {
   assertLinux();
-  let config = loadConfig(opts.configPath);
+  let config = await readConfig(opts.configPath); // no config file: the built-in defaults without parsing YAML
   const stateDir = opts.stateDir ?? config.defender.stateDir;
   const dryRun = opts.dryRun === true || config.defender.dryRun;
   const store = openStore(stateDir);
@@ -55,6 +57,7 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
       enforcer = selected.enforcer;
     }
     const listeners = cachedListeners(10_000);
+    const table = new TableReuse(10_000); // a quiet tick reads the counters, not the socket table (table-reuse.ts)
     let sourcesHint = 1024;
     let allow = await allowList(config, log);
     const meter = await startMeter(config, { enforcer, dryRun, log, allow: allow.entries.map((e) => e.value) });
@@ -69,7 +72,7 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
     const defender = new Defender(config, {
       store, enforcer, log, now: Date.now,
       sample: async () => {
-        const raw = await takeSample({ listeners, sources: sourcesHint });
+        const raw = await takeSample({ listeners, sources: sourcesHint, table });
         sourcesHint = Math.max(1024, Math.ceil(raw.tally.sourceCount * 1.25)); // size the next tally from this one
         return raw;
       },

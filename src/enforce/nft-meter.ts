@@ -54,6 +54,15 @@ export class NftMeter {
     return { takenAt: now, hosts: pick(METER_SETS.host, false), prefixes: pick(METER_SETS.prefix, true), busy: pick(METER_SETS.busy, false) };
   }
 
+  /**
+   * For one look (`synguard status`): first one short `nft -j list set`, 4–18 ms, which on a host without the meter
+   * is the whole answer; `nft -i`, which the session keeps for the daemon's every tick, takes 30–90 ms just to start.
+   */
+  async readOnce(now: number, prefixes?: MeterOptions['prefixes']): Promise<MeterSample | null> {
+    if ((await this.nft.query(['-j', 'list', 'set', 'inet', TABLE, METER_SETS.host[4]])) === null) return null;
+    return this.read(now, prefixes);
+  }
+
   /** Lets these kernel-made drops go at once (the daemon refused to ban them). */
   async lift(values: readonly string[]): Promise<void> {
     const lines = liftStatements(values, this.opts?.prefixes ?? { ipv4: 24, ipv6: 64 });

@@ -40,6 +40,16 @@ describe('nft script', () => {
     ]);
   });
 
+  it('host changes the kernel certainly lacks: one timed add, no guard', () => {
+    const absent = (v: string) => v !== '198.51.100.8/32';
+    const s = hostStatements([ban('198.51.100.7/32', NOW + 1000), ban('198.51.100.8/32', NOW + 2000), ban('198.51.100.9/32', null)], NOW, undefined, absent);
+    assert.deepEqual(s, [
+      'add element inet synguard ban4 { 198.51.100.8 }',
+      'delete element inet synguard ban4 { 198.51.100.8 }',
+      'add element inet synguard ban4 { 198.51.100.7 timeout 1000ms, 198.51.100.8 timeout 2000ms }',
+    ]);
+  });
+
   it('prefix changes: deletes only what the kernel holds', () => {
     const plan = netPlan([{ value: '203.0.113.0/24', until: NOW + 5000 }], [ban('198.51.100.0/24', null), ban('203.0.113.0/24', null)], NOW);
     assert.deepEqual(plan.deletes.map((c) => `${c.address}/${c.length}`), ['203.0.113.0/24']);

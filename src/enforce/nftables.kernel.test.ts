@@ -57,6 +57,35 @@ describe('nftables backend in a namespace', () => {
     });
   }));
 
+  it('after a listing, bans the kernel lacks go in without the guard; held ones are still re-timed and unbanned', needs([...NETNS, 'nft'], async () => {
+    await withNs(async (ns) => {
+      const e = new NftablesEnforcer({ netns: ns });
+      await e.init();
+      const now = wallClock();
+      assert.deepEqual(await e.list(now), []);
+      // Someone else (an admin's nft, another enforcer) adds one behind e's back: e's unguarded add of it must not fail.
+      const other = new NftablesEnforcer({ netns: ns });
+      other.add({ value: '198.18.2.9', family: 4, until: now + 50_000 });
+      await other.commit(now);
+      for (const v of ['198.18.2.2', '198.18.2.3', '198.18.2.9', '2001:db8::7']) e.add({ value: v, family: v.includes(':') ? 6 : 4, until: now + 600_000 });
+      assert.deepEqual(await e.commit(now), { added: 4, deleted: 0 });
+      assert.deepEqual(sorted(await e.list(wallClock())), ['198.18.2.2/32', '198.18.2.3/32', '198.18.2.9/32', '2001:db8::7/128']);
+      // Committed by e, so held: a shorter ban is re-timed through the guard, an unban deletes.
+      e.add({ value: '198.18.2.2', family: 4, until: now + 30_000 });
+      e.delete('198.18.2.3');
+      assert.deepEqual(await e.commit(now), { added: 1, deleted: 1 });
+      const after = await e.list(wallClock());
+      assert.deepEqual(sorted(after), ['198.18.2.2/32', '198.18.2.9/32', '2001:db8::7/128']);
+      const host = after.find((b) => b.value === '198.18.2.2/32');
+      assert.ok(host && host.until !== null && host.until < now + 31_000, 'the held ban got its shorter timeout');
+      // Unbanned, so certainly absent again: banned anew without the guard.
+      e.add({ value: '198.18.2.3', family: 4, until: now + 600_000 });
+      assert.deepEqual(await e.commit(now), { added: 1, deleted: 0 });
+      assert.ok((await e.list(wallClock())).some((b) => b.value === '198.18.2.3/32'));
+      await e.shutdown();
+    });
+  }));
+
   it('a 2 s ban expires in the kernel by itself', needs([...NETNS, 'nft'], async () => {
     await withNs(async (ns) => {
       const e = new NftablesEnforcer({ netns: ns });

@@ -16,6 +16,11 @@ export class NftablesEnforcer implements Enforcer {
   private readonly buffer = new ChangeBuffer();
   /** Proven clients to let through banned prefixes; committed with the bans, in the same transaction. */
   private readonly spares = new ChangeBuffer();
+  /**
+   * Every host ban value the kernel may hold: what the last list() found plus what was committed since (expiry only
+   * takes elements out). A value outside it is certainly absent, so its add needs no guard; null until a list().
+   */
+  private held: Set<string> | null = null;
 
   constructor(opts: NftOptions = {}) {
     this.nft = new NftRunner(opts);
@@ -57,8 +62,17 @@ export class NftablesEnforcer implements Enforcer {
       const existing = [];
       for (const f of families) existing.push(...(await this.listSet(f === 4 ? SETS.net4 : SETS.net6, now)));
       // Spares first: a prefix ban and the clients it spares take effect in the same transaction.
-      const script = [...hostStatements(spares, now, SPARE_SETS), ...hostStatements(changes, now), ...netStatements(netPlan(existing, prefixes, now), now)];
+      const held = this.held;
+      const absent = held === null ? undefined : (value: string) => !held.has(value);
+      const script = [...hostStatements(spares, now, SPARE_SETS), ...hostStatements(changes, now, undefined, absent), ...netStatements(netPlan(existing, prefixes, now), now)];
       if (script.length > 0) await this.nft.apply(`${script.join('\n')}\n`);
+      if (held !== null) {
+        for (const c of changes) {
+          if (!isHost(c.cidr)) continue;
+          if (c.until !== null && c.until > now) held.add(c.value);
+          else held.delete(c.value);
+        }
+      }
     } catch (err) {
       this.buffer.restore(changes);
       this.spares.restore(spares);
@@ -84,16 +98,21 @@ export class NftablesEnforcer implements Enforcer {
     return out === null ? [] : parseNftBans(out, now, new Set([set]));
   }
 
-  /** The ban sets one by one: the table also holds the meter's bucket sets, tens of thousands of elements in a flood. */
+  /**
+   * The ban sets, one nft each, side by side: the table also holds the meter's bucket sets, tens of thousands of
+   * elements in a flood, which a listing of the table would print too.
+   */
   async list(now: number): Promise<KernelBan[]> {
-    const out: KernelBan[] = [];
-    for (const set of Object.values(SETS)) out.push(...(await this.listSet(set, now)));
-    return out;
+    const [host4, host6, net4, net6] = await Promise.all([SETS.host4, SETS.host6, SETS.net4, SETS.net6].map((set) => this.listSet(set, now)));
+    const hosts = [...host4!, ...host6!];
+    this.held = new Set(hosts.map((b) => b.value));
+    return [...hosts, ...net4!, ...net6!];
   }
 
   async flush(): Promise<void> {
     const sets = [...Object.values(SETS), ...Object.values(SPARE_SETS)].map((s) => `flush set inet ${TABLE} ${s}`);
     await this.nft.apply(`${initScript()}${sets.join('\n')}\n`);
+    this.held = new Set();
     this.buffer.clear();
     this.spares.clear();
   }
@@ -101,6 +120,7 @@ export class NftablesEnforcer implements Enforcer {
   /** `add` then `delete` in one transaction: removes the table whether or not it exists. */
   async shutdown(): Promise<void> {
     await this.nft.apply(`add table inet ${TABLE}\ndelete table inet ${TABLE}\n`);
+    this.held = new Set();
     this.buffer.clear();
     this.spares.clear();
   }

@@ -36,9 +36,4 @@ export function unbanByHand(deps: { readonly store: Store; readonly now: number 
   return deps.store.decisions.endValue(value, { now: deps.now, by, kind: 'unban' });
 }
 
-/** The active bans, then a dry run's decisions (flagged dryRun): what `bans` and GET /bans list. */
-export function listedBans(store: Store, now: number): DecisionRecord[] {
-  const real = store.decisions.active(now);
-  const dry = store.decisions.active(now, true);
-  return dry.length === 0 ? real : [...real, ...dry];
-}
+export { listedBans } from './listed-bans.js';

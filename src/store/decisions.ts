@@ -30,7 +30,7 @@ type Row = [
 
 function fromRow(r: Row): DecisionRecord {
   return {
-    id: r[0], scope: r[1], value: r[2], action: r[3], reason: r[4], evidence: JSON.parse(r[5]) as string[],
+    id: r[0], scope: r[1], value: r[2], action: r[3], reason: r[4], evidence: r[5] === '[]' ? [] : (JSON.parse(r[5]) as string[]),
     origin: r[6], createdAt: r[7], until: r[8], offence: r[9], endedAt: r[10], endedBy: r[11], endKind: r[12], dryRun: r[13] === 1,
   };
 }
@@ -64,6 +64,7 @@ export class DecisionRepo {
       extend: p(`UPDATE decisions SET until = @until WHERE id = @id AND until < @until AND ${LIVE}`),
       offences: p<{ n: number }>(`SELECT count(*) AS n FROM decisions WHERE value = @value AND created_at > @since
                                   AND created_at <= @now AND end_kind IS NOT 'unban' AND dry_run = @dry`),
+      activeCount: db.prepare<Record<string, unknown>, number>(`SELECT count(*) FROM decisions WHERE ${LIVE_OF}`).pluck(true),
       activeAuto: p<{ n: number }>(`SELECT count(*) AS n FROM decisions WHERE origin IN ('auto', 'kernel') AND ${LIVE_OF}`),
       purge: p('DELETE FROM decisions WHERE min(until, coalesce(ended_at, until)) < @before'),
       autoSince: p<{ n: number }>(`SELECT count(*) AS n FROM decisions WHERE origin IN ('auto', 'kernel') AND created_at >= @since
@@ -146,6 +147,11 @@ export class DecisionRepo {
       if (!counts.has(value)) counts.set(value, this.s.offences.get({ value, now, since: now - windowMs, dry: dryRun ? 1 : 0 })?.n ?? 0);
     }
     return counts;
+  }
+
+  /** How many decisions are in force at `now`, counted by SQLite (status's daemon line: no rows read). */
+  activeCount(now: number): number {
+    return this.s.activeCount.get({ now, dry: 0 }) ?? 0;
   }
 
   /** Auto-bans in force at `now` (the total cap). */

@@ -1,0 +1,84 @@
+// The command tree and the one place that formats errors. Each command's module is imported only when that command
+// runs (main.ts passes argv here): `synguard status` loads status.js and what it imports, not the daemon, the lab or
+// the HTTP API. The help, a mistyped command and the manual generator get the whole tree (buildProgram).
+import { Command, CommanderError } from 'commander';
+import { SynguardError } from '../core/errors.js';
+import { VERSION } from './version.js';
+
+
+type Register = (program: Command) => void;
+
+/**
+ * One loader per command module, in the order `--help` lists them. A new command module goes here, with the
+ * top-level command names it registers (a name missing from `names` still works: it falls back to the whole tree).
+ */
+const MODULES: ReadonlyArray<{ names: readonly string[]; load: () => Promise<Register> }> = [
+  { names: ['status'], load: async () => (await import('./status.js')).registerStatus },
+  { names: ['run', 'off', 'harden'], load: async () => (await import('./defend.js')).registerDefend },
+  { names: ['config'], load: async () => (await import('./config-check.js')).registerConfig },
+  { names: ['bans', 'history'], load: async () => (await import('./bans.js')).registerBans },
+  { names: ['ban', 'unban'], load: async () => (await import('./ban.js')).registerBan },
+  { names: ['token'], load: async () => (await import('./token.js')).registerToken },
+  { names: ['install', 'uninstall'], load: async () => (await import('./install.js')).registerInstall },
+  { names: ['reports'], load: async () => (await import('./reports.js')).registerReports },
+  { names: ['upstream'], load: async () => (await import('./upstream.js')).registerUpstream },
+  { names: ['fleet'], load: async () => (await import('./fleet.js')).registerFleet },
+  { names: ['bouncers'], load: async () => (await import('./bouncers.js')).registerBouncers },
+  { names: ['lab'], load: async () => (await import('./lab.js')).registerLab },
+];
+
+/** Every command under `cmd`, nested ones included (`config check`, `lab run`). */
+function allCommands(cmd: Command): Command[] {
+  return cmd.commands.flatMap((c) => [c, ...allCommands(c)]);
+}
+
+/** `--version` needs no command; a command's name needs its module; anything else (help, a typo) the whole tree. */
+function modulesFor(only: string | undefined): typeof MODULES {
+  if (only === '--version' || only === '-V') return [];
+  const one = MODULES.find((m) => only !== undefined && m.names.includes(only));
+  return one ? [one] : MODULES;
+}
+
+/** The program with the commands of `only` (a command name, as argv[2]), or all of them. */
+export async function buildProgram(only?: string): Promise<Command> {
+  const program = new Command('synguard')
+    .description('Keeps a Linux server reachable during SYN floods and connection floods.')
+    .version(VERSION)
+    .showHelpAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  const registers = await Promise.all(modulesFor(only).map((m) => m.load()));
+  for (const register of registers) register(program);
+  for (const cmd of allCommands(program)) cmd.exitOverride().showHelpAfterError(true);
+  return program;
+}
+
+/** A reader that closed stdout (`| head -1`) has all it wanted: stop quietly, exit 0, never an EPIPE trace. */
+function exitWhenStdoutCloses(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
+
+/** Runs argv (process.argv's shape) and returns the exit code. */
+export async function run(argv: string[]): Promise<number> {
+  exitWhenStdoutCloses();
+  try {
+    // argv[2] is the command's name unless it is an option (`--help`, `-V`): then the whole tree answers
+    await (await buildProgram(argv[2])).parseAsync(argv);
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version exit 0; every usage error exits 2 (commander has already printed it)
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof SynguardError) {
+      process.stderr.write(`synguard: ${err.message}\n`);
+      return err.exitCode;
+    }
+    process.stderr.write(`synguard: unexpected error: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (process.env['SYNGUARD_DEBUG']) console.error(err);
+    return 1;
+  }
+}
