@@ -18,6 +18,7 @@ import { MeterView, type MeterReader } from './meter-view.js';
 export type { MeterReader } from './meter-view.js';
 import type { Log } from './log.js';
 import { afterCommit, diffBans } from './sync.js';
+import { adoptable } from './store-guard.js';
 
 export type DecideInput = Omit<PolicyInput, 'allow' | 'config'>;
 
@@ -88,6 +89,8 @@ export class Defender {
     const kernel = await enforcer.list(t);
     // What the kernel holds counts as applied; a route (no kernel expiry) is applied "until the store says".
     this.applied = new Map(kernel.map((k) => [k.value, k.until ?? Number.MAX_SAFE_INTEGER]));
+    // A store that cannot write at start-up (disk still full): the kernel's bans it lacks are adopted, not removed.
+    if (store.health?.().writable === false) store.decisions.insertMany(adoptable(kernel, store.decisions.active(t), t));
     const active = store.decisions.active(t);
     const result = await this.sync(t, () => active);
     log('info', 'reconcile', { backend: enforcer.name, inStore: active.length, inKernel: kernel.length, added: result.added, removed: result.removed });

@@ -11,18 +11,42 @@ import { SysctlRepo } from './sysctls.js';
 
 export const DB_FILE = 'synguard.db';
 
+/** A repository's public face (its methods), so a wrapper such as the daemon's store guard can stand in for it. */
+export type Api<T> = { [K in keyof T]: T[K] };
+
+/** Whether the store writes to disk now, or holds writes in memory until it can (src/daemon/store-guard.ts). */
+export interface StoreHealth {
+  /** False while writes fail (disk full, read-only, locked, corrupt, deleted) and are held in memory. */
+  readonly writable: boolean;
+  /** Why the last write failed; null while writable. */
+  readonly error: string | null;
+  /** Since when writes are held (ms epoch); null while writable. */
+  readonly since: number | null;
+  /** Writes held in memory, not yet on disk. */
+  readonly held: number;
+  /** Times held writes reached the disk after a failure (since start). */
+  readonly recoveries: number;
+}
+
 export interface Store {
   readonly dir: string;
   readonly path: string;
   /** Schema version before this open (0 for a new database) and after. */
   readonly migrated: { readonly from: number; readonly to: number };
-  readonly decisions: DecisionRepo;
-  readonly sysctls: SysctlRepo;
-  readonly events: EventRepo;
+  readonly decisions: Api<DecisionRepo>;
+  readonly sysctls: Api<SysctlRepo>;
+  readonly events: Api<EventRepo>;
   /** Upstream FlowSpec/RTBH announcements (migration 2). */
-  readonly announcements: AnnouncementRepo;
+  readonly announcements: Api<AnnouncementRepo>;
   /** Runs fn in one transaction: all of its writes or none. */
   transaction<T>(fn: () => T): T;
+  /**
+   * Runs a PRAGMA on the connection: the store guard lowers busy_timeout while it retries held writes; tests set
+   * max_page_count or query_only to make SQLite refuse writes for real.
+   */
+  pragma?(text: string): unknown;
+  /** Present on a guarded store (the daemon's): whether writes reach the disk. */
+  health?(): StoreHealth;
   close(): void;
 }
 
@@ -106,6 +130,7 @@ export function openStore(stateDir: string, migrations: readonly string[] = MIGR
     events: new EventRepo(db),
     announcements: new AnnouncementRepo(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    pragma: (text) => db.pragma(text, { simple: true }),
     close: () => db.close(),
   };
 }
