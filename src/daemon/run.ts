@@ -9,9 +9,8 @@ import { selectEnforcer } from '../enforce/select.js';
 import { killSockets } from '../enforce/socket-kill.js';
 import { startMeter } from './meter.js';
 import { assertLinux, cachedListeners, takeSample } from '../observe/sample.js';
-import { openStore } from '../store/index.js';
 import { Defender } from './defender.js';
-import { guardStore } from './store-guard.js';
+import { openGuarded } from './store-guard.js';
 import { eventBus } from './events.js';
 import { applyHardening, restoreHardening } from './hardening.js';
 import { jsonLog, type Log } from './log.js';
@@ -43,7 +42,7 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
   let config = loadConfig(opts.configPath);
   const stateDir = opts.stateDir ?? config.defender.stateDir;
   const dryRun = opts.dryRun === true || config.defender.dryRun;
-  const store = guardStore(openStore(stateDir), { now: Date.now, log });
+  const store = openGuarded(stateDir, { now: Date.now, log });
   const release = claimPidFile(stateDir);
   try {
     let enforcer = null;

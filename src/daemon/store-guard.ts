@@ -6,8 +6,11 @@
 import { statSync } from 'node:fs';
 import type { Decision } from '../core/decision.js';
 import type { KernelBan } from '../enforce/types.js';
-import { openStore, type DecisionRecord, type Store, type StoreHealth, type StoredEvent } from '../store/index.js';
+import { openStore, openStoreFrozen, type DecisionRecord, type Store, type StoreHealth, type StoredEvent } from '../store/index.js';
+import { isStoreFault } from '../store/faults.js';
 import { HeldWrites } from './held-writes.js';
+
+export { isStoreFault };
 import type { Log } from './log.js';
 
 export interface GuardOptions {
@@ -15,14 +18,8 @@ export interface GuardOptions {
   readonly log: Log;
   /** How often held writes are tried against the store again; 5 s by default. */
   readonly retryMs?: number;
-}
-
-const FAULT = /^(SQLITE_(FULL|READONLY|IOERR|BUSY|LOCKED|CORRUPT|CANTOPEN|NOTADB|PROTOCOL|NOLFS)|ENOSPC|EROFS|EIO|EDQUOT|ENOENT)/;
-
-/** A failure of the disk or the database, as opposed to a bug: the write is held instead of failing the tick. */
-export function isStoreFault(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && FAULT.test(code);
+  /** Why `base` is the read-only file (openStoreFrozen): retries reopen the store for writing. */
+  readonly frozen?: unknown;
 }
 
 const message = (err: unknown): string => `${(err as { code?: string }).code ?? 'error'}: ${(err as Error).message}`;
@@ -41,6 +38,7 @@ export function guardStore(opened0: Store, options: GuardOptions): Store {
   let lastActive: readonly DecisionRecord[] = [];
   const inode = (): number | null => { try { return statSync(base.path).ino; } catch { return null; } };
   let opened = inode();
+  let reopen = options.frozen !== undefined;
 
   const degrade = (err: unknown): void => {
     lastTry = now();
@@ -74,11 +72,12 @@ export function guardStore(opened0: Store, options: GuardOptions): Store {
     const since = fault.since;
     base.pragma?.('busy_timeout = 0'); // a locked database is tried again later, not waited for in the loop
     try {
-      if (deleted()) {
+      if (deleted() || reopen) {
         const fresh = openStore(base.dir);
         base.close();
         base = fresh;
         opened = inode();
+        reopen = false;
       }
       const written = held.writeThrough(base);
       fault = null;
@@ -123,7 +122,8 @@ export function guardStore(opened0: Store, options: GuardOptions): Store {
   };
   // A first write at start-up, so a disk that is still full is known before the reconcile (defender.start adopts the
   // kernel's bans then). The WAL is truncated first: otherwise the write reuses its blocks and needs no new space.
-  try {
+  if (options.frozen !== undefined) degrade(options.frozen);
+  else try {
     base.pragma?.('wal_checkpoint(TRUNCATE)');
     base.pragma?.(`user_version = ${base.migrated.to}`); // the version it has: a write that changes nothing
   } catch (err) {
@@ -224,6 +224,27 @@ export function guardStore(opened0: Store, options: GuardOptions): Store {
       base.close();
     },
   };
+}
+
+/**
+ * The daemon's store under stateDir, guarded. When it cannot be opened for writing (a full disk cannot hold the WAL's
+ * -shm file; a read-only file system), the daemon starts on the database file read as it is, holds every write, and
+ * reopens the store once it can. A directory with no database, or one that cannot be read, still fails (one line).
+ */
+export function openGuarded(stateDir: string, options: GuardOptions): Store {
+  try {
+    return guardStore(openStore(stateDir), options);
+  } catch (err) {
+    const cause = (err as { cause?: unknown }).cause;
+    if (!isStoreFault(cause)) throw err;
+    let frozen: Store;
+    try {
+      frozen = openStoreFrozen(stateDir);
+    } catch {
+      throw err;
+    }
+    return guardStore(frozen, { ...options, frozen: cause });
+  }
 }
 
 /**

@@ -1,11 +1,12 @@
 // Opens (and creates) the state directory and its SQLite database: WAL, migrated, with the repositories on top.
-import { accessSync, chmodSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { SynguardError } from '../core/errors.js';
 import { AnnouncementRepo } from './announcements.js';
 import { DecisionRepo } from './decisions.js';
 import { EventRepo } from './events.js';
+import { isStoreFault } from './faults.js';
 import { migrate, MIGRATIONS } from './migrations.js';
 import { SysctlRepo } from './sysctls.js';
 
@@ -96,7 +97,13 @@ export function openStoreIfPresent(stateDir: string): Store | null {
   } catch (err) {
     if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return null;
   }
-  return openStore(stateDir);
+  try {
+    return openStore(stateDir);
+  } catch (err) {
+    // A full or read-only disk: the file as it is on disk still answers a read command.
+    if (!isStoreFault((err as { cause?: unknown }).cause)) throw err;
+    return openStoreFrozen(stateDir);
+  }
 }
 
 /** Opens the store under stateDir, creating and migrating it as needed. Fails with 'permission' or 'config' errors. */
@@ -104,13 +111,14 @@ export function openStore(stateDir: string, migrations: readonly string[] = MIGR
   const dir = resolve(stateDir);
   prepareDir(dir);
   const path = join(dir, DB_FILE);
-  let db: Database.Database;
+  let db: Database.Database | undefined;
   try {
     db = new Database(path);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000'); // the CLI and the daemon share the file
   } catch (err) {
+    db?.close();
     throw unusable(dir, err);
   }
   let migrated: { from: number; to: number };
@@ -121,6 +129,31 @@ export function openStore(stateDir: string, migrations: readonly string[] = MIGR
     db.close();
     throw err instanceof SynguardError ? err : unusable(dir, err);
   }
+  return storeOn(db, dir, path, migrated);
+}
+
+/**
+ * A copy in memory of the database file as it is on disk: what the daemon starts on when the store cannot be opened
+ * for writing (a full disk cannot even hold the WAL's -shm file). Writes made since the last checkpoint (still in the
+ * -wal file) are not seen. Throws when the file cannot be read.
+ */
+export function openStoreFrozen(stateDir: string): Store {
+  const dir = resolve(stateDir);
+  const path = join(dir, DB_FILE);
+  const image = readFileSync(path);
+  // Bytes 18 and 19 of the header say WAL (2); a copy in memory has no WAL, so it is read as a rollback-journal file.
+  if (image.length >= 100) image.fill(1, 18, 20);
+  const db = new Database(image);
+  try {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    return storeOn(db, dir, path, { from: version, to: version });
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+function storeOn(db: Database.Database, dir: string, path: string, migrated: { from: number; to: number }): Store {
   return {
     dir,
     path,
