@@ -34,7 +34,7 @@ const tree = fc.array(fc.tuple(fc.oneof(fc.constantFrom(...KEYS), fc.array(fc.co
       let node = root;
       for (const key of path.slice(0, -1)) {
         const next = Object.hasOwn(node, key) ? node[key] : undefined;
-        node = typeof next === 'object' && next !== null && !Array.isArray(next) ? next as Record<string, unknown> : (node[key] = {}) as Record<string, unknown>;
+        node = typeof next === 'object' && next !== null && !Array.isArray(next) ? next as Record<string, unknown> : (node[key] = {});
       }
       Object.defineProperty(node, path[path.length - 1]!, { value, enumerable: true, writable: true, configurable: true });
     }
