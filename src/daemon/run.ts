@@ -11,6 +11,7 @@ import { startMeter } from './meter.js';
 import { assertLinux, cachedListeners, takeSample } from '../observe/sample.js';
 import { Defender } from './defender.js';
 import { openGuarded } from './store-guard.js';
+import { looseModes } from '../store/index.js';
 import { eventBus } from './events.js';
 import { applyHardening, restoreHardening } from './hardening.js';
 import { jsonLog, type Log } from './log.js';
@@ -76,6 +77,7 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
       emit: (event) => events.emit(event),
       meter,
     });
+    for (const warning of looseModes(stateDir)) log('warn', 'file-mode', { warning });
     log('info', 'start', { pid: process.pid, stateDir, backend: enforcer?.name ?? 'dry-run', interval: config.defender.interval, allowList: allow.entries.length });
     await defender.start();
     // Upstream escalation over BGP (docs/upstream.md): a listener on the events; ExaBGP trouble is logged, never fatal.

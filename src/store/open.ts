@@ -66,6 +66,25 @@ function unusable(dir: string, err: unknown): SynguardError {
 }
 
 /**
+ * Files of the state directory that others than their owner may read or enter (group or other bits set): the
+ * directory, the database and its WAL files, the API token. Not changed here (a state directory pointed at a shared
+ * place must not be chmod-ed behind the admin's back); the daemon logs each at start-up.
+ */
+export function looseModes(stateDir: string): string[] {
+  const out: string[] = [];
+  const dir = resolve(stateDir);
+  for (const path of [dir, ...[DB_FILE, `${DB_FILE}-wal`, `${DB_FILE}-shm`, 'api-token'].map((f) => join(dir, f))]) {
+    try {
+      const mode = statSync(path).mode & 0o777;
+      if ((mode & 0o077) !== 0) out.push(`${path} is mode ${mode.toString(8).padStart(4, '0')}: others than its owner can ${path === dir ? 'enter it' : 'read it'} (chmod go= ${path})`);
+    } catch {
+      // absent: nothing to check
+    }
+  }
+  return out;
+}
+
+/**
  * mkdir -p, one level at a time. Node's recursive mkdir never returns on a path under /proc (each mkdir answers
  * ENOENT while the parent exists), so an admin's mistyped --state-dir would hang the command.
  */
