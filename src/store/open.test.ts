@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { looseModes, openStore } from './open.js';
-import { tempDir } from '../testing/temp.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import { SynguardError } from '../core/errors.js';
 import { exec } from '../core/exec.js';
@@ -133,7 +132,7 @@ test('the CLI and the daemon can hold the store open together (WAL)', () => {
 });
 
 test('looseModes names the state directory, database or token others can read; none for a fresh store', () => {
-  const dir = tempDir('sg-modes-');
+  const dir = tempDir();
   const store = openStore(dir);
   try {
     chmodSync(dir, 0o700);
