@@ -89,6 +89,7 @@ export class Defender {
     const kernel = await enforcer.list(t);
     // What the kernel holds counts as applied; a route (no kernel expiry) is applied "until the store says".
     this.applied = new Map(kernel.map((k) => [k.value, k.until ?? Number.MAX_SAFE_INTEGER]));
+    this.synced = null; // a second start (after a clock step) must diff against what the kernel holds now
     // A store that cannot write at start-up (disk still full): the kernel's bans it lacks are adopted, not removed.
     if (store.health?.().writable === false) store.decisions.insertMany(adoptable(kernel, store.decisions.active(t), t));
     const active = store.decisions.active(t);

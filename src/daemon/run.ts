@@ -11,6 +11,7 @@ import { startMeter } from './meter.js';
 import { assertLinux, cachedListeners, takeSample } from '../observe/sample.js';
 import { Defender } from './defender.js';
 import { openGuarded } from './store-guard.js';
+import { clockStep } from './clock-step.js';
 import { looseModes } from '../store/index.js';
 import { eventBus } from './events.js';
 import { applyHardening, restoreHardening } from './hardening.js';
@@ -94,6 +95,7 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
 
     let stop = false;
     let reload = false;
+    let clockOffset = Date.now() - performance.now();
     const onStop = (signal: string) => () => { log('info', 'stopping', { signal }); stop = true; wake(); };
     const handlers = { SIGTERM: onStop('SIGTERM'), SIGINT: onStop('SIGINT'), SIGHUP: () => { reload = true; wake(); } };
     for (const [sig, fn] of Object.entries(handlers)) process.on(sig, fn);
@@ -133,6 +135,12 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
           decide = policyFor(allow, config);
           allowAt = started;
           await meter.allow(allow.entries.map((e) => e.value));
+        }
+        const clock = clockStep(clockOffset, Date.now(), performance.now());
+        clockOffset = clock.offset;
+        if (clock.step !== 0) {
+          log('warn', 'clock-step', { seconds: Math.round(clock.step / 1000), action: 'the kernel is read again and reconciled with the store' });
+          await defender.start().catch((err: unknown) => log('error', 'reconcile-failed', { error: (err as Error).message, retry: 'next step' }));
         }
         try {
           await defender.tick();
