@@ -46,6 +46,14 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
   const dryRun = opts.dryRun === true || config.defender.dryRun;
   const store = openGuarded(stateDir, { now: Date.now, log });
   const release = claimPidFile(stateDir);
+  // Signals are caught from here on: a SIGHUP during start-up (a reload right after a start) is a reload once the
+  // loop runs, not the default action, which ends the process.
+  let stop = false;
+  let reload = false;
+  let wake: () => void = () => undefined; // an API ban or unban ends the wait, so it reaches the kernel at once
+  const onStop = (signal: string) => () => { log('info', 'stopping', { signal }); stop = true; wake(); };
+  const handlers = { SIGTERM: onStop('SIGTERM'), SIGINT: onStop('SIGINT'), SIGHUP: () => { reload = true; wake(); } };
+  for (const [sig, fn] of Object.entries(handlers)) process.on(sig, fn);
   try {
     let enforcer = null;
     if (!dryRun) {
@@ -83,7 +91,6 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
     await defender.start();
     // Upstream escalation over BGP (docs/upstream.md): a listener on the events; ExaBGP trouble is logged, never fatal.
     let upstream = startUpstream(config, { store, log, events, stateDir, dryRun });
-    let wake: () => void = () => undefined; // an API ban or unban ends the wait, so it reaches the kernel at once
     let token = loadToken(stateDir); // read again on SIGHUP: `synguard token --rotate` sends one
     const http = config.http.enabled
       ? await startHttp({
@@ -93,12 +100,7 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
       : null;
     if (http) log(http.warning ? 'warn' : 'info', 'http', { listen: http.address, ...(http.warning ? { warning: http.warning } : {}) });
 
-    let stop = false;
-    let reload = false;
     let clockOffset = Date.now() - performance.now();
-    const onStop = (signal: string) => () => { log('info', 'stopping', { signal }); stop = true; wake(); };
-    const handlers = { SIGTERM: onStop('SIGTERM'), SIGINT: onStop('SIGINT'), SIGHUP: () => { reload = true; wake(); } };
-    for (const [sig, fn] of Object.entries(handlers)) process.on(sig, fn);
     try {
       for (let n = 0; !stop && (opts.ticks === undefined || n < opts.ticks); n++) {
         const started = Date.now();
@@ -158,7 +160,6 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
         }
       }
     } finally {
-      for (const [sig, fn] of Object.entries(handlers)) process.off(sig, fn);
       await http?.close();
       await upstream?.stop();
       await reports.stop();
@@ -167,6 +168,7 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
     }
     log('info', 'stop', { note: 'bans stay in the kernel until they expire; `synguard off` removes them' });
   } finally {
+    for (const [sig, fn] of Object.entries(handlers)) process.off(sig, fn);
     release();
     store.close();
   }

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { exec, execOrThrow } from '../core/exec.js';
 import { canConnect } from '../enforce/connect-probe.js';
 import { withLab } from '../lab/topology.js';
@@ -126,4 +127,31 @@ test('restart while the disk is full: the daemon starts on the file as it is, ba
       await server.stop();
     }
   }));
+}));
+
+test('SIGHUP storm under attack: 50 reloads in a second while a flood runs; the flood is banned, the daemon stays up', needs(FLOODS, async () => {
+  await withLab({ attackers: 1 }, async (lab) => {
+    await setSysctls(lab.victim.ns, { 'net.ipv4.tcp_syncookies': 1 });
+    const server = await startVictimServer(lab.victim.ns, { port: PORT, backlog: 511 });
+    const d = startDaemon(lab.victim.ns, tempDir('sg-e2e-hup-'));
+    try {
+      await d.waitFor((l) => l.event === 'reconcile');
+      const attacker = lab.attackers[0]!;
+      const flood = synFlood(attacker, { target: lab.victim.v4[0]!, port: PORT, pps: 2000, maxPackets: 12_000, durationS: 6 });
+      for (let i = 0; i < 50; i++) {
+        d.child.kill('SIGHUP');
+        await sleep(20);
+      }
+      await d.waitFor((l) => l.event === 'ban' && l.value === `${attacker.v4[0]}/32`);
+      await flood;
+      assert.equal(d.child.exitCode, null, 'still running');
+      assert.ok(d.lines.some((l) => l.event === 'reload'), 'reloads happened');
+      assert.equal(d.lines.filter((l) => l.event === 'reload-failed' || l.event === 'tick-failed').length, 0);
+      assert.ok(!(await canConnect(attacker.ns, attacker.v4[0]!, lab.victim.v4[0]!, PORT)), 'the attacker is blocked');
+    } finally {
+      d.child.kill('SIGKILL');
+      await d.exited;
+      await server.stop();
+    }
+  });
 }));

@@ -143,7 +143,7 @@ export function openStore(stateDir: string, migrations: readonly string[] = MIGR
   let migrated: { from: number; to: number };
   try {
     migrated = migrate(db, migrations);
-    chmodSync(path, 0o600);
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
   } catch (err) {
     db.close();
     throw err instanceof SynguardError ? err : unusable(dir, err);
