@@ -55,11 +55,18 @@ export function guardStore(opened0: Store, options: GuardOptions): Store {
    * The database file deleted (or the whole state directory): what the old connection still reads (bans in force,
    * open attacks, sysctl originals) is held for a fresh database, which retry() creates where the old one was.
    */
+  let lost = false;
   const lostFile = (): void => {
+    if (lost) return;
+    lost = true;
     const t = now();
-    for (const d of base.decisions.active(t)) held.adopt(d);
-    for (const e of base.events.open()) held.adoptEvent(e);
-    for (const [name, value] of base.sysctls.originals()) held.saveSysctl(name, value, t, false);
+    try {
+      for (const d of base.decisions.active(t)) held.adopt(d);
+      for (const e of base.events.open()) held.adoptEvent(e);
+      for (const [name, value] of base.sysctls.originals()) held.saveSysctl(name, value, t, false);
+    } catch {
+      // the old connection cannot read either: what is held already is all there is
+    }
     degrade(Object.assign(new Error(`${base.path} was deleted or replaced under the running daemon`), { code: 'ENOENT' }));
   };
   const retry = (force = false): void => {
@@ -72,12 +79,14 @@ export function guardStore(opened0: Store, options: GuardOptions): Store {
     const since = fault.since;
     base.pragma?.('busy_timeout = 0'); // a locked database is tried again later, not waited for in the loop
     try {
-      if (deleted() || reopen) {
+      if (deleted()) lostFile(); // also when the disk was full first
+      if (lost || reopen) {
         const fresh = openStore(base.dir);
         base.close();
         base = fresh;
         opened = inode();
         reopen = false;
+        lost = false;
       }
       const written = held.writeThrough(base);
       fault = null;
