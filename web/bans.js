@@ -9,7 +9,9 @@ export const ORIGINS = {
   auto: "found by the daemon's detection",
   manual: 'banned by an operator (CLI or API)',
   kernel: 'dropped first by the kernel SYN-rate meter, then confirmed by the daemon',
+  crowdsec: 'pulled from a CrowdSec Local API (docs/fleet.md)',
 };
+const DRY_RUN = 'a dry run decided this: recorded for review, not enforced (docs/dashboard.md)';
 
 export class Bans {
   /** `serverNow()` is the daemon's clock as the page estimates it. */
@@ -91,8 +93,8 @@ export class Bans {
       action.append(button);
       const reason = td(b.reason);
       reason.title = b.reason;
-      const origin = td(b.origin);
-      origin.title = ORIGINS[b.origin] ?? '';
+      const origin = td(b.dryRun ? `${b.origin} · dry run` : b.origin, b.dryRun ? 'dry-run' : '');
+      origin.title = b.dryRun ? DRY_RUN : (ORIGINS[b.origin] ?? '');
       return row(td(b.value), origin, reason, left, action);
     }, 'no active ban');
     this.countdown();

@@ -14,7 +14,7 @@ function item(at, tag, tagClass, text) {
 export function timelineEntries(history) {
   const out = [];
   for (const d of history.decisions ?? []) {
-    out.push({ at: Date.parse(d.createdAt), tag: 'ban', cls: 'ban', text: `${d.value} (${d.origin}${d.offence > 1 ? `, offence ${d.offence}` : ''}): ${d.reason}` });
+    out.push({ at: Date.parse(d.createdAt), tag: 'ban', cls: 'ban', text: `${d.value} (${d.origin}${d.offence > 1 ? `, offence ${d.offence}` : ''}${d.dryRun ? ', dry run: not enforced' : ''}): ${d.reason}` });
     if (d.endedAt) {
       const unban = d.endKind === 'unban';
       out.push({ at: Date.parse(d.endedAt), tag: unban ? 'unban' : 'ended', cls: unban ? 'unban' : 'ended', text: `${d.value}${d.endedBy ? ` by ${d.endedBy}` : ''}` });

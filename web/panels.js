@@ -18,6 +18,17 @@ export function renderVerdict(frame, serverNow) {
   $('verdict-kind').textContent = v ? (KIND_LABELS[v.kind] ?? v.kind) : 'no verdict yet';
   $('verdict-summary').textContent = v ? v.summary : 'the daemon needs two samples first';
   $('verdict-evidence').replaceChildren(...(v ? v.evidence : []).map((line) => el('li', '', line)));
+  const m = frame.mitigated;
+  if (m) {
+    // The attack is held open but nothing floods now: say it is handled, not "all calm" beside an attack badge.
+    box.dataset.kind = 'mitigated';
+    const kind = KIND_LABELS[m.kind] ?? m.kind;
+    const more = m.bannedCount > m.banned.length ? ` and ${m.bannedCount - m.banned.length} more` : '';
+    $('verdict-kind').textContent = m.bannedCount > 0 ? 'mitigated' : 'subsiding';
+    $('verdict-summary').textContent = m.bannedCount > 0
+      ? `${kind} from ${m.banned.join(', ')}${more}: banned`
+      : `${kind}: nothing floods now; the attack stays open until the calm-down passes`;
+  }
   const attack = $('attack');
   attack.hidden = !frame.underAttack;
   attack.textContent = frame.underAttack

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { withNs } from '../enforce/test-ns.js';
+import { withNs } from '../testing/test-ns.js';
 import { seedBans, startDriver } from '../e2e/dashboard-session.js';
 import { startDaemon } from '../testing/json-lines.js';
 

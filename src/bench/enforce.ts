@@ -1,7 +1,7 @@
 // Measures the enforcers in a throwaway namespace: 100k nft bans in one transaction, list() of 100k, route bans at 10k.
 // Run as root: node dist/bench/enforce.js [--nft N] [--route N] [--runs R]
 import { performance } from 'node:perf_hooks';
-import { withNs } from '../enforce/test-ns.js';
+import { withNs } from '../testing/test-ns.js';
 import { NftablesEnforcer } from '../enforce/nftables.js';
 import { RouteEnforcer } from '../enforce/route.js';
 import type { Enforcer } from '../enforce/types.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnLong } from '../core/exec.js';
-import { withNs } from '../enforce/test-ns.js';
+import { withNs } from '../testing/test-ns.js';
 import { startDaemon } from '../testing/json-lines.js';
 import { median } from './measure.js';
 

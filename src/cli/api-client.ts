@@ -1,9 +1,10 @@
 // The CLI's client for a running daemon's HTTP API (fetch): found from the pid file, the config's http section and
 // the token file in the state directory. Null means "no daemon API here": the caller uses the store instead.
+import type { Origin } from '../core/decision.js';
 import type { Config } from '../config/schema.js';
 import { parseListen } from '../config/listen.js';
 import { SynguardError } from '../core/errors.js';
-import { runningDaemon } from '../daemon/pidfile.js';
+import { runningDaemon } from '../store/pidfile.js';
 import { existingToken, tokenPath } from '../http/token.js';
 import { daemonReach } from './daemon-listener.js';
 
@@ -13,10 +14,11 @@ export interface ApiBan {
   readonly value: string;
   readonly scope: 'ip' | 'prefix';
   readonly reason: string;
-  readonly origin: 'auto' | 'manual' | 'kernel';
+  readonly origin: Origin;
   readonly createdAt: string;
   readonly until: string;
   readonly offence: number;
+  readonly dryRun?: boolean;
   readonly evidence: string[];
 }
 

@@ -3,40 +3,19 @@
 // with no daemon, through the store and then the kernel at once. The output is the same on every path.
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
-import type { Config } from '../config/schema.js';
 import { SynguardError } from '../core/errors.js';
-import { manualBan, manualUnbanValue } from '../decide/index.js';
-import { currentAllowList } from '../daemon/allow.js';
-import { runningDaemon } from '../daemon/pidfile.js';
-import { selectEnforcer } from '../enforce/select.js';
-import { killSockets } from '../enforce/socket-kill.js';
-import type { Ban } from '../core/decision.js';
+import { manualUnbanValue } from '../decide/index.js';
+import { applyNow } from '../ops/apply.js';
+import { banByHand, unbanByHand } from '../ops/bans.js';
+import { currentAllowList } from '../ops/allow.js';
+import { runningDaemon } from '../store/pidfile.js';
 import { assertLinux } from '../observe/sample.js';
 import { ApiError, connectDaemon } from './api-client.js';
 import { openStore } from '../store/index.js';
 import { withStateOptions, type StateOptions } from './state-dir.js';
 
-/** With no daemon: applies one change to the kernel now, through the configured backend. */
-async function applyNow(config: Config, change: { add?: Ban; remove?: string }): Promise<string> {
-  const { enforcer, warning } = await selectEnforcer(config.defender.backend);
-  if (warning) process.stderr.write(`synguard: warning: ${warning}\n`);
-  await enforcer.init();
-  const now = Date.now();
-  if (change.remove !== undefined) {
-    const held = await enforcer.list(now);
-    if (!held.some((b) => b.value === change.remove)) return `${change.remove} was not in the kernel (${enforcer.name})`;
-    enforcer.delete(change.remove);
-  }
-  if (change.add) enforcer.add(change.add);
-  await enforcer.commit(now);
-  if (change.add && config.defender.killSockets) {
-    const killed = await killSockets([change.add.value]);
-    return `applied to the kernel now (${enforcer.name}); ${killed} existing connection${killed === 1 ? '' : 's'} closed`;
-  }
-  return `applied to the kernel now (${enforcer.name})`;
-}
-
 const note = (line: string): void => { process.stderr.write(`synguard: note: ${line}\n`); };
+const warn = (line: string): void => { process.stderr.write(`synguard: warning: ${line}\n`); };
 const RUNNING_BAN = 'the running daemon applies it within one tick';
 const RUNNING_UNBAN = 'the running daemon lifts it within one tick';
 const noActiveBan = (value: string) => new SynguardError('input', `no active ban on ${value} (synguard bans lists them)`);
@@ -64,16 +43,12 @@ With a daemon running on this state directory, the ban goes through its HTTP API
       }
       const store = openStore(stateDir);
       try {
-        const now = Date.now();
-        const allow = await currentAllowList(config, (w) => process.stderr.write(`synguard: warning: ${w}\n`));
-        const value = manualUnbanValue(target); // canonical form, for the offence count
-        const offences = store.decisions.offences([value], now, config.defender.bans.memory).get(value) ?? 0;
-        const decision = manualBan({ target, ...(opts.for ? { for: opts.for } : {}), ...(opts.reason ? { reason: opts.reason } : {}) }, { allow, config, now, offences });
-        store.decisions.insert(decision);
+        const allow = await currentAllowList(config, warn);
+        const decision = banByHand({ store, config, allow, now: Date.now() }, { target, for: opts.for, reason: opts.reason });
         const until = new Date(decision.until).toISOString();
         const how = runningDaemon(stateDir) !== null
           ? RUNNING_BAN
-          : await applyNow(config, { add: { value: decision.value, family: decision.value.includes(':') ? 6 : 4, until: decision.until } });
+          : await applyNow(config, { add: { value: decision.value, family: decision.value.includes(':') ? 6 : 4, until: decision.until } }, warn);
         process.stdout.write(`banned ${decision.value} until ${until}: ${how}\n`);
       } finally {
         store.close();
@@ -98,9 +73,8 @@ With a daemon running on this state directory, the ban goes through its HTTP API
       }
       const store = openStore(stateDir);
       try {
-        const ended = store.decisions.endValue(value, { now: Date.now(), by: 'cli', kind: 'unban' });
-        if (ended.length === 0) throw noActiveBan(value);
-        const how = runningDaemon(stateDir) !== null ? RUNNING_UNBAN : await applyNow(config, { remove: value });
+        if (unbanByHand({ store, now: Date.now() }, value, 'cli').length === 0) throw noActiveBan(value);
+        const how = runningDaemon(stateDir) !== null ? RUNNING_UNBAN : await applyNow(config, { remove: value }, warn);
         process.stdout.write(`unbanned ${value}: ${how}\n`);
       } finally {
         store.close();

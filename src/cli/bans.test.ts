@@ -56,3 +56,26 @@ test('bans show ADDR and history --address: the ban covering it and its past, fr
     assert.equal(bad.stderr.trim().split('\n').length, 1);
   }
 });
+
+test('a dry run\'s decisions: listed by bans with their flag, never "banned" in bans show, marked in history', async () => {
+  const stateDir = tempDir('sg-dry-');
+  const now = wallClock();
+  const store = openStore(stateDir);
+  const base = { action: 'ban', evidence: ['SYN_RECV 180 (ban at 32)'], origin: 'auto', offence: 1, scope: 'ip', reason: 'half-open flood', createdAt: now - 1000, until: now + 600_000 } as const;
+  store.decisions.insert({ ...base, value: '198.18.5.1/32' });
+  store.decisions.insert({ ...base, value: '198.18.5.2/32', dryRun: true });
+  store.close();
+
+  const list = await run(['bans', '--json', '--state-dir', stateDir]);
+  assert.equal(list.exitCode, 0, list.stderr);
+  assert.deepEqual((JSON.parse(list.stdout) as Array<{ value: string; dryRun: boolean }>).map((b) => [b.value, b.dryRun]), [['198.18.5.1/32', false], ['198.18.5.2/32', true]]);
+  const text = await run(['bans', '--state-dir', stateDir]);
+  assert.match(text.stdout, /^198\.18\.5\.2\/32 .*\[dry run, not enforced\] half-open flood$/m);
+  assert.match(text.stdout, /^1 active ban, 1 dry-run decision \(not enforced\)$/m);
+
+  const show = JSON.parse((await run(['bans', 'show', '198.18.5.2', '--json', '--state-dir', stateDir])).stdout) as { banned: boolean; earlier: Array<{ dryRun: boolean }> };
+  assert.equal(show.banned, false);
+  assert.deepEqual(show.earlier.map((d) => d.dryRun), [true]);
+  const hist = await run(['history', '--state-dir', stateDir]);
+  assert.match(hist.stdout, /ban 198\.18\.5\.2\/32 \(auto, offence 1, dry run\)/);
+});

@@ -5,19 +5,20 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import type { DecisionRecord } from '../store/index.js';
 import { connectDaemon, type ApiBan } from './api-client.js';
-import { currentAllowList } from '../daemon/allow.js';
+import { currentAllowList } from '../ops/allow.js';
 import { toNet } from '../decide/cidr-math.js';
 import { covers, decisionJson, explain, explanationJson, renderExplanation } from './explain.js';
 import { positiveInt } from './options.js';
 import { readState, withStateOptions, type StateOptions } from './state-dir.js';
 import { iso, left } from './when.js';
+import { listedBans } from '../ops/bans.js';
 
 /** What `bans` shows of a ban: the store's record, or the API's with its times read back. */
-type BanView = Pick<DecisionRecord, 'value' | 'scope' | 'reason' | 'origin' | 'until' | 'createdAt' | 'offence' | 'evidence'>;
+type BanView = Pick<DecisionRecord, 'value' | 'scope' | 'reason' | 'origin' | 'until' | 'createdAt' | 'offence' | 'evidence' | 'dryRun'>;
 
 const fromApi = (b: ApiBan): BanView => ({
   value: b.value, scope: b.scope, reason: b.reason, origin: b.origin, until: Date.parse(b.until), createdAt: Date.parse(b.createdAt),
-  offence: b.offence, evidence: b.evidence,
+  offence: b.offence, evidence: b.evidence, dryRun: b.dryRun === true,
 });
 
 async function activeBans(opts: StateOptions): Promise<BanView[]> {
@@ -28,20 +29,20 @@ async function activeBans(opts: StateOptions): Promise<BanView[]> {
   const { store } = readState(opts);
   if (!store) return [];
   try {
-    return store.decisions.active(Date.now());
+    return listedBans(store, Date.now());
   } finally {
     store.close();
   }
 }
 
 function banJson(d: BanView) {
-  return { value: d.value, scope: d.scope, reason: d.reason, origin: d.origin, until: iso(d.until), createdAt: iso(d.createdAt), offence: d.offence, evidence: d.evidence };
+  return { value: d.value, scope: d.scope, reason: d.reason, origin: d.origin, until: iso(d.until), createdAt: iso(d.createdAt), offence: d.offence, evidence: d.evidence, dryRun: d.dryRun };
 }
 
 export function registerBans(program: Command): void {
   const bans = withStateOptions(program.command('bans'))
     .description('list the active bans (from the running daemon\'s API, or from the store when no daemon runs)')
-    .option('--json', 'print a JSON array of {value, scope, reason, origin, until, ...}')
+    .option('--json', 'print a JSON array of {value, scope, reason, origin, until, dryRun, ...}')
     .addHelpText('after', '\nWhy one address is banned: synguard bans show ADDR|CIDR [--json]')
     .action(async (opts: StateOptions & { json?: boolean }) => {
       const active = await activeBans(opts);
@@ -55,9 +56,11 @@ export function registerBans(program: Command): void {
         return;
       }
       for (const d of active) {
-        process.stdout.write(`${d.value.padEnd(24)} ${d.origin.padEnd(6)} ${left(d.until, now).padStart(7)} left  ${d.reason}\n`);
+        process.stdout.write(`${d.value.padEnd(24)} ${d.origin.padEnd(8)} ${left(d.until, now).padStart(7)} left  ${d.dryRun ? '[dry run, not enforced] ' : ''}${d.reason}\n`);
       }
-      process.stdout.write(`${active.length} active ban${active.length === 1 ? '' : 's'}\n`);
+      const dry = active.filter((d) => d.dryRun).length;
+      const real = active.length - dry;
+      process.stdout.write(`${real} active ban${real === 1 ? '' : 's'}${dry > 0 ? `, ${dry} dry-run decision${dry === 1 ? '' : 's'} (not enforced)` : ''}\n`);
     });
 
   withStateOptions(bans.command('show'))
@@ -109,7 +112,7 @@ Examples:
       process.stdout.write('Decisions\n');
       for (const d of decisions) {
         const end = d.endedAt !== null ? `ended ${iso(d.endedAt)} by ${d.endedBy ?? '?'}` : `until ${iso(d.until)}`;
-        process.stdout.write(`  ${iso(d.createdAt)}  ban ${d.value} (${d.origin}, offence ${d.offence}) ${end}: ${d.reason}\n`);
+        process.stdout.write(`  ${iso(d.createdAt)}  ban ${d.value} (${d.origin}, offence ${d.offence}${d.dryRun ? ', dry run' : ''}) ${end}: ${d.reason}\n`);
       }
       if (decisions.length === 0) process.stdout.write('  none\n');
     });

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { DEFAULT_CONFIG_PATH, loadConfig } from '../config/load.js';
 import { printableConfig } from '../config/printable.js';
-import { currentAllowList } from '../daemon/allow.js';
+import { currentAllowList } from '../ops/allow.js';
 
 interface CheckOptions {
   config?: string;

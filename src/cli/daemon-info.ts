@@ -2,7 +2,7 @@
 // active bans and the sysctls it holds raised.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { PID_FILE, runningDaemon } from '../daemon/pidfile.js';
+import { lastTick, PID_FILE, runningDaemon } from '../store/pidfile.js';
 import { openStoreIfPresent } from '../store/index.js';
 import { left } from './when.js';
 
@@ -12,6 +12,8 @@ export interface DaemonInfo {
   readonly stateDir: string;
   /** Since the daemon wrote its pid file; null when it does not run. */
   readonly uptimeSeconds: number | null;
+  /** Since the daemon last completed a tick; null when it does not run or has not completed one yet. */
+  readonly lastTickSeconds: number | null;
   /** defender.backend, or "dry-run" when the config says so (the configured one: `run --dry-run` is not seen). */
   readonly backend: string;
   /** Active bans in the store; null when there is no store (or it cannot be read). */
@@ -46,13 +48,24 @@ export function daemonInfo(stateDir: string, backend: string, now: number): Daem
       uptimeSeconds = null;
     }
   }
-  return { running: pid !== null, pid, stateDir, uptimeSeconds, backend, ...fromStore(stateDir, now) };
+  const tickAt = pid === null ? null : lastTick(stateDir);
+  const lastTickSeconds = tickAt === null ? null : Math.max(0, Math.round((now - tickAt) / 100) / 10);
+  return { running: pid !== null, pid, stateDir, uptimeSeconds, lastTickSeconds, backend, ...fromStore(stateDir, now) };
 }
 
-/** One line: "daemon: running (pid 1234, up 3h4m), backend nftables, 2 active bans, hardening held (3 sysctls), state …". */
-export function daemonLine(d: DaemonInfo): string {
+/** A tick older than this many intervals means the daemon is stuck (or stopped without removing its pid file). */
+const STALLED_TICKS = 5;
+
+/**
+ * One line: "daemon: running (pid 1234, up 3h4m, last tick 0.4s ago), backend nftables, 2 active bans, hardening held
+ * (3 sysctls), state …". `intervalSeconds` (defender.interval) tells a stalled daemon from a slow one.
+ */
+export function daemonLine(d: DaemonInfo, intervalSeconds = 1): string {
+  const tick = d.lastTickSeconds === null
+    ? (d.running ? ', no tick yet' : '')
+    : `, last tick ${d.lastTickSeconds}s ago${d.lastTickSeconds > STALLED_TICKS * intervalSeconds ? ' (STALLED?)' : ''}`;
   const held = d.hardeningHeld?.length ? `, hardening held (${d.hardeningHeld.length} sysctl${d.hardeningHeld.length === 1 ? '' : 's'})` : '';
   const bans = d.activeBans === null ? 'no store yet' : `${d.activeBans} active ban${d.activeBans === 1 ? '' : 's'}${held}`;
-  const state = d.running ? `running (pid ${d.pid}${d.uptimeSeconds === null ? '' : `, up ${left(d.uptimeSeconds * 1000, 0)}`})` : 'not running';
+  const state = d.running ? `running (pid ${d.pid}${d.uptimeSeconds === null ? '' : `, up ${left(d.uptimeSeconds * 1000, 0)}`}${tick})` : 'not running';
   return `daemon: ${state}, backend ${d.backend}, ${bans}, state ${d.stateDir}`;
 }

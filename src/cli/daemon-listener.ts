@@ -1,23 +1,9 @@
 // Whether a daemon's API is reachable from this CLI: same network namespace, and that very process listening on the
 // port (read from /proc, so the CLI never talks to another program or another synguard that happens to hold it).
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { listeningInodes } from '../observe/listening-inodes.js';
 
 export type Reach = { ok: true } | { ok: false; why: string };
-
-const LISTEN = '0A';
-
-/** Inodes of the sockets listening on `port` in a process's network namespace (/proc/PID/net/tcp and tcp6). */
-export function listeningInodes(tables: readonly string[], port: number): Set<string> {
-  const inodes = new Set<string>();
-  for (const table of tables) {
-    for (const line of table.split('\n').slice(1)) {
-      const f = line.trim().split(/\s+/);
-      const local = f[1]?.split(':')[1];
-      if (f[3] === LISTEN && local !== undefined && parseInt(local, 16) === port && f[9] !== undefined) inodes.add(f[9]);
-    }
-  }
-  return inodes;
-}
 
 const readOr = (path: string): string => {
   try {

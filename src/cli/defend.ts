@@ -3,12 +3,10 @@ import { Option, type Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { SynguardError } from '../core/errors.js';
-import { applyHardening, hardeningPlan, restoreHardening } from '../daemon/hardening.js';
-import { runningDaemon } from '../daemon/pidfile.js';
+import { applyHardening, hardeningPlan, restoreHardening } from '../ops/hardening.js';
 import { runDaemon } from '../daemon/run.js';
-import { logFor, type LogFormat } from '../daemon/log.js';
-import { createEnforcer } from '../enforce/select.js';
-import type { BackendName } from '../enforce/types.js';
+import { logFor, type LogFormat } from '../core/log.js';
+import { off } from '../ops/off.js';
 import { assertLinux, takeSample } from '../observe/sample.js';
 import { buildSnapshot } from '../detect/snapshot.js';
 import { configNotes } from '../detect/notes.js';
@@ -59,21 +57,7 @@ Logs: one line per decision and state change on stdout: readable text on a termi
       assertLinux();
       const { stateDir, store } = openState(opts);
       try {
-        const pid = runningDaemon(stateDir);
-        if (pid !== null) throw new SynguardError('usage', `the daemon (pid ${pid}) is running and would re-apply its bans: stop it first (systemctl stop synguard, or kill ${pid})`);
-        const done: string[] = [];
-        for (const name of ['nftables', 'route', 'ipset'] as BackendName[]) {
-          const e = createEnforcer(name);
-          if ((await e.check()).ok) {
-            await e.shutdown();
-            done.push(`${name}: removed`);
-          }
-        }
-        const restored = await restoreHardening(store);
-        const now = Date.now();
-        let ended = 0;
-        for (const d of store.decisions.active(now)) ended += store.decisions.endValue(d.value, { now, by: 'synguard off', kind: 'unban' }).length;
-        process.stdout.write(`${[...done, restored.length ? `sysctls restored: ${restored.join(', ')}` : 'sysctls: nothing to restore', `${ended} active ban(s) ended in the store`].join('\n')}\n`);
+        process.stdout.write(`${(await off(store, stateDir, Date.now())).join('\n')}\n`);
       } finally {
         store.close();
       }

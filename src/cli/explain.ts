@@ -24,7 +24,7 @@ export function covers(decision: { value: string }, target: string): boolean {
 export function explain(targetText: string, decisions: readonly DecisionRecord[], now: number, allowed: AllowEntry | null = null): Explanation {
   const target = toNet(targetText).text;
   const covering = decisions.filter((d) => covers(d, target)).sort((a, b) => b.createdAt - a.createdAt || b.id - a.id);
-  const active = covering.filter((d) => d.endedAt === null && d.until > now);
+  const active = covering.filter((d) => d.endedAt === null && d.until > now && !d.dryRun);
   const inForce = active.sort((a, b) => toNet(b.value).length - toNet(a.value).length)[0] ?? null;
   return { target, inForce, earlier: covering.filter((d) => d !== inForce), allowed };
 }
@@ -34,7 +34,7 @@ export function decisionJson(d: DecisionRecord) {
   return {
     value: d.value, scope: d.scope, reason: d.reason, origin: d.origin, offence: d.offence, evidence: d.evidence,
     createdAt: iso(d.createdAt), until: iso(d.until),
-    endedAt: d.endedAt === null ? null : iso(d.endedAt), endedBy: d.endedBy, endKind: d.endKind,
+    endedAt: d.endedAt === null ? null : iso(d.endedAt), endedBy: d.endedBy, endKind: d.endKind, dryRun: d.dryRun,
   };
 }
 
@@ -50,7 +50,7 @@ export function explanationJson(e: Explanation, now: number) {
 
 function pastLine(d: DecisionRecord): string {
   const end = d.endedAt !== null ? `ended ${iso(d.endedAt)} by ${d.endedBy ?? '?'}` : `ran until ${iso(d.until)}`;
-  return `  ${iso(d.createdAt)}  ${d.value} (${d.origin}, offence ${d.offence}) ${end}: ${d.reason}\n`;
+  return `  ${iso(d.createdAt)}  ${d.value} (${d.origin}, offence ${d.offence}${d.dryRun ? ', dry run: not enforced' : ''}) ${end}: ${d.reason}\n`;
 }
 
 /** The text `bans show` prints. */

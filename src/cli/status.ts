@@ -70,7 +70,7 @@ Examples:
         const senders = meterNow ? meterFindings(meterBefore, meterNow, config.detection.synRate).senders : [];
         const report = buildReport(prev, cur, config.detection, opts.top, senders);
         const daemon = daemonInfo(opts.stateDir ?? config.defender.stateDir, config.defender.dryRun ? 'dry-run' : config.defender.backend, Date.now());
-        return opts.json ? `${JSON.stringify({ ...report, daemon }, null, watch === undefined ? 2 : 0)}\n` : `${daemonLine(daemon)}\n${renderStatus(report)}`;
+        return opts.json ? `${JSON.stringify({ ...report, daemon }, null, watch === undefined ? 2 : 0)}\n` : `${daemonLine(daemon, config.defender.interval)}\n${renderStatus(report)}`;
       };
       if (watch === undefined) {
         process.stdout.write(await once());

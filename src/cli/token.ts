@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { SynguardError } from '../core/errors.js';
-import { runningDaemon } from '../daemon/pidfile.js';
+import { runningDaemon } from '../store/pidfile.js';
 import { existingToken, rotateToken, tokenPath } from '../http/token.js';
 import { withStateOptions, type StateOptions } from './state-dir.js';
 

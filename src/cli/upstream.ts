@@ -8,8 +8,8 @@ import type { Store } from '../store/index.js';
 import { hostPrefix, insideOwnNetworks, KINDS, wireKey, type AnnouncementKind } from '../upstream/announcement.js';
 import { announcementJson, upstreamView } from '../upstream/view.js';
 import { openState, readState, withStateOptions, type StateOptions } from './state-dir.js';
+import { isoShort as iso } from '../core/format.js';
 
-const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 function line(r: { id: number; kind: string; prefix: string; port: number | null; origin: string; until: number; reason: string }): string {
   const port = r.port === null ? '' : ` port ${r.port}`;

@@ -1,6 +1,6 @@
 // How the CLI writes times: ISO instants without milliseconds, and time left as "9m59s".
 
-export const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
+export { isoShort as iso } from '../core/format.js';
 
 /** Time from `now` to `until`, in the two largest units: "1d2h", "3h4m", "9m59s", "5s". */
 export function left(until: number, now: number): string {

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { defenderSchema } from './defender.js';
 import { detectionSchema } from './detection.js';
 import { LISTEN_EXAMPLE, parseListen } from './listen.js';
-import { notifySchema } from '../notify/config.js';
-import { upstreamSchema } from '../upstream/config.js';
+import { notifySchema } from './notify.js';
+import { upstreamSchema } from './upstream.js';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -37,4 +37,4 @@ export type DefenderConfig = Config['defender'];
 export type BansConfig = DefenderConfig['bans'];
 export type HttpConfig = Config['http'];
 export type NotifyConfig = Config['notify'];
-export type { UpstreamConfig } from '../upstream/config.js';
+export type { UpstreamConfig } from './upstream.js';

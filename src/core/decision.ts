@@ -24,7 +24,8 @@ export interface Decision {
   /** ms since the epoch; the ban ends then, in the store and (through set timeouts) in the kernel. */
   readonly until: number;
   /** 1 for a first offence; a repeat offender's ban grows with each return. */
-  readonly offence: number;
+  readonly offence: number;  /** Made by a dry run (`defender.dryRun`, `run --dry-run`): stored and shown for review, never enforced. */
+  readonly dryRun?: boolean;
 }
 
 /** What an enforcer needs to know about one ban. */

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { configFrom } from '../config/load.js';
 import { buildAllowList, policyFor } from '../decide/index.js';
 import { NftablesEnforcer } from '../enforce/nftables.js';
-import { withNs } from '../enforce/test-ns.js';
+import { withNs } from '../testing/test-ns.js';
 import { openStore } from '../store/index.js';
 import { fixtureSample } from '../testing/samples.js';
 import { tempDir } from '../testing/temp.js';
@@ -16,7 +16,7 @@ import { wallClock } from '../testing/clock.js';
 import { NETNS, needs } from '../testing/needs.js';
 import type { RawSample } from '../detect/snapshot.js';
 import { Defender } from './defender.js';
-import { memoryLog } from './log.js';
+import { memoryLog } from '../core/log.js';
 
 const HOUR = 3_600_000;
 

@@ -10,7 +10,7 @@ import { fixtureSample, T0 } from '../testing/samples.js';
 import type { RawSample } from '../detect/snapshot.js';
 import { Defender, type MeterReader } from './defender.js';
 import type { MeterSample } from '../observe/meter.js';
-import { memoryLog } from './log.js';
+import { memoryLog } from '../core/log.js';
 import { tempDir } from '../testing/temp.js';
 
 interface Rig {
@@ -33,6 +33,8 @@ function rig(config: Config = configFrom({}), withEnforcer = true, backend: 'dry
   const enforcer = Object.assign(new DryRunEnforcer(() => undefined), { failNext: false, commits: 0 });
   // As the route backend: no kernel timeouts, so the daemon itself must remove a ban when it runs out.
   if (backend === 'route') Object.defineProperties(enforcer, { name: { value: 'route' }, kernelExpires: { value: false } });
+  // The in-memory backend stands in for the kernel; without `withEnforcer` it is what it is, the dry run's.
+  Object.defineProperty(enforcer, 'enforces', { value: withEnforcer, configurable: true });
   const commit = enforcer.commit.bind(enforcer);
   enforcer.commit = (now: number) => {
     enforcer.commits++;
@@ -45,7 +47,7 @@ function rig(config: Config = configFrom({}), withEnforcer = true, backend: 'dry
   const hardening: string[] = [];
   const kills: Rig['kills'] = [];
   const defender = new Defender(config, {
-    store, log, enforcer: withEnforcer ? enforcer : null, now: () => clock.now,
+    store, log, enforcer, now: () => clock.now,
     sample: () => Promise.resolve({ ...next, takenAt: clock.now }),
     decide: policyFor(buildAllowList({ configured: config.defender.allowList }), config),
     killSockets: (values, except) => { kills.push({ values, except }); return Promise.resolve(0); },
@@ -116,14 +118,29 @@ test('a refused transaction is logged and retried on the next tick; nothing is l
   assert.deepEqual((await r.enforcer.list(r.clock.now)).map((b) => b.value).sort(), ['198.18.0.2/32', '2001:db8::2/128']);
 });
 
-test('dry-run: the decisions are logged, nothing is stored or applied', async () => {
+test('dry-run: the decisions are logged and stored flagged dryRun, never applied, never counted as real', async () => {
   const r = rig(configFrom({}), false);
   await r.defender.start();
   await tick(r, 'concentrated-v4');
-  assert.equal(r.store.decisions.active(r.clock.now).length, 0);
+  await tick(r, 'concentrated-v4');
+  assert.equal(r.store.decisions.active(r.clock.now).length, 0, 'no real ban');
+  const dry = r.store.decisions.active(r.clock.now, true);
+  assert.deepEqual(dry.map((d) => [d.value, d.dryRun]), [['198.18.0.2/32', true]], 'stored once, not again on the next tick');
   const ban = r.log.lines.find((l) => l['event'] === 'ban');
   assert.equal(ban?.['dryRun'], true);
   assert.equal(ban?.['value'], '198.18.0.2/32');
+  assert.equal(r.enforcer.commits, 0);
+  // Going live on the same store: the dry run's record is neither applied nor an earlier offence of the real ban.
+  Object.defineProperty(r.enforcer, 'enforces', { value: true });
+  const live = new Defender(configFrom({}), {
+    store: r.store, log: r.log, enforcer: r.enforcer, now: () => r.clock.now, killSockets: null, harden: null,
+    sample: () => Promise.resolve({ ...fixtureSample('idle', 0), takenAt: r.clock.now }),
+    decide: policyFor(buildAllowList({ configured: [] }), configFrom({})),
+  });
+  await live.start();
+  assert.deepEqual(await r.enforcer.list(r.clock.now), []);
+  assert.equal(r.store.decisions.offences(['198.18.0.2/32'], r.clock.now, 86_400_000).get('198.18.0.2/32'), 0);
+  assert.equal(r.store.decisions.offences(['198.18.0.2/32'], r.clock.now, 86_400_000, true).get('198.18.0.2/32'), 1);
 });
 
 test('an allow-listed offender is refused with the reason, never banned', async () => {

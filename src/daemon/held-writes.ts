@@ -34,7 +34,7 @@ export class HeldWrites {
   }
 
   insert(d: Decision): DecisionRecord {
-    const record: DecisionRecord = { ...d, id: this.nextId--, endedAt: null, endedBy: null, endKind: null };
+    const record: DecisionRecord = { ...d, id: this.nextId--, endedAt: null, endedBy: null, endKind: null, dryRun: d.dryRun === true };
     this.decisions.set(record.id, record);
     this.version++;
     return record;
@@ -72,7 +72,7 @@ export class HeldWrites {
   }
 
   /** The stored rows with the held ends and extensions applied, then the held decisions; those in force at `now`. */
-  merge(stored: readonly DecisionRecord[], now: number): DecisionRecord[] {
+  merge(stored: readonly DecisionRecord[], now: number, dryRun = false): DecisionRecord[] {
     const out: DecisionRecord[] = [];
     for (const r of stored) {
       if (this.ends.has(r.id) || this.decisions.has(r.id)) continue; // adopted rows are held as they are
@@ -80,7 +80,7 @@ export class HeldWrites {
       const row = ext && ext.until > r.until ? { ...r, until: ext.until } : r;
       if (row.until > now) out.push(row);
     }
-    for (const d of this.decisions.values()) if (d.endedAt === null && d.until > now) out.push(d);
+    for (const d of this.decisions.values()) if (d.endedAt === null && d.until > now && d.dryRun === dryRun) out.push(d);
     return out;
   }
 
@@ -126,7 +126,7 @@ export class HeldWrites {
     const ids = new Map<number, number>();
     store.transaction(() => {
       for (const d of this.decisions.values()) {
-        const { id, endedAt, endedBy, endKind, ...decision } = d;
+        const { id, endedAt, endedBy, endKind, ...decision } = d; // dryRun stays: insert() stores it
         const saved = store.decisions.insert(decision);
         ids.set(id, saved.id);
         if (endedAt !== null && endKind !== null) store.decisions.end(saved.id, { now: endedAt, by: endedBy ?? 'daemon', kind: endKind });

@@ -5,7 +5,7 @@ import type { Offender } from '../detect/tracker.js';
 import type { PolicyResult } from '../decide/index.js';
 import type { SynRateConfig } from '../config/syn-rate.js';
 import type { MeterSample } from '../observe/meter.js';
-import type { Log } from './log.js';
+import type { Log } from '../core/log.js';
 
 /** What the tick needs of the meter: its small sets, and a way to let a kernel-made drop go. */
 export interface MeterReader {

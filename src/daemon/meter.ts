@@ -4,7 +4,7 @@ import type { Config } from '../config/schema.js';
 import { NftMeter, meterOptions } from '../enforce/nft-meter.js';
 import type { Enforcer } from '../enforce/types.js';
 import type { MeterReader } from './meter-view.js';
-import type { Log } from './log.js';
+import type { Log } from '../core/log.js';
 
 /** What the tick reads (nothing while the meter is off: SIGHUP may switch it either way), and its upkeep. */
 export interface DaemonMeter extends MeterReader {
@@ -14,8 +14,8 @@ export interface DaemonMeter extends MeterReader {
 }
 
 export interface MeterDeps {
-  /** null in dry-run. */
-  readonly enforcer: Enforcer | null;
+  /** The backend (the dry-run one in a dry run: the meter is then count-only whatever `defender.backend` says). */
+  readonly enforcer: Enforcer;
   readonly dryRun: boolean;
   readonly log: Log;
   readonly allow: readonly string[];
@@ -26,7 +26,7 @@ export interface MeterDeps {
 /** Why the meter cannot run with this backend, or null when it can. */
 function offReason(config: Config, deps: MeterDeps): string | null {
   if (!config.detection.synRate.enabled) return 'detection.synRate.enabled is false';
-  if (!deps.dryRun && deps.enforcer && !deps.enforcer.supportsMeter) {
+  if (!deps.dryRun && !deps.enforcer.supportsMeter) {
     return `the ${deps.enforcer.name} backend cannot hold it (it needs nftables); bans still come from the socket table each tick`;
   }
   return null;

@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { exec, spawnLong } from '../core/exec.js';
-import { withNs } from '../enforce/test-ns.js';
+import { withNs } from '../testing/test-ns.js';
 import { tempDir } from '../testing/temp.js';
 import { NETNS, needs } from '../testing/needs.js';
 

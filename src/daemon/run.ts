@@ -4,8 +4,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { policyFor, type AllowList } from '../decide/index.js';
-import { currentAllowList } from './allow.js';
+import { currentAllowList } from '../ops/allow.js';
 import { selectEnforcer } from '../enforce/select.js';
+import { DryRunEnforcer } from '../enforce/dry-run.js';
+import type { Enforcer } from '../enforce/types.js';
 import { killSockets } from '../enforce/socket-kill.js';
 import { startMeter } from './meter.js';
 import { assertLinux, cachedListeners, takeSample } from '../observe/sample.js';
@@ -13,10 +15,10 @@ import { Defender } from './defender.js';
 import { openGuarded } from './store-guard.js';
 import { clockStep } from './clock-step.js';
 import { looseModes } from '../store/index.js';
-import { eventBus } from './events.js';
-import { applyHardening, restoreHardening } from './hardening.js';
-import { jsonLog, type Log } from './log.js';
-import { claimPidFile } from './pidfile.js';
+import { eventBus } from '../bus/events.js';
+import { applyHardening, restoreHardening } from '../ops/hardening.js';
+import { jsonLog, type Log } from '../core/log.js';
+import { claimPidFile, markTick } from '../store/pidfile.js';
 import { loadToken, startHttp } from '../http/index.js';
 import { tokenPath } from '../http/token.js';
 import { startUpstream } from '../upstream/index.js';
@@ -55,7 +57,7 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
   const handlers = { SIGTERM: onStop('SIGTERM'), SIGINT: onStop('SIGINT'), SIGHUP: () => { reload = true; wake(); } };
   for (const [sig, fn] of Object.entries(handlers)) process.on(sig, fn);
   try {
-    let enforcer = null;
+    let enforcer: Enforcer = new DryRunEnforcer(() => undefined); // its decisions are logged and stored flagged dryRun
     if (!dryRun) {
       const selected = await selectEnforcer(config.defender.backend);
       if (selected.warning) log('warn', 'backend-fallback', { warning: selected.warning });
@@ -80,14 +82,14 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
         sourcesHint = Math.max(1024, Math.ceil(raw.tally.sourceCount * 1.25)); // size the next tally from this one
         return raw;
       },
-      decide: (input) => decide({ ...input, recentAutoBans: store.decisions.autoCreatedSince(input.now - 60_000) }),
+      decide: (input) => decide({ ...input, recentAutoBans: store.decisions.autoCreatedSince(input.now - 60_000, dryRun) }),
       killSockets: dryRun ? null : (values, except) => killSockets(values, { except }),
       harden: dryRun ? null : (mode, now) => (mode === 'attack' ? applyHardening(store, config.defender.hardening, now) : restoreHardening(store)),
       emit: (event) => events.emit(event),
       meter,
     });
     for (const warning of looseModes(stateDir)) log('warn', 'file-mode', { warning });
-    log('info', 'start', { pid: process.pid, stateDir, backend: enforcer?.name ?? 'dry-run', interval: config.defender.interval, allowList: allow.entries.length });
+    log('info', 'start', { pid: process.pid, stateDir, backend: enforcer.name, interval: config.defender.interval, allowList: allow.entries.length });
     await defender.start();
     // Upstream escalation over BGP (docs/upstream.md): a listener on the events; ExaBGP trouble is logged, never fatal.
     let upstream = startUpstream(config, { store, log, events, stateDir, dryRun });
@@ -146,6 +148,7 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
         }
         try {
           await defender.tick();
+          markTick(stateDir, Date.now());
         } catch (err) {
           log('error', 'tick-failed', { error: (err as Error).message });
         }

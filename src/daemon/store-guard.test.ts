@@ -13,8 +13,15 @@ import { fixtureSample, T0 } from '../testing/samples.js';
 import { tempDir } from '../testing/temp.js';
 import type { RawSample } from '../detect/snapshot.js';
 import { Defender } from './defender.js';
-import { memoryLog } from './log.js';
+import { memoryLog } from '../core/log.js';
 import { guardStore } from './store-guard.js';
+
+/** The dry-run backend as an enforcing one (as src/daemon/defender.test.ts does): its list() is the "kernel". */
+function enforcing(): DryRunEnforcer {
+  const e = new DryRunEnforcer(() => undefined);
+  Object.defineProperty(e, 'enforces', { value: true, configurable: true });
+  return e;
+}
 
 interface Rig {
   dir: string;
@@ -27,7 +34,7 @@ interface Rig {
   tick(capture: string, seconds?: number): Promise<void>;
 }
 
-function rig(dir = tempDir('sg-guard-'), enforcer = new DryRunEnforcer(() => undefined), prepare: (raw: Store) => void = () => undefined): Rig {
+function rig(dir = tempDir('sg-guard-'), enforcer = enforcing(), prepare: (raw: Store) => void = () => undefined): Rig {
   const raw = openStore(dir);
   prepare(raw);
   const log = memoryLog();

@@ -11,7 +11,7 @@ import { isStoreFault } from '../store/faults.js';
 import { HeldWrites } from './held-writes.js';
 
 export { isStoreFault };
-import type { Log } from './log.js';
+import type { Log } from '../core/log.js';
 
 export interface GuardOptions {
   readonly now: () => number;
@@ -120,8 +120,9 @@ export function guardStore(opened0: Store, options: GuardOptions): Store {
       return fallback();
     }
   };
-  const active = (t: number): DecisionRecord[] => {
+  const active = (t: number, dryRun = false): DecisionRecord[] => {
     retry();
+    if (dryRun) return held.merge(read(() => base.decisions.active(t, true), () => []), t, true);
     if (!fault && held.size === 0) {
       const rows = read(() => base.decisions.active(t), () => lastActive.filter((d) => d.until > t));
       if (!fault) { lastActive = rows; return rows; }
@@ -129,7 +130,7 @@ export function guardStore(opened0: Store, options: GuardOptions): Store {
     }
     return held.merge(read(() => base.decisions.active(t), () => lastActive.filter((d) => d.until > t)), t);
   };
-  // A first write at start-up, so a disk that is still full is known before the reconcile (defender.start adopts the
+  // A first write at start-up, so a disk that is still full is known before the reconcile (the reconciler adopts the
   // kernel's bans then). The WAL is truncated first: otherwise the write reuses its blocks and needs no new space.
   if (options.frozen !== undefined) degrade(options.frozen);
   else try {
@@ -163,18 +164,18 @@ export function guardStore(opened0: Store, options: GuardOptions): Store {
       const rid = held.real(id);
       return write(() => base.decisions.extend(rid, until, t), () => held.extend(rid, until, t, active(t).find((d) => d.id === rid)?.until));
     },
-    offences: (values, t, windowMs) => {
+    offences: (values, t, windowMs, dryRun = false) => {
       const list = [...values];
-      const counts = read(() => base.decisions.offences(list, t, windowMs), () => new Map(list.map((v) => [v, 0])));
+      const counts = read(() => base.decisions.offences(list, t, windowMs, dryRun), () => new Map(list.map((v) => [v, 0])));
       for (const d of held.decisions.values()) {
-        if (counts.has(d.value) && d.createdAt > t - windowMs && d.createdAt <= t && d.endKind !== 'unban') counts.set(d.value, (counts.get(d.value) ?? 0) + 1);
+        if (d.dryRun === dryRun && counts.has(d.value) && d.createdAt > t - windowMs && d.createdAt <= t && d.endKind !== 'unban') counts.set(d.value, (counts.get(d.value) ?? 0) + 1);
       }
       return counts;
     },
-    activeAutoCount: (t) => (fault || held.size > 0 ? active(t).filter((d) => AUTO.has(d.origin)).length : base.decisions.activeAutoCount(t)),
+    activeAutoCount: (t, dryRun = false) => (fault || held.size > 0 ? active(t, dryRun).filter((d) => AUTO.has(d.origin)).length : base.decisions.activeAutoCount(t, dryRun)),
     purge: (before) => write(() => base.decisions.purge(before), () => 0),
-    autoCreatedSince: (since) => read(() => base.decisions.autoCreatedSince(since), () => 0)
-      + [...held.decisions.values()].filter((d) => AUTO.has(d.origin) && d.createdAt >= since).length,
+    autoCreatedSince: (since, dryRun = false) => read(() => base.decisions.autoCreatedSince(since, dryRun), () => 0)
+      + [...held.decisions.values()].filter((d) => d.dryRun === dryRun && AUTO.has(d.origin) && d.createdAt >= since).length,
   };
 
   const heldEvents = (): StoredEvent[] => [...held.events].reverse().map(([id, e]) => ({

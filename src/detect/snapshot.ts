@@ -1,26 +1,15 @@
 // A snapshot: everything read in one sample, aggregated by state, source, prefix and listener. Pure.
 import { formatV4, formatV6 } from '../core/address.js';
 import { STATE, TCP_STATES, type AddrKey, type TcpStateName } from '../observe/tcp-table.js';
-import type { SocketTally } from '../observe/socket-tally.js';
-import type { ListenSocket } from '../observe/listeners.js';
-import type { LinkCounters } from '../observe/netdev.js';
+import type { RawSample } from '../observe/raw-sample.js';
+
+export type { RawSample } from '../observe/raw-sample.js';
 
 export interface PrefixLengths {
   readonly ipv4: number;
   readonly ipv6: number;
 }
 
-/** What the readers produced for one sample; this is the input to buildSnapshot. */
-export interface RawSample {
-  readonly takenAt: number; // ms since the epoch
-  readonly tally: SocketTally;
-  readonly tableBadLines: number;
-  readonly listeners: { ok: true; listeners: readonly ListenSocket[]; badLines: number } | { ok: false; error: string };
-  readonly counters: Readonly<Record<string, number>>;
-  readonly counterBadLines: number;
-  readonly sysctls: Readonly<Record<string, number | null>>;
-  readonly links: Readonly<Record<string, LinkCounters>>;
-}
 
 export interface ListenerStat {
   readonly address: string;

@@ -1,7 +1,7 @@
 // From two readings of the kernel's SYN-rate meter: each metered source's rate, and the kernel-made drops the daemon
 // must judge this tick. Pure: the readings carry their time.
 import type { MeterElement, MeterSample } from '../observe/meter.js';
-import type { Offender } from './tracker.js';
+import type { Offender } from './offender.js';
 
 export interface SynSender {
   /** An address, or a prefix as CIDR text (the unproven sources of a /24 or /64 together). */

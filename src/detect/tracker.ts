@@ -4,14 +4,9 @@ import type { Assessment, AssessmentKind } from './assess.js';
 import type { DetectionConfig } from '../config/schema.js';
 import type { SourceOptions, SourceSummary } from './sources.js';
 
-export interface Offender {
-  /** Canonical CIDR text: an address as /32 or /128, or a prefix. */
-  readonly value: string;
-  readonly reason: string;
-  readonly evidence: string[];
-  /** 'kernel': the SYN-rate meter dropped it first (src/detect/syn-senders.ts). */
-  readonly origin?: 'kernel';
-}
+import type { Offender } from './offender.js';
+
+export type { Offender } from './offender.js';
 
 export interface AttackState {
   readonly active: boolean;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { exec } from '../core/exec.js';
-import { canConnect } from '../enforce/connect-probe.js';
+import { canConnect } from '../testing/connect-probe.js';
 import { withLab, type Lab } from '../lab/topology.js';
 import { setSysctls, startVictimServer } from '../lab/victim.js';
 import { synFlood } from '../lab/attacks.js';
@@ -64,11 +64,10 @@ test('concentrated IPv4 and IPv6 floods are banned in the kernel; the client in 
     assert.ok(!(await canConnect(attacker.ns, attacker.v4[0]!, lab.victim.v4[0]!, PORT)), 'the attacker is blocked');
     const bans = JSON.parse((await cli(lab.victim.ns, 'bans', '--json', '--state-dir', state)).stdout) as Array<{ value: string; origin: string; scope: string }>;
     assert.deepEqual(bans.map((b) => b.value).sort(), [`${attacker.v4[0]}/32`, `${attacker.v6[0]}/128`].sort());
-    // The kernel meter drops a 2,000 SYN/s source within its burst; the daemon's ban carries that origin.
-    // The IPv4 ban is the meter's. The IPv6 one is too in most runs, but one CI run in four saw 512 half-open from the
-    // IPv6 sender before the meter's drop and a socket-table ban (origin auto): under investigation, see the session note.
-    assert.ok(bans.every((b) => b.scope === 'ip'), JSON.stringify(bans));
-    assert.equal(bans.find((b) => b.value === `${attacker.v4[0]}/32`)?.origin, 'kernel', JSON.stringify(bans));
+    // The kernel meter drops a 2,000 SYN/s source within its burst; the daemon's ban carries that origin, for both
+    // families. (The IPv6 sender picks random source ports: a collision drew a bare ACK from a request socket, which
+    // once counted as proof and let the flooder through at the proven rate. Proof is now data or a FIN.)
+    assert.ok(bans.every((b) => b.scope === 'ip' && b.origin === 'kernel'), JSON.stringify(bans));
     console.log(`# flood start to kernel ban: ${banMs} ms`);
   }));
 }));

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { exec, execOrThrow } from '../core/exec.js';
-import { canConnect } from '../enforce/connect-probe.js';
+import { canConnect } from '../testing/connect-probe.js';
 import { withLab } from '../lab/topology.js';
 import { setSysctls, startVictimServer } from '../lab/victim.js';
 import { synFlood } from '../lab/attacks.js';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { exec } from '../core/exec.js';
-import { canConnect } from '../enforce/connect-probe.js';
+import { canConnect } from '../testing/connect-probe.js';
 import { withLab, type Lab } from '../lab/topology.js';
 import { setSysctls, startVictimServer } from '../lab/victim.js';
 import { synFlood } from '../lab/attacks.js';
@@ -54,8 +54,11 @@ async function loopCount(ns: string): Promise<number> {
 }
 
 const banOf = (d: Daemon, value: string) => d.waitFor((l) => l.event === 'ban' && l.value === value, { ms: 15_000, what: `a ban of ${value}` });
-const bansJson = async (ns: string, stateDir: string) =>
-  JSON.parse((await cli(ns, 'bans', '--json', '--state-dir', stateDir)).stdout) as Array<{ value: string; origin: string; reason: string }>;
+async function bansJson(ns: string, stateDir: string) {
+  const r = await cli(ns, 'bans', '--json', '--state-dir', stateDir);
+  assert.equal(r.exitCode, 0, `synguard bans --json: exit ${String(r.exitCode)}${r.timedOut ? ' (timed out)' : ''}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as Array<{ value: string; origin: string; reason: string; dryRun: boolean }>;
+}
 
 test('cookie shadow: a real source inside a spoofed flood is dropped within its burst and banned, from the start and joining 10 s late', needs(FLOODS, async () => {
   await withLab({ attackers: 3 }, (lab) => victim(lab, 128, async (start, stateDir) => {
@@ -165,13 +168,16 @@ test('dry-run: the meter only counts; the log names whom it would have dropped a
       const a = lab.attackers[0]!;
       const wire = await countSynAcks(a);
       await synFlood(a, { target: lab.victim.v4[0]!, port: PORT, pps: PPS, maxPackets: 6000, durationS: 3 });
-      // Logged every tick it offends (nothing is stored in dry-run); the kernel's view is among them.
+      // Logged and recorded once, flagged dryRun; the kernel's view is among them.
       const ban = await d.waitFor((l) => l.event === 'ban' && l['origin'] === 'kernel');
       assert.equal(ban.value, `${a.v4[0]!}/32`, 'the source, not its /24: count-only stops counting where a drop would stop the packet');
       assert.equal(ban['dryRun'], true);
       assert.ok((await wire.count()) > 4000, 'nothing was dropped: the flood was answered throughout');
       assert.ok(await canConnect(a.ns, a.v4[0]!, lab.victim.v4[0]!, PORT));
-      assert.deepEqual(await bansJson(lab.victim.ns, stateDir), [], 'nothing stored');
+      const recorded = await bansJson(lab.victim.ns, stateDir);
+      assert.deepEqual(recorded.map((b) => [b.value, b.origin, b.dryRun]), [[`${a.v4[0]!}/32`, 'kernel', true]], 'recorded for review, flagged');
+      const set = await exec('nft', ['list', 'set', 'inet', 'synguard', 'ban4'], { netns: lab.victim.ns });
+      assert.doesNotMatch(set.stdout, /elements/, 'and never applied');
     } finally {
       d.child.kill('SIGTERM');
       await d.exited;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { exec, execOrThrow } from '../core/exec.js';
 import { withLab } from '../lab/topology.js';
 import { startVictimServer } from '../lab/victim.js';
-import { canConnect } from './connect-probe.js';
+import { canConnect } from '../testing/connect-probe.js';
 import { NftMeter, type MeterOptions } from './nft-meter.js';
 import { NftablesEnforcer } from './nftables.js';
 import { wallClock } from '../testing/clock.js';

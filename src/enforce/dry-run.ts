@@ -6,6 +6,7 @@ import type { CheckResult, CommitResult, Enforcer, KernelBan } from './types.js'
 export class DryRunEnforcer implements Enforcer {
   readonly name = 'dry-run' as const;
   readonly kernelExpires = true;
+  readonly enforces = false;
   readonly supportsMeter = false;
   private readonly buffer = new ChangeBuffer();
   private readonly state = new Map<string, number>();

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { exec } from '../core/exec.js';
 import { withLab } from '../lab/topology.js';
 import { startVictimServer } from '../lab/victim.js';
-import { canConnect } from './connect-probe.js';
+import { canConnect } from '../testing/connect-probe.js';
 import { IpsetEnforcer } from './ipset.js';
-import { withNs } from './test-ns.js';
+import { withNs } from '../testing/test-ns.js';
 import { wallClock } from '../testing/clock.js';
 import { LAB, NETNS, needs } from '../testing/needs.js';
 

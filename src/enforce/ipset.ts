@@ -23,6 +23,7 @@ const PACKAGE: Record<string, string> = { ipset: 'ipset', iptables: 'iptables', 
 export class IpsetEnforcer implements Enforcer {
   readonly name = 'ipset' as const;
   readonly kernelExpires = true;
+  readonly enforces = true;
   readonly supportsMeter = false;
   private readonly run: Exec;
   private readonly buffer = new ChangeBuffer();

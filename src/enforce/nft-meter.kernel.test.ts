@@ -5,7 +5,7 @@ import { exec } from '../core/exec.js';
 import { withLab, type Lab } from '../lab/topology.js';
 import { setSysctls, startVictimServer } from '../lab/victim.js';
 import { synFlood } from '../lab/attacks.js';
-import { canConnect } from './connect-probe.js';
+import { canConnect } from '../testing/connect-probe.js';
 import { NftMeter, type MeterOptions } from './nft-meter.js';
 import { meterScript } from './meter-script.js';
 import { NftablesEnforcer } from './nftables.js';
@@ -13,6 +13,20 @@ import { wallClock } from '../testing/clock.js';
 import { FLOODS, needs } from '../testing/needs.js';
 
 const PORT = 8080;
+/** Two raw SYNs from one source port, the second with a sequence number far outside the first's window. */
+const TWO_SYNS = String.raw`
+import socket, struct, sys
+src, dst, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def csum(b):
+    if len(b) % 2: b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b)); s = (s >> 16) + (s & 0xffff); s += s >> 16
+    return (~s) & 0xffff
+r = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
+for seq in (1000, 900000000):
+    t = struct.pack("!HHIIBBHHH", 40000, port, seq, 0, 5 << 4, 0x02, 64240, 0, 0)
+    ph = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, 6, len(t))
+    r.sendto(t[:16] + struct.pack("!H", csum(ph + t)) + t[18:], (dst, 0))
+`;
 const OPTS: MeterOptions = { perSource: 50, burst: 100, perPrefix: 400, prefixBurst: 800, proven: 1000, holdMs: 60_000, size: 65_536, prefixes: { ipv4: 24, ipv6: 64 } };
 
 async function withMeter(fn: (lab: Lab, meter: NftMeter) => Promise<void>, opts: MeterOptions = OPTS, allow: string[] = []): Promise<void> {
@@ -93,6 +107,28 @@ describe('nft SYN-rate meter', () => {
       const busy = sample?.busy.find((b) => b.value === `${a.v4[0]!}/32`);
       assert.ok(busy && busy.packets > 0.5 * packetsSent, `listed as busy: ${JSON.stringify(sample?.busy)}`);
       assert.ok(await canConnect(a.ns, a.v4[0]!, lab.victim.v4[0]!, PORT), 'still connects');
+    });
+  }));
+
+  it('a bare ACK from a half-open request socket proves nothing: two SYNs from one port cannot forge a proof', needs(FLOODS, async () => {
+    await withMeter(async (lab) => {
+      const a = lab.attackers[0]!;
+      const victim = lab.victim.v4[0]!;
+      const nft = (ns: string, args: string[]) => exec('nft', args, { netns: ns, timeoutMs: 5000 });
+      // The attacker keeps its kernel from resetting the half-open connection; the victim counts the bare ACKs it sends.
+      assert.equal((await nft(a.ns, ['add table ip quiet; add chain ip quiet out { type filter hook output priority 0; }; add rule ip quiet out tcp flags rst drop'])).exitCode, 0);
+      assert.equal((await nft(lab.victim.ns, [`add table ip probe; add chain ip probe out { type filter hook output priority 0; }; add rule ip probe out ip daddr ${a.v4[0]!} tcp flags == ack counter`])).exitCode, 0);
+      const sent = await exec('python3', ['-c', TWO_SYNS, a.v4[0]!, victim, String(PORT)], { netns: a.ns, timeoutMs: 10_000 });
+      assert.equal(sent.exitCode, 0, sent.stderr);
+      await new Promise((r) => setTimeout(r, 300));
+      const probe = (await nft(lab.victim.ns, ['list', 'table', 'ip', 'probe'])).stdout;
+      assert.match(probe, /counter packets [1-9]/, `the second SYN drew a bare ACK from the request socket: ${probe}`);
+      const proven = async () => (await nft(lab.victim.ns, ['list', 'set', 'inet', 'synguard', 'proven4'])).stdout;
+      assert.doesNotMatch(await proven(), new RegExp(a.v4[0]!.replaceAll('.', '\\.')), 'that ACK is no proof');
+      await nft(a.ns, ['delete', 'table', 'ip', 'quiet']);
+      assert.ok(await canConnect(a.ns, a.v4[0]!, victim, PORT));
+      await new Promise((r) => setTimeout(r, 300));
+      assert.match(await proven(), new RegExp(a.v4[0]!.replaceAll('.', '\\.')), 'a completed connection is');
     });
   }));
 

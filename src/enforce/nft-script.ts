@@ -10,9 +10,10 @@ export const SETS = { host4: 'ban4', host6: 'ban6', net4: 'net4', net6: 'net6' }
 /** Proven clients spared inside banned prefixes (accepted after the host bans, before the prefix bans). */
 export const SPARE_SETS = { 4: 'spare4', 6: 'spare6' } as const;
 /**
- * Addresses this host sent a packet of an established connection to (an ACK, data or a FIN: anything but a SYN-ACK or
- * a RST) in the last 15 minutes, filled by the kernel itself. Only a peer that completed a handshake gets one: a
- * forged source never sees the SYN-ACK, so it never gets further. Read when a prefix is banned (its proven clients are
+ * Addresses this host sent data or a FIN to (PSH or FIN set, SYN and RST clear) in the last 15 minutes, filled by the
+ * kernel itself. Only a full socket sends those, and only after a completed handshake: a forged source never sees the
+ * SYN-ACK, so it never gets further. A bare ACK is no proof: the kernel sends one from a half-open request socket too
+ * (a second SYN from the same port with another sequence number draws it), which would let two packets forge a proof. Read when a prefix is banned (its proven clients are
  * spared), and by the SYN-rate meter (a proven source gets a far higher limit and is never dropped for its rate).
  */
 export const PROVEN_SETS = { 4: 'proven4', 6: 'proven6' } as const;
@@ -56,7 +57,7 @@ export function initScript(): string {
  */
 export function proofStatements(): string[] {
   const t = `inet ${TABLE}`;
-  const established = 'tcp flags & (syn | rst) == 0';
+  const established = 'tcp flags & (syn | rst) == 0 tcp flags & (fin | psh) != 0';
   return [
     `add set ${t} ${PROVEN_SETS[4]} { type ipv4_addr; flags dynamic, timeout; size ${PROVEN_SIZE}; timeout ${PROVEN_WINDOW}; }`,
     `add set ${t} ${PROVEN_SETS[6]} { type ipv6_addr; flags dynamic, timeout; size ${PROVEN_SIZE}; timeout ${PROVEN_WINDOW}; }`,

@@ -5,9 +5,9 @@ import { exec, type Exec } from '../core/exec.js';
 import { addHostAddresses, withLab } from '../lab/topology.js';
 import { startVictimServer } from '../lab/victim.js';
 import { synFlood } from '../lab/attacks.js';
-import { canConnect } from './connect-probe.js';
+import { canConnect } from '../testing/connect-probe.js';
 import { NftablesEnforcer } from './nftables.js';
-import { withNs } from './test-ns.js';
+import { withNs } from '../testing/test-ns.js';
 import { wallClock } from '../testing/clock.js';
 import { LAB, NETNS, needs } from '../testing/needs.js';
 

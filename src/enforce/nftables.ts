@@ -10,6 +10,7 @@ import type { CheckResult, CommitResult, Enforcer, KernelBan } from './types.js'
 export class NftablesEnforcer implements Enforcer {
   readonly name = 'nftables' as const;
   readonly kernelExpires = true;
+  readonly enforces = true;
   readonly supportsMeter = true;
   private readonly nft: NftRunner;
   private readonly buffer = new ChangeBuffer();

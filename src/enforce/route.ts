@@ -24,6 +24,7 @@ function stderrLine(text: string): string {
 export class RouteEnforcer implements Enforcer {
   readonly name = 'route' as const;
   readonly kernelExpires = false;
+  readonly enforces = true;
   readonly supportsMeter = false;
   private readonly run: Exec;
   private readonly type: RouteType;

@@ -1,8 +1,9 @@
 // Hardening: the pure plan, and reading/writing sysctls inside a throwaway namespace (never the root namespace).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_TARGETS, SYSCTLS, planHardening, readSysctls, writeSysctls } from './sysctl.js';
-import { withNs } from './test-ns.js';
+import { DEFAULT_TARGETS, SYSCTLS, planHardening, writeSysctls } from './sysctl.js';
+import { readSysctls } from '../testing/ns-sysctls.js';
+import { withNs } from '../testing/test-ns.js';
 import { NETNS, needs } from '../testing/needs.js';
 
 const NAMES = Object.values(SYSCTLS);

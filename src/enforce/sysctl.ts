@@ -8,7 +8,7 @@ export const SYSCTLS = {
   somaxconn: 'net.core.somaxconn',
   synackRetries: 'net.ipv4.tcp_synack_retries',
 } as const;
-export type SysctlName = (typeof SYSCTLS)[keyof typeof SYSCTLS];
+export type HardenedSysctl = (typeof SYSCTLS)[keyof typeof SYSCTLS];
 
 export interface HardeningTargets {
   /** 1 (cookies when a queue overflows) or 2 (always); 0 is never accepted. */
@@ -21,7 +21,7 @@ export interface HardeningTargets {
 export const DEFAULT_TARGETS: HardeningTargets = { syncookies: 1, maxSynBacklog: 8192, somaxconn: 8192, synackRetries: 2 };
 
 export interface SysctlChange {
-  readonly name: SysctlName;
+  readonly name: HardenedSysctl;
   readonly from: number;
   readonly to: number;
 }
@@ -30,12 +30,12 @@ export interface SysctlChange {
  * What to change: cookies on (a current 2 is kept: it is stronger), backlogs only raised, SYN-ACK retries only
  * lowered. A value that could not be read (null) is left alone, since its original could not be restored.
  */
-export function planHardening(current: Readonly<Partial<Record<SysctlName, number | null>>>, targets: HardeningTargets = DEFAULT_TARGETS): SysctlChange[] {
+export function planHardening(current: Readonly<Partial<Record<HardenedSysctl, number | null>>>, targets: HardeningTargets = DEFAULT_TARGETS): SysctlChange[] {
   if ((targets.syncookies as number) !== 1 && (targets.syncookies as number) !== 2) {
     throw new SynguardError('input', `tcp_syncookies target must be 1 or 2, got ${String(targets.syncookies)}`);
   }
   const out: SysctlChange[] = [];
-  const consider = (name: SysctlName, to: number, better: (from: number) => boolean): void => {
+  const consider = (name: HardenedSysctl, to: number, better: (from: number) => boolean): void => {
     const from = current[name];
     if (typeof from === 'number' && better(from)) out.push({ name, from, to });
   };
@@ -51,19 +51,6 @@ export interface SysctlOptions {
   readonly netns?: string;
   /** Writing recorded originals back: an admin's own tcp_syncookies=0 may then be restored. */
   readonly restoring?: boolean;
-}
-
-/** Reads sysctls with `sysctl -e name…` in the namespace; unreadable ones come back as null. */
-export async function readSysctls(names: readonly SysctlName[], opts: SysctlOptions = {}): Promise<Record<SysctlName, number | null>> {
-  const run = opts.exec ?? realExec;
-  const r = await run('sysctl', ['-e', ...names], opts.netns ? { netns: opts.netns } : {});
-  if (r.spawnError) throw new SynguardError('missing-tool', 'sysctl is not installed (Debian package: procps)');
-  const out = Object.fromEntries(names.map((n) => [n, null])) as Record<SysctlName, number | null>;
-  for (const line of r.stdout.split('\n')) {
-    const m = /^(\S+) = (-?\d+)$/.exec(line.trim());
-    if (m && (names as readonly string[]).includes(m[1]!)) out[m[1] as SysctlName] = Number(m[2]);
-  }
-  return out;
 }
 
 /** Writes the changes' `to` values in one `sysctl -w` call; to restore, pass the changes with from/to swapped and `restoring`. */

@@ -25,6 +25,8 @@ export interface Enforcer {
   readonly name: BackendName;
   /** Its kernel objects time out by themselves (nft set timeouts); otherwise the daemon removes expired bans. */
   readonly kernelExpires: boolean;
+  /** It changes the kernel: false only for the dry-run backend, whose decisions are recorded flagged `dryRun`. */
+  readonly enforces: boolean;
   /** The kernel's SYN-rate meter can run beside it (same nftables table). */
   readonly supportsMeter: boolean;
   /** Can this backend run here? Never throws. */

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import fc from 'fast-check';
-import { startTestApi, TEST_TOKEN } from '../http/test-app.js';
+import { startTestApi, TEST_TOKEN } from '../testing/test-app.js';
 import { checkAsync } from './runs.js';
 
 const PATHS = ['/api/v1/health', '/api/v1/status', '/api/v1/bans', '/api/v1/bans/198.18.0.1', '/api/v1/bans/198.51.100.0%2F28', '/api/v1/history',

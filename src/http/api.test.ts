@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { StatusReport } from '../detect/report.js';
 import { T0 } from '../testing/samples.js';
-import { captureReport, startTestApi, type TestApi } from './test-app.js';
+import { captureReport, startTestApi, type TestApi } from '../testing/test-app.js';
 
 let api: TestApi;
 before(async () => { api = await startTestApi(); });
@@ -136,4 +136,18 @@ test('unknown routes are 404, wrong methods 405 with Allow; errors are JSON', as
   assert.equal(wrong.status, 405);
   assert.equal(wrong.headers.get('allow'), 'GET');
   assert.equal((await api.call('/api/v1/bans', { method: 'PUT', json: {} })).status, 405);
+});
+
+test('a dry run\'s decisions are listed after the real bans, flagged dryRun, and never counted as real', async () => {
+  const t = api.now();
+  const base = { scope: 'ip', action: 'ban', reason: 'half-open flood', evidence: [], origin: 'auto', offence: 1, createdAt: t, until: t + 600_000 } as const;
+  const dry = api.store.decisions.insert({ ...base, value: '198.18.44.1/32', dryRun: true });
+  try {
+    const list = (await (await api.call('/api/v1/bans?order=asc&limit=1000')).json()) as { total: number; bans: Array<{ value: string; dryRun: boolean }> };
+    assert.deepEqual(list.bans.at(-1), { ...list.bans.at(-1), value: '198.18.44.1/32', dryRun: true }, 'last, flagged');
+    assert.ok(list.bans.slice(0, -1).every((b) => !b.dryRun), 'the real ones are not flagged');
+    assert.equal(api.store.decisions.activeAutoCount(t), 0, 'not a real auto-ban');
+  } finally {
+    api.store.decisions.end(dry.id, { now: t, by: 'test', kind: 'unban' });
+  }
 });

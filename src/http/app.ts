@@ -5,11 +5,10 @@ import type { HttpDeps } from './deps.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { errorReply, HttpError, send, type Reply } from './reply.js';
 import { routes } from './routes.js';
+import type { StreamReply } from './route.js';
+
 
 /** A reply that writes the response itself (a Server-Sent Events stream): `send` is skipped. */
-export interface StreamReply extends Reply {
-  stream(req: IncomingMessage, res: ServerResponse): void;
-}
 
 const isStream = (reply: Reply): reply is StreamReply => typeof (reply as Partial<StreamReply>).stream === 'function';
 

@@ -1,7 +1,8 @@
 // The bans endpoints: list (paginated), add (a manual ban, validated like `synguard ban`), remove (an unban).
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
-import { manualBan, manualUnbanValue } from '../decide/index.js';
+import { manualUnbanValue } from '../decide/index.js';
+import { banByHand, listedBans, unbanByHand } from '../ops/bans.js';
 import { jsonBody, validate } from './body.js';
 import type { HttpDeps } from './deps.js';
 import { HttpError, json, type Reply } from './reply.js';
@@ -24,10 +25,13 @@ const banBody = z.strictObject({
   reason: z.string().max(1000).optional(),
 });
 
-/** GET /bans?offset&limit&order: the active bans in id order (oldest first, or newest first with order=desc), with the total. */
+/**
+ * GET /bans?offset&limit&order: the active bans in id order (oldest first, or newest first with order=desc), with the
+ * total; a dry run's decisions come after the real ones, flagged `dryRun: true`.
+ */
 export function listBans(deps: HttpDeps, query: Record<string, string>): Reply {
   const { offset, limit, order } = validate(pageQuery, query);
-  const active = deps.store.decisions.active(deps.now());
+  const active = listedBans(deps.store, deps.now());
   const [from, to] = order === 'asc' ? [offset, offset + limit] : [Math.max(0, active.length - offset - limit), Math.max(0, active.length - offset)];
   const page = active.slice(from, to);
   if (order === 'desc') page.reverse();
@@ -37,11 +41,7 @@ export function listBans(deps: HttpDeps, query: Record<string, string>): Reply {
 /** POST /bans {value, for?, reason?}: 201 with the stored decision; 400 with manualBan's message otherwise. */
 export async function addBan(deps: HttpDeps, req: IncomingMessage): Promise<Reply> {
   const body = await jsonBody(req, banBody);
-  const now = deps.now();
-  const value = manualUnbanValue(body.value); // canonical form for the offence count; throws 'input' when malformed
-  const offences = deps.store.decisions.offences([value], now, deps.config.defender.bans.memory).get(value) ?? 0;
-  const decision = manualBan({ target: body.value, for: body.for, reason: body.reason }, { allow: deps.allow(), config: deps.config, now, offences });
-  const stored = deps.store.decisions.insert(decision);
+  const stored = banByHand({ store: deps.store, config: deps.config, allow: deps.allow(), now: deps.now() }, { target: body.value, for: body.for, reason: body.reason });
   deps.onChange?.();
   return json(201, decisionJson(stored));
 }
@@ -55,7 +55,7 @@ export function removeBan(deps: HttpDeps, encoded: string): Reply {
     throw new HttpError(400, `"${encoded}" is not URL-encoded text (encode / as %2F: 198.51.100.0%2F24)`);
   }
   const value = manualUnbanValue(text);
-  const ended = deps.store.decisions.endValue(value, { now: deps.now(), by: 'api', kind: 'unban' });
+  const ended = unbanByHand({ store: deps.store, now: deps.now() }, value, 'api');
   if (ended.length === 0) throw new HttpError(404, `no active ban on ${value}`);
   deps.onChange?.();
   return json(200, { unbanned: value, ended: ended.map(decisionJson) });

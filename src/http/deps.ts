@@ -2,7 +2,7 @@
 import type { Config } from '../config/schema.js';
 import type { AllowList } from '../decide/index.js';
 import type { StatusReport } from '../detect/report.js';
-import type { EventBus } from '../daemon/events.js';
+import type { EventBus } from '../bus/events.js';
 import type { Store } from '../store/index.js';
 import type { UpstreamStatus } from '../upstream/controller.js';
 

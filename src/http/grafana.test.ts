@@ -8,8 +8,8 @@ import { parser } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode } from '@lezer/common';
 import { parseExposition, type Family } from '../testing/exposition.js';
 import { sampleSenders } from '../testing/syn-senders.js';
-import { sampleTicks } from './dashboard/sample-ticks.js';
-import { startTestApi, type TestApi } from './test-app.js';
+import { sampleTicks } from '../testing/sample-ticks.js';
+import { startTestApi, type TestApi } from '../testing/test-app.js';
 
 const DASHBOARD = fileURLToPath(new URL('../../contrib/grafana-synguard.json', import.meta.url));
 /** Labels Prometheus adds at scrape time; they are never in the exposition. */

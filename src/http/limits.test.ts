@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { startTestApi } from './test-app.js';
+import { startTestApi } from '../testing/test-app.js';
 
 /** Opens a socket, writes `text` (and nothing after), and resolves with what the server wrote before closing. */
 function rawExchange(port: number, text: string): Promise<string> {

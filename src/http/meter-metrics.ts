@@ -1,7 +1,7 @@
 // The kernel SYN-rate meter on /metrics: its top SYN senders and how much it is dropping, from the daemon's latest
 // tick. Both gauges are rebuilt at each scrape, so a sender that left the meter leaves /metrics too.
 import { Gauge, type Registry } from 'prom-client';
-import type { EventBus } from '../daemon/events.js';
+import type { EventBus } from '../bus/events.js';
 import type { SynSender } from '../detect/syn-senders.js';
 
 /** Senders exposed at most: one series each, so the cardinality stays bounded whatever the flood. */

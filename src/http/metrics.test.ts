@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { T0 } from '../testing/samples.js';
 import { parseExposition, namingProblems, type Family } from '../testing/exposition.js';
 import { sampleSenders } from '../testing/syn-senders.js';
-import { sampleTicks } from './dashboard/sample-ticks.js';
+import { sampleTicks } from '../testing/sample-ticks.js';
 import { KERNEL_COUNTERS, PREFIX } from './metrics.js';
 import { TOP_SENDERS } from './meter-metrics.js';
-import { startTestApi, type TestApi } from './test-app.js';
+import { startTestApi, type TestApi } from '../testing/test-app.js';
 
 let clock = T0;
 let api: TestApi;

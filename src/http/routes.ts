@@ -1,32 +1,15 @@
 // The route table: paths under /api/v1 and /metrics, each with its methods, and whether they need the token.
-import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { addBan, listBans, removeBan } from './bans.js';
 import { validate } from './body.js';
 import type { HttpDeps } from './deps.js';
 import type { Metrics } from './metrics.js';
+import type { Call, Method, Route } from './route.js';
 import { json, type Reply } from './reply.js';
 import { decisionJson, eventJson } from './views.js';
-import { getReport, listReportsPage } from '../report/http.js';
+import { getReport, listReportsPage } from './reports.js';
 import { dashboardRoutes } from './dashboard/routes.js';
 import { upstreamView } from '../upstream/view.js';
-
-export interface Call {
-  readonly req: IncomingMessage;
-  readonly query: Record<string, string>;
-  /** Captured path segments, still URL-encoded. */
-  readonly params: readonly string[];
-}
-
-export interface Method {
-  readonly auth: boolean;
-  run(call: Call): Reply | Promise<Reply>;
-}
-
-export interface Route {
-  readonly path: RegExp;
-  readonly methods: Readonly<Record<string, Method>>;
-}
 
 export const API = '/api/v1';
 

@@ -1,14 +1,14 @@
 // JSON views of stored records: times as ISO 8601 text, the same fields as `synguard bans --json` and `history --json`.
 import type { DecisionRecord, StoredEvent } from '../store/index.js';
+import { iso } from '../core/format.js';
 
-const iso = (ms: number): string => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
 
 export function decisionJson(d: DecisionRecord) {
   return {
     id: d.id, value: d.value, scope: d.scope, action: d.action, reason: d.reason, origin: d.origin,
     createdAt: iso(d.createdAt), until: iso(d.until), offence: d.offence, evidence: d.evidence,
-    endedAt: isoOrNull(d.endedAt), endedBy: d.endedBy, endKind: d.endKind,
+    endedAt: isoOrNull(d.endedAt), endedBy: d.endedBy, endKind: d.endKind, dryRun: d.dryRun,
   };
 }
 

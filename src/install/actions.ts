@@ -6,7 +6,7 @@ import { configFrom, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { Exec } from '../core/exec.js';
 import { SynguardError } from '../core/errors.js';
-import { runningDaemon } from '../daemon/pidfile.js';
+import { runningDaemon } from '../store/pidfile.js';
 import { installPaths, renderUnit, UNIT_NAME, type InstallPaths, type UnitTarget } from './service.js';
 
 export interface ServiceDeps {

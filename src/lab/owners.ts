@@ -1,6 +1,7 @@
 // Run ownership: each live run records its pid in /run/synguard-lab/<id>.pid so `lab down` never tears down a run still in progress.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { alive } from '../store/pidfile.js';
 
 export const OWNER_DIR = process.env['SYNGUARD_LAB_RUN_DIR'] ?? '/run/synguard-lab';
 
@@ -34,11 +35,5 @@ export function runIsLive(id: string, dir = OWNER_DIR): boolean {
   } catch {
     return false;
   }
-  if (!Number.isInteger(pid) || pid <= 1) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return Number.isInteger(pid) && pid > 1 && alive(pid);
 }

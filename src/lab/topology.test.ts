@@ -5,7 +5,7 @@ import { createLab, listLeftovers, withLab, type Lab, type LabHost } from './top
 import { listNs } from './netns.js';
 import { startVictimServer } from './victim.js';
 import { exec } from '../core/exec.js';
-import { canConnect } from '../enforce/connect-probe.js';
+import { canConnect } from '../testing/connect-probe.js';
 import { LAB, needs } from '../testing/needs.js';
 
 const [PORT_A, PORT_B] = [8081, 8082];

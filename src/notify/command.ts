@@ -1,7 +1,7 @@
 // Delivery by a local program: argv from the config (never a shell), the message as JSON on stdin, a few
 // SYNGUARD_* variables, a timeout. A failure is reported, never retried: the program may have done half its work.
 import { exec as realExec, type Exec } from '../core/exec.js';
-import type { CommandConfig } from './config.js';
+import type { CommandConfig } from '../config/notify.js';
 import type { Message } from './messages.js';
 import type { Deliver, Delivery } from './sink.js';
 

@@ -3,9 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type ServerResponse } from 'node:http';
-import { memoryLog } from '../daemon/log.js';
+import { memoryLog } from '../core/log.js';
 import { T0 } from '../testing/clock.js';
-import { notifySchema } from './config.js';
+import { notifySchema } from '../config/notify.js';
 import { startNotifier } from './notifier.js';
 
 test('webhook that hangs forever: never blocks the daemon; attempts time out, are bounded, and are logged', async () => {

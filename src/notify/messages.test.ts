@@ -2,9 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Decision } from '../core/decision.js';
-import { memoryLog } from '../daemon/log.js';
+import { memoryLog } from '../core/log.js';
 import { attackEnd, attackStart, BanBatch, MESSAGE_SCHEMA, type Message } from './messages.js';
-import { notifySchema } from './config.js';
+import { notifySchema } from '../config/notify.js';
 import { startNotifier } from './notifier.js';
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);

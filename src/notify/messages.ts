@@ -1,6 +1,7 @@
 // The messages synguard sends (webhook body, command stdin): one stable shape per `type`, versioned by `schema`.
 // Pure: built from daemon events with the time and host passed in (docs/notify.md documents every field).
 import type { Decision } from '../core/decision.js';
+import { iso } from '../core/format.js';
 
 export const MESSAGE_SCHEMA = 1;
 
@@ -74,7 +75,6 @@ export interface Stamp {
   readonly at: number;
 }
 
-export const iso = (ms: number): string => new Date(ms).toISOString();
 
 const envelope = (s: Stamp): Envelope => ({ schema: MESSAGE_SCHEMA, id: s.id, host: s.host, time: iso(s.at) });
 

@@ -3,11 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Exec } from '../core/exec.js';
-import type { DaemonEvent } from '../daemon/events.js';
-import type { Log } from '../daemon/log.js';
+import type { DaemonEvent } from '../bus/events.js';
+import type { Log } from '../core/log.js';
 import type { Backoff } from './backoff.js';
 import { commandDeliver } from './command.js';
-import type { NotifyConfig } from './config.js';
+import type { NotifyConfig } from '../config/notify.js';
 import { attackEnd, attackStart, BanBatch, hardening, type Message, type ReportHeadline } from './messages.js';
 import { Sink } from './sink.js';
 import { urlForLog, webhookDeliver } from './webhook.js';

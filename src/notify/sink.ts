@@ -1,7 +1,7 @@
 // One destination's delivery loop: a bounded queue, one message at a time in order, retries with back-off. It never
 // throws and never blocks its caller: enqueue() returns at once, the work runs on the event loop.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Log } from '../daemon/log.js';
+import type { Log } from '../core/log.js';
 import { backoffDelay, DEFAULT_BACKOFF, type Backoff } from './backoff.js';
 import type { Message } from './messages.js';
 import { BoundedQueue } from './queue.js';

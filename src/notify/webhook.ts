@@ -1,6 +1,6 @@
 // Delivery by HTTP: one JSON POST per message with Node's built-in fetch, a timeout per attempt, no redirects.
 import type { Deliver, Delivery } from './sink.js';
-import type { WebhookConfig } from './config.js';
+import type { WebhookConfig } from '../config/notify.js';
 
 const RETRY_STATUS = new Set([408, 425, 429]);
 

@@ -1,7 +1,7 @@
 // Takes one sample of everything the kernel tells about SYN handling in this network namespace.
 import { platform } from 'node:os';
 import { SynguardError } from '../core/errors.js';
-import type { RawSample } from '../detect/snapshot.js';
+import type { RawSample } from './raw-sample.js';
 import { readCounters } from './counters.js';
 import { readListeners, type ListenerRead } from './listeners.js';
 import { readNetDev } from './netdev.js';

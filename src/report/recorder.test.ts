@@ -24,7 +24,7 @@ function record(capture: string, ticks: number, kind: RecorderState['kind'], eve
 }
 
 const decision = (id: number, value: string, createdAt: number): DecisionRecord => ({
-  id, scope: 'ip', value, action: 'ban', reason: 'SYN flood', evidence: [], origin: 'auto', createdAt, until: createdAt + 600_000, offence: 1, endedAt: null, endedBy: null, endKind: null,
+  id, scope: 'ip', value, action: 'ban', reason: 'SYN flood', evidence: [], origin: 'auto', createdAt, until: createdAt + 600_000, offence: 1, endedAt: null, endedBy: null, endKind: null, dryRun: false,
 });
 
 test('a spoofed flood: peaks from the snapshots, and cookies that never come back read as spoofed', () => {

@@ -2,6 +2,7 @@
 // cookie balance means. Pure; written as <id>.json beside a Markdown summary (docs/reports.md).
 import type { DecisionRecord } from '../store/index.js';
 import { PEAKS, type PeakName, type RecorderState } from './recorder.js';
+import { iso } from '../core/format.js';
 
 export const REPORT_SCHEMA = 1;
 /** 20261126T012345Z-7: the attack's start (UTC, to the second) and its store event id. Sorts by time. */
@@ -9,7 +10,6 @@ export const REPORT_ID = /^\d{8}T\d{6}Z-\d{1,12}$/;
 const LISTED_DECISIONS = 100;
 const LISTED_SOURCES = 20;
 
-const iso = (ms: number): string => new Date(ms).toISOString();
 
 export function reportId(startedAt: number, eventId: number): string {
   return `${iso(startedAt).replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${eventId}`;

@@ -2,8 +2,8 @@
 // tick. Mid-attack the recorder is checkpointed, so a restart still yields a report (recoverOpenAttacks).
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DaemonEvent } from '../daemon/events.js';
-import type { Log } from '../daemon/log.js';
+import type { DaemonEvent } from '../bus/events.js';
+import type { Log } from '../core/log.js';
 import type { Store } from '../store/index.js';
 import { writeAtomic, writeReport } from './files.js';
 import { reportMarkdown } from './markdown.js';

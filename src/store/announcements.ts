@@ -1,7 +1,7 @@
 // The upstream announcements repository: each FlowSpec rule or RTBH route is stored before it is sent, and ended
 // (withdrawn, expired, superseded) with who and when. After a restart the still-open ones are what is due.
 import type Database from 'better-sqlite3';
-import type { AnnouncementKind, AnnouncementSpec } from '../upstream/announcement.js';
+import type { AnnouncementKind, AnnouncementSpec } from '../core/announcement.js';
 
 export type AnnouncementEndKind = 'withdrawn' | 'expired' | 'superseded';
 

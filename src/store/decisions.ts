@@ -10,6 +10,8 @@ export interface DecisionRecord extends Decision {
   readonly endedAt: number | null;
   readonly endedBy: string | null;
   readonly endKind: EndKind | null;
+  /** Made by a dry run: stored for review, never enforced, never counted for caps or escalation of real bans. */
+  readonly dryRun: boolean;
 }
 
 export interface EndRequest {
@@ -23,19 +25,21 @@ export interface EndRequest {
 type Row = [
   id: number, scope: 'ip' | 'prefix', value: string, action: 'ban', reason: string, evidence: string,
   origin: Origin, createdAt: number, until: number, offence: number,
-  endedAt: number | null, endedBy: string | null, endKind: EndKind | null,
+  endedAt: number | null, endedBy: string | null, endKind: EndKind | null, dryRun: 0 | 1,
 ];
 
 function fromRow(r: Row): DecisionRecord {
   return {
     id: r[0], scope: r[1], value: r[2], action: r[3], reason: r[4], evidence: JSON.parse(r[5]) as string[],
-    origin: r[6], createdAt: r[7], until: r[8], offence: r[9], endedAt: r[10], endedBy: r[11], endKind: r[12],
+    origin: r[6], createdAt: r[7], until: r[8], offence: r[9], endedAt: r[10], endedBy: r[11], endKind: r[12], dryRun: r[13] === 1,
   };
 }
 
-const COLUMNS = 'id, scope, value, action, reason, evidence, origin, created_at, until, offence, ended_at, ended_by, end_kind';
+const COLUMNS = 'id, scope, value, action, reason, evidence, origin, created_at, until, offence, ended_at, ended_by, end_kind, dry_run';
 
 const LIVE = 'ended_at IS NULL AND until > @now';
+/** Live, and of the kind asked: real decisions (@dry = 0, the kernel's truth) or a dry run's (@dry = 1). */
+const LIVE_OF = `${LIVE} AND dry_run = @dry`;
 
 export class DecisionRepo {
   private readonly s;
@@ -48,9 +52,9 @@ export class DecisionRepo {
     const p = <R>(sql: string) => db.prepare<unknown[] | Record<string, unknown>, R>(sql);
     const rows = (sql: string) => db.prepare<unknown[] | Record<string, unknown>, Row>(sql.replace('*', COLUMNS)).raw(true);
     this.s = {
-      insert: db.prepare<unknown[]>(`INSERT INTO decisions (scope, value, action, reason, evidence, origin, created_at, until, offence)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      active: rows(`SELECT * FROM decisions WHERE ${LIVE} ORDER BY id`),
+      insert: db.prepare<unknown[]>(`INSERT INTO decisions (scope, value, action, reason, evidence, origin, created_at, until, offence, dry_run)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      active: rows(`SELECT * FROM decisions WHERE ${LIVE_OF} ORDER BY id`),
       findActive: rows(`SELECT * FROM decisions WHERE value = @value AND ${LIVE} ORDER BY until DESC LIMIT 1`),
       byValue: rows('SELECT * FROM decisions WHERE value = @value ORDER BY id DESC'),
       history: rows('SELECT * FROM decisions WHERE created_at >= @since ORDER BY id DESC LIMIT @limit'),
@@ -59,18 +63,20 @@ export class DecisionRepo {
                         WHERE value = @value AND ${LIVE} RETURNING *`),
       extend: p(`UPDATE decisions SET until = @until WHERE id = @id AND until < @until AND ${LIVE}`),
       offences: p<{ n: number }>(`SELECT count(*) AS n FROM decisions WHERE value = @value AND created_at > @since
-                                  AND created_at <= @now AND end_kind IS NOT 'unban'`),
-      activeAuto: p<{ n: number }>(`SELECT count(*) AS n FROM decisions WHERE origin IN ('auto', 'kernel') AND ${LIVE}`),
+                                  AND created_at <= @now AND end_kind IS NOT 'unban' AND dry_run = @dry`),
+      activeAuto: p<{ n: number }>(`SELECT count(*) AS n FROM decisions WHERE origin IN ('auto', 'kernel') AND ${LIVE_OF}`),
       purge: p('DELETE FROM decisions WHERE min(until, coalesce(ended_at, until)) < @before'),
-      autoSince: p<{ n: number }>(`SELECT count(*) AS n FROM decisions WHERE origin IN ('auto', 'kernel') AND created_at >= @since`),
+      autoSince: p<{ n: number }>(`SELECT count(*) AS n FROM decisions WHERE origin IN ('auto', 'kernel') AND created_at >= @since
+                                  AND dry_run = @dry`),
     };
   }
 
   /** Saves one decision and returns it with its id. */
   insert(d: Decision): DecisionRecord {
     this.writes++;
-    const info = this.s.insert.run(d.scope, d.value, d.action, d.reason, JSON.stringify(d.evidence), d.origin, d.createdAt, d.until, d.offence);
-    return { ...d, id: Number(info.lastInsertRowid), endedAt: null, endedBy: null, endKind: null };
+    const dryRun = d.dryRun === true;
+    const info = this.s.insert.run(d.scope, d.value, d.action, d.reason, JSON.stringify(d.evidence), d.origin, d.createdAt, d.until, d.offence, dryRun ? 1 : 0);
+    return { ...d, id: Number(info.lastInsertRowid), endedAt: null, endedBy: null, endKind: null, dryRun };
   }
 
   /** Saves many decisions in one transaction: all or none. */
@@ -84,15 +90,17 @@ export class DecisionRepo {
   }
 
   /**
-   * Decisions in force at `now`: not ended, `until` still ahead, in id order. Served from memory while nothing was
+   * Decisions in force at `now`: not ended, `until` still ahead, in id order; a dry run's only when asked (they are
+   * few, and never cached). Served from memory while nothing was
    * written (time only removes rows from the set, so the cached rows filtered by `now` are exact); never cached
    * inside a transaction, whose writes may still roll back.
    */
-  active(now: number): DecisionRecord[] {
+  active(now: number, dryRun = false): DecisionRecord[] {
+    if (dryRun) return this.s.active.all({ now, dry: 1 }).map(fromRow);
     const revision = this.revision();
     const c = this.cache;
     if (c && c.revision === revision && now >= c.readAt) return c.rows.filter((d) => d.until > now);
-    const rows = this.s.active.all({ now }).map(fromRow);
+    const rows = this.s.active.all({ now, dry: 0 }).map(fromRow);
     this.cache = this.db.inTransaction ? null : { revision, readAt: now, rows };
     return rows.slice();
   }
@@ -132,17 +140,17 @@ export class DecisionRepo {
   }
 
   /** Past offences per value within `windowMs` before `now`, for escalation (bans lifted by an unban are forgiven). */
-  offences(values: Iterable<string>, now: number, windowMs: number): Map<string, number> {
+  offences(values: Iterable<string>, now: number, windowMs: number, dryRun = false): Map<string, number> {
     const counts = new Map<string, number>();
     for (const value of values) {
-      if (!counts.has(value)) counts.set(value, this.s.offences.get({ value, now, since: now - windowMs })?.n ?? 0);
+      if (!counts.has(value)) counts.set(value, this.s.offences.get({ value, now, since: now - windowMs, dry: dryRun ? 1 : 0 })?.n ?? 0);
     }
     return counts;
   }
 
   /** Auto-bans in force at `now` (the total cap). */
-  activeAutoCount(now: number): number {
-    return this.s.activeAuto.get({ now })?.n ?? 0;
+  activeAutoCount(now: number, dryRun = false): number {
+    return this.s.activeAuto.get({ now, dry: dryRun ? 1 : 0 })?.n ?? 0;
   }
 
   /** Forgets decisions that ended before `before` (keep at least `bans.memory` of them for escalation). */
@@ -152,7 +160,7 @@ export class DecisionRepo {
   }
 
   /** Auto-bans created at or after `since` (the per-minute cap). */
-  autoCreatedSince(since: number): number {
-    return this.s.autoSince.get({ since })?.n ?? 0;
+  autoCreatedSince(since: number, dryRun = false): number {
+    return this.s.autoSince.get({ since, dry: dryRun ? 1 : 0 })?.n ?? 0;
   }
 }

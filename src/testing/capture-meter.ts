@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { exec } from '../core/exec.js';
-import { canConnect } from '../enforce/connect-probe.js';
+import { canConnect } from './connect-probe.js';
 import { NftMeter } from '../enforce/nft-meter.js';
 import { synFlood } from '../lab/attacks.js';
 import { withLab } from '../lab/topology.js';

@@ -2,20 +2,9 @@
 // wire, the own-networks guard, and the ExaBGP text-API command that announces or withdraws it. Pure.
 import { normalizeAddress } from '../core/address.js';
 import { contains, toNet } from '../decide/cidr-math.js';
+import type { AnnouncementSpec } from '../core/announcement.js';
 
-export type AnnouncementKind = 'flowspec-rate-limit' | 'flowspec-discard' | 'rtbh';
-export const KINDS: readonly AnnouncementKind[] = ['flowspec-rate-limit', 'flowspec-discard', 'rtbh'];
-
-/** One announcement as the policy asks for it. */
-export interface AnnouncementSpec {
-  readonly kind: AnnouncementKind;
-  /** The attacked address as a /32 or /128. */
-  readonly prefix: string;
-  /** The attacked TCP port for FlowSpec (null: any port); always null for RTBH. */
-  readonly port: number | null;
-  /** FlowSpec traffic-rate in bytes per second (rate-limit only). */
-  readonly bytesPerSecond: number | null;
-}
+export { KINDS, type AnnouncementKind, type AnnouncementSpec } from '../core/announcement.js';
 
 /** The host prefix of an address: 198.51.100.7/32, 2001:db8::7/128; null when it is not an address. */
 export function hostPrefix(address: string): string | null {

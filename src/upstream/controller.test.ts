@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { configFrom } from '../config/load.js';
-import { memoryLog } from '../daemon/log.js';
+import { memoryLog } from '../core/log.js';
 import { buildSnapshot, type Snapshot } from '../detect/snapshot.js';
 import type { AnnouncementRecord } from '../store/announcements.js';
 import { attackedTarget } from './target.js';

@@ -1,12 +1,12 @@
 // The upstream controller: on every daemon tick it reads the uplink, runs the escalation policy, records each
 // announcement and withdrawal, and hands the wanted set to the BGP speaker (async: the tick never waits for BGP).
 // At start it reconciles: what expired while synguard was down is ended, what is still due is announced again.
-import type { DaemonEvent } from '../daemon/events.js';
-import type { Log } from '../daemon/log.js';
+import type { DaemonEvent } from '../bus/events.js';
+import type { Log } from '../core/log.js';
 import type { Snapshot } from '../detect/snapshot.js';
 import type { AnnouncementRecord, AnnouncementEndKind, NewAnnouncement } from '../store/announcements.js';
 import { insideOwnNetworks } from './announcement.js';
-import type { UpstreamConfig } from './config.js';
+import type { UpstreamConfig } from '../config/upstream.js';
 import type { SpeakerStatus } from './exabgp.js';
 import { decideUpstream, type Target } from './policy.js';
 import { CALM, nextPressure, readLink, type PressureState } from './saturation.js';

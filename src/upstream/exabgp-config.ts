@@ -1,6 +1,6 @@
 // The ExaBGP 4.2 configuration synguard generates: one neighbour (the provider's router), the FlowSpec and unicast
 // families, and synguard's relay as the API process. Pure; contrib/exabgp/exabgp.conf.example shows the output.
-import type { UpstreamConfig } from './config.js';
+import type { UpstreamConfig } from '../config/upstream.js';
 
 export interface ExabgpFiles {
   /** The relay program (contrib/exabgp/relay.py) and the socket it joins. */

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnLong, type Spawned } from '../core/exec.js';
 import { exabgpCommand, wireKey, type AnnouncementSpec, type NextHops } from './announcement.js';
-import type { UpstreamConfig } from './config.js';
+import type { UpstreamConfig } from '../config/upstream.js';
 import { exabgpConfig, exabgpEnv } from './exabgp-config.js';
 
 export const RELAY_PATH = fileURLToPath(new URL('../../contrib/exabgp/relay.py', import.meta.url));

@@ -1,7 +1,7 @@
 // Upstream escalation's public face: build the controller the daemon subscribes to its events.
 import type { Config } from '../config/schema.js';
-import type { EventBus } from '../daemon/events.js';
-import type { Log } from '../daemon/log.js';
+import type { EventBus } from '../bus/events.js';
+import type { Log } from '../core/log.js';
 import type { Store } from '../store/index.js';
 import { uplinkCapacity } from './capacity.js';
 import { UpstreamController } from './controller.js';

@@ -3,7 +3,7 @@
 // in the stored announcements, so a restarted daemon continues where it stopped. Pure: time comes in.
 import type { AnnouncementRecord, AnnouncementEndKind, NewAnnouncement } from '../store/announcements.js';
 import { hostPrefix, insideOwnNetworks, wireKey, type AnnouncementKind } from './announcement.js';
-import type { UpstreamConfig } from './config.js';
+import type { UpstreamConfig } from '../config/upstream.js';
 import type { PressureState } from './saturation.js';
 
 /** The attacked destination: the local address and port holding the most half-open connections. */

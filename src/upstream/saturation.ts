@@ -2,7 +2,7 @@
 // packets soar; confirmed and cleared with hysteresis over time. Pure: snapshots and time come in.
 import { counterRates, linkRates, rateOf } from '../detect/rates.js';
 import type { Snapshot } from '../detect/snapshot.js';
-import type { UpstreamConfig } from './config.js';
+import type { UpstreamConfig } from '../config/upstream.js';
 
 export type SaturationConfig = UpstreamConfig['saturation'];
 

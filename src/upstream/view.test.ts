@@ -1,7 +1,7 @@
 // GET /api/v1/upstream in-process: the store's announcements, the live controller state when one is registered.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApi } from '../http/test-app.js';
+import { startTestApi } from '../testing/test-app.js';
 import { T0 } from '../testing/samples.js';
 import type { UpstreamStatus } from './controller.js';
 

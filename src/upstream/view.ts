@@ -4,6 +4,7 @@ import type { Config } from '../config/schema.js';
 import type { AnnouncementRecord } from '../store/announcements.js';
 import type { Store } from '../store/index.js';
 import type { UpstreamStatus } from './controller.js';
+import { iso } from '../core/format.js';
 
 export interface AnnouncementJson {
   readonly id: number;
@@ -21,7 +22,6 @@ export interface AnnouncementJson {
   readonly endKind: string | null;
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString();
 
 export function announcementJson(r: AnnouncementRecord): AnnouncementJson {
   return {

@@ -1,9 +1,9 @@
 // The live feed behind the dashboard: every tick adds a point to the 15-minute ring (cheap, always); while at least
 // one page is open, a frame (status report, top talkers) is built about once a second and streamed to it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DaemonEvent } from '../../daemon/events.js';
+import type { DaemonEvent } from '../../bus/events.js';
 import type { HttpDeps } from '../deps.js';
-import { buildFrame, type Frame, type TickInfo } from './frame.js';
+import { buildFrame, type AttackInfo, type Frame, type TickInfo } from './frame.js';
 import { pointFrom, SeriesRing, type RingOptions } from './series.js';
 import { sseMessage, StreamHub, type StreamOptions } from './stream.js';
 
@@ -35,16 +35,19 @@ function changeOf(e: DaemonEvent): Record<string, unknown> | null {
   }
 }
 
+/** How many banned values the MITIGATED header names. */
+const BANNED_SHOWN = 3;
+
 export function createLive(deps: HttpDeps, options: LiveOptions = {}): Live {
   const ring = new SeriesRing(options);
   const hub = new StreamHub(options, (line) => deps.log?.(line));
   const minFrameGapMs = options.minFrameGapMs ?? 900;
   let tick: TickInfo | null = null;
-  let attackSince: number | null = null;
+  let attack: AttackInfo | null = null;
   let lastFrameAt = -Infinity;
   let pending = false;
 
-  const frame = (): Frame => buildFrame(tick, deps.status(), attackSince, deps.now());
+  const frame = (): Frame => buildFrame(tick, deps.status(), attack, deps.now());
 
   // Runs outside the tick (setImmediate): the report walks every source, and it is built only for open pages.
   const publish = () => {
@@ -61,8 +64,8 @@ export function createLive(deps: HttpDeps, options: LiveOptions = {}): Live {
     if (e.type === 'tick') {
       const point = pointFrom(e.prev, e.cur, e.underAttack);
       ring.push(point);
-      if (!e.underAttack) attackSince = null;
-      else attackSince ??= e.at;
+      if (!e.underAttack) attack = null;
+      else attack ??= { since: e.at, kind: e.assessment.kind, banned: [], bannedCount: 0 };
       tick = { at: e.at, assessment: e.assessment, underAttack: e.underAttack, point, synSenders: e.synSenders };
       if (hub.size > 0 && !pending && e.at - lastFrameAt >= minFrameGapMs) {
         pending = true;
@@ -71,7 +74,11 @@ export function createLive(deps: HttpDeps, options: LiveOptions = {}): Live {
       }
       return;
     }
-    if (e.type === 'attack-start') attackSince = e.at;
+    if (e.type === 'attack-start') attack = { since: e.at, kind: e.kind, banned: [], bannedCount: 0 };
+    if (e.type === 'bans' && attack) {
+      const values = e.decisions.map((d) => d.value);
+      attack = { ...attack, banned: [...attack.banned, ...values].slice(0, BANNED_SHOWN), bannedCount: attack.bannedCount + values.length };
+    }
     const change = changeOf(e);
     if (change) hub.broadcast('change', change);
   };

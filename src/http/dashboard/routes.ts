@@ -1,9 +1,8 @@
 // The dashboard's routes: the page at `/`, its files under /assets/, and the live stream at /api/v1/stream.
 // None needs the token (the page asks for it only to unban).
-import type { StreamReply } from '../app.js';
 import type { HttpDeps } from '../deps.js';
 import { HttpError, type Reply } from '../reply.js';
-import type { Call, Route } from '../routes.js';
+import type { Call, Route, StreamReply } from '../route.js';
 import { createLive, type Live, type LiveOptions } from './live.js';
 import { staticFiles } from './static.js';
 import { SSE_HEADERS } from './stream.js';

@@ -1,12 +1,13 @@
 // The dashboard's series and frames, on captured snapshots: points, rates, the 15-minute ring, and a frame's content.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { StatusReport } from '../../detect/report.js';
 import { configFrom } from '../../config/load.js';
 import { buildReport } from '../../detect/report.js';
 import { fixtureSnapshots, T0 } from '../../testing/samples.js';
 import { sampleSenders } from '../../testing/syn-senders.js';
 import { buildFrame, FRAME_ROWS } from './frame.js';
-import { sampleTicks } from './sample-ticks.js';
+import { sampleTicks } from '../../testing/sample-ticks.js';
 import { pointFrom, SeriesRing, toColumns, WINDOW_MS, type Point } from './series.js';
 
 const point = (t: number, synRecv = 0): Point => ({ t, synRecv, established: 1, cookiesSent: 0, cookiesRecv: 0, attack: 0 });
@@ -64,7 +65,7 @@ test('a frame from a captured spoofed flood: verdict, totals, queue fill, top so
   const [prev, cur] = fixtureSnapshots('spoofed-v4-cookies');
   const report = buildReport(prev, cur, configFrom({}).detection, 10);
   const tick = { at: cur.takenAt, assessment: report.assessment, underAttack: true, point: pointFrom(prev, cur, true) };
-  const f = buildFrame(tick, report, cur.takenAt - 30_000, 0);
+  const f = buildFrame(tick, report, { since: cur.takenAt - 30_000, kind: 'spoofed-syn-flood', banned: [], bannedCount: 0 }, 0);
   assert.equal(f.verdict?.kind, 'spoofed-syn-flood');
   assert.deepEqual([f.underAttack, f.attackSince, f.totals?.halfOpen, f.point?.synRecv], [true, cur.takenAt - 30_000, 129, 129]);
   const busiest = f.listeners[0]!;
@@ -80,8 +81,28 @@ test('a frame before any tick or report says so instead of failing', () => {
   assert.deepEqual([f.verdict, f.totals, f.point, f.at, f.listeners.length, f.sources.length], [null, null, null, T0, 0, 0]);
   // when calm, the attack start is not shown even if one was remembered
   const [prev, cur] = fixtureSnapshots('idle');
-  const calm = buildFrame({ at: cur.takenAt, assessment: { kind: 'none', summary: 'calm', evidence: [], offenders: [] }, underAttack: false, point: pointFrom(prev, cur, false) }, null, T0, T0);
-  assert.deepEqual([calm.verdict?.kind, calm.attackSince], ['none', null]);
+  const calm = buildFrame({ at: cur.takenAt, assessment: { kind: 'none', summary: 'calm', evidence: [], offenders: [] }, underAttack: false, point: pointFrom(prev, cur, false) }, null, { since: T0, kind: 'syn-flood', banned: [], bannedCount: 0 }, T0);
+  assert.deepEqual([calm.verdict?.kind, calm.attackSince, calm.mitigated], ['none', null, null]);
+});
+
+test('an attack held open while nothing floods reads as mitigated, naming whom it banned; a live flood does not', () => {
+  const [prev, cur] = fixtureSnapshots('idle');
+  const at = (kind: 'none' | 'syn-flood') => ({
+    at: cur.takenAt, assessment: { kind, summary: '', evidence: [], offenders: [] }, underAttack: true, point: pointFrom(prev, cur, true),
+  });
+  const attack = { since: T0, kind: 'syn-flood', banned: ['198.18.0.2/32', '198.18.0.3/32'], bannedCount: 5 };
+  assert.deepEqual(buildFrame(at('none'), null, attack, T0).mitigated, { kind: 'syn-flood', banned: ['198.18.0.2/32', '198.18.0.3/32'], bannedCount: 5 });
+  assert.equal(buildFrame(at('syn-flood'), null, attack, T0).mitigated, null, 'still flooding: not mitigated');
+});
+
+test('loopback peers (the dashboard\'s own API connections among them) are never listed as top talkers', () => {
+  const [prev, cur] = fixtureSnapshots('spoofed-v4-cookies');
+  const report = buildReport(prev, cur, configFrom({}).detection, 10);
+  const me = { address: '127.0.0.1', synRecv: 0, established: 40, total: 40 } as unknown as StatusReport['sources'][number];
+  const withMe = { ...report, topEstablished: [me, ...report.topEstablished], sources: [{ ...me, synRecv: 3 }, ...report.sources] };
+  const f = buildFrame(null, withMe, null, T0);
+  assert.ok(f.established.every((s) => s.address !== '127.0.0.1') && f.sources.every((s) => s.address !== '127.0.0.1'));
+  assert.equal(f.sources.length, Math.min(FRAME_ROWS.sources, report.sources.filter((s) => s.synRecv > 0).length), 'the others are all kept');
 });
 
 test('a frame carries the kernel meter\'s top SYN senders from the tick: 10 at most, highest first, with proven and dropped', () => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startTestApi, type TestApi } from '../test-app.js';
+import { startTestApi, type TestApi } from '../../testing/test-app.js';
 import { CSP, WEB_DIR } from './static.js';
 
 let api: TestApi;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AddressInfo } from 'node:net';
 import { configFrom } from '../../config/load.js';
-import { eventBus, type EventBus } from '../../daemon/events.js';
+import { eventBus, type EventBus } from '../../bus/events.js';
 import { buildAllowList } from '../../decide/index.js';
 import { buildReport } from '../../detect/report.js';
 import { openStore, type Store } from '../../store/index.js';
@@ -17,7 +17,7 @@ import { fixtureSnapshots, T0 } from '../../testing/samples.js';
 import { sampleSenders } from '../../testing/syn-senders.js';
 import type { HttpDeps } from '../deps.js';
 import { startHttp, type HttpServer } from '../server.js';
-import { sampleTicks } from './sample-ticks.js';
+import { sampleTicks } from '../../testing/sample-ticks.js';
 import { optionalEndpoints } from './routes.js';
 import { STREAM_DEFAULTS, StreamHub } from './stream.js';
 

@@ -32,13 +32,15 @@ test('a kernel-made ban reads like the others in the timeline, and its origin is
     ban('198.18.0.1/32', 'kernel', 'SYN flood (kernel meter)'),
     ban('198.18.0.2/32', 'auto', 'SYN flood', 2),
     ban('203.0.113.9/32', 'manual', 'manual ban'),
+    { ...ban('198.18.0.3/32', 'auto', 'half-open flood'), dryRun: true },
   ] });
   assert.deepEqual(entries.map((e) => `${e.tag} ${e.text}`), [
     'ban 198.18.0.1/32 (kernel): SYN flood (kernel meter)',
     'ban 198.18.0.2/32 (auto, offence 2): SYN flood',
     'ban 203.0.113.9/32 (manual): manual ban',
+    'ban 198.18.0.3/32 (auto, dry run: not enforced): half-open flood',
   ]);
-  assert.deepEqual(Object.keys(ORIGINS).sort(), ['auto', 'kernel', 'manual'], 'every origin a decision may carry');
+  assert.deepEqual(Object.keys(ORIGINS).sort(), ['auto', 'crowdsec', 'kernel', 'manual'], 'every origin a decision may carry');
   assert.match(ORIGINS['kernel'] ?? '', /kernel SYN-rate meter/);
 });
 

@@ -1,11 +1,11 @@
 // For tests: a run of daemon `tick` events built from a captured snapshot, one a second, with chosen socket counts
 // and SYN-cookie counters (everything else is the capture's).
-import type { DaemonEvent } from '../../daemon/events.js';
-import type { Assessment } from '../../detect/assess.js';
-import type { Snapshot } from '../../detect/snapshot.js';
-import type { SynSender } from '../../detect/syn-senders.js';
-import { fixtureSnapshots, T0 } from '../../testing/samples.js';
-import { defenderSources } from '../../testing/sources.js';
+import type { DaemonEvent } from '../bus/events.js';
+import type { Assessment } from '../detect/assess.js';
+import type { Snapshot } from '../detect/snapshot.js';
+import type { SynSender } from '../detect/syn-senders.js';
+import { fixtureSnapshots, T0 } from './samples.js';
+import { defenderSources } from './sources.js';
 
 export interface TickSpec {
   readonly synRecv: number;

@@ -3,13 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configFrom } from '../config/load.js';
-import { eventBus, type EventBus } from '../daemon/events.js';
+import { eventBus, type EventBus } from '../bus/events.js';
 import { buildAllowList } from '../decide/index.js';
 import { buildReport, type StatusReport } from '../detect/report.js';
 import { openStore, type Store } from '../store/index.js';
-import { fixtureSnapshots, T0 } from '../testing/samples.js';
-import type { HttpDeps } from './deps.js';
-import { startHttp, type HttpServer } from './server.js';
+import { fixtureSnapshots, T0 } from './samples.js';
+import type { HttpDeps } from '../http/deps.js';
+import { startHttp, type HttpServer } from '../http/server.js';
 import type { UpstreamStatus } from '../upstream/controller.js';
 
 export const TEST_TOKEN = 'test-token-0123456789';

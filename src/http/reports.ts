@@ -1,9 +1,9 @@
 // The reports endpoints: GET /api/v1/reports (a page of summaries, newest first) and GET /api/v1/reports/:id.
-import { pageQuery } from '../http/bans.js';
-import { validate } from '../http/body.js';
-import type { HttpDeps } from '../http/deps.js';
-import { HttpError, json, type Reply } from '../http/reply.js';
-import { isReportId, listReports, readReport, reportsDir } from './files.js';
+import { pageQuery } from './bans.js';
+import { validate } from './body.js';
+import type { HttpDeps } from './deps.js';
+import { HttpError, json, type Reply } from './reply.js';
+import { isReportId, listReports, readReport, reportsDir } from '../report/files.js';
 
 export function listReportsPage(deps: HttpDeps, query: Record<string, string>): Reply {
   const { offset, limit } = validate(pageQuery, query);

@@ -1,11 +1,14 @@
 // The daemon's pid file in its state directory: how the CLI knows whether a daemon will apply its changes.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SynguardError } from '../core/errors.js';
 
 export const PID_FILE = 'synguard.pid';
+/** Touched after every completed tick: its mtime is the last tick's time (`status` shows its age). */
+export const TICK_FILE = 'synguard.tick';
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it exists, owned by someone else). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -26,6 +29,30 @@ export function runningDaemon(stateDir: string): number | null {
   return Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid) ? pid : null;
 }
 
+/** Records a completed tick (one utimes; never fails the tick: a full or read-only disk only loses the mark). */
+export function markTick(stateDir: string, now: number): void {
+  const path = join(stateDir, TICK_FILE);
+  try {
+    utimesSync(path, now / 1000, now / 1000);
+  } catch {
+    try {
+      writeFileSync(path, '', { mode: 0o644 });
+      utimesSync(path, now / 1000, now / 1000);
+    } catch {
+      /* the mark is lost, the defence is not */
+    }
+  }
+}
+
+/** When the daemon last completed a tick (ms), or null when it never did (or the mark is gone). */
+export function lastTick(stateDir: string): number | null {
+  try {
+    return statSync(join(stateDir, TICK_FILE)).mtimeMs;
+  } catch {
+    return null;
+  }
+}
+
 /** Claims the state directory for this process; refuses when another daemon holds it. */
 export function claimPidFile(stateDir: string): () => void {
   const other = runningDaemon(stateDir);
@@ -40,7 +67,10 @@ export function claimPidFile(stateDir: string): () => void {
   }
   return () => {
     try {
-      if (readFileSync(path, 'utf8').trim() === String(process.pid)) rmSync(path);
+      if (readFileSync(path, 'utf8').trim() === String(process.pid)) {
+        rmSync(path);
+        rmSync(join(stateDir, TICK_FILE), { force: true });
+      }
     } catch {
       /* already gone */
     }

@@ -1,7 +1,7 @@
 // The `notify` section: webhooks, command hooks, the ban batch window and retries. Validated strictly (docs/notify.md).
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
-import { duration } from '../config/duration.js';
+import { duration } from './duration.js';
 
 const SECOND = 1000, MINUTE = 60 * SECOND;
 const int = (min: number, max: number) => z.number().int().min(min).max(max);

@@ -1,7 +1,7 @@
 // Raising the SYN defences under attack and restoring the originals when calm. The originals are stored before
 // anything is changed, so a crash in between loses nothing.
 import type { DefenderConfig } from '../config/schema.js';
-import { planHardening, writeSysctls, SYSCTLS, type SysctlChange, type SysctlName } from '../enforce/sysctl.js';
+import { planHardening, writeSysctls, SYSCTLS, type SysctlChange, type HardenedSysctl } from '../enforce/sysctl.js';
 import { readSysctls } from '../observe/sysctls.js';
 import type { Store } from '../store/index.js';
 
@@ -32,7 +32,7 @@ export async function restoreHardening(store: Store): Promise<string[]> {
   const originals = store.sysctls.originals();
   if (originals.size === 0) return [];
   const current = readSysctls() as Record<string, number | null>;
-  const changes: SysctlChange[] = [...originals].map(([name, value]) => ({ name: name as SysctlName, from: current[name] ?? Number(value), to: Number(value) }));
+  const changes: SysctlChange[] = [...originals].map(([name, value]) => ({ name: name as HardenedSysctl, from: current[name] ?? Number(value), to: Number(value) }));
   await writeSysctls(changes, { restoring: true });
   store.sysctls.clear();
   return changes.map(line);

@@ -2,7 +2,7 @@
 // the flood before it arrives. Disabled by default; docs/upstream.md explains every key.
 import { z } from 'zod';
 import { cidrText, normalizeAddress, parseCidr } from '../core/address.js';
-import { duration } from '../config/duration.js';
+import { duration } from './duration.js';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const ratio = z.number().min(0).max(1);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { configFrom, parseConfig } from '../config/load.js';
+import { configFrom, parseConfig } from './load.js';
 
 test('upstream is disabled by default and needs nothing then', () => {
   const c = configFrom({}).upstream;

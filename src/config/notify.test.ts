@@ -1,7 +1,7 @@
 // The notify section: defaults, and each bad value named by its key.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { configFrom, parseConfig } from '../config/load.js';
+import { configFrom, parseConfig } from './load.js';
 
 test('defaults: no destination, 10 s ban window, 5 retries', () => {
   const { notify } = configFrom({});
