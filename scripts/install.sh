@@ -23,8 +23,35 @@ fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "install.sh: installing ${missing[*]}"
   apt-get update -qq
+  # crowdsec (test list only): its post-install step registers with the online API and fails offline unless this file
+  # exists and is non-empty.
+  if printf '%s\n' "${missing[@]}" | grep -qx crowdsec; then
+    mkdir -p /etc/crowdsec
+    [ -s /etc/crowdsec/online_api_credentials.yaml ] || echo '# offline: synguard tests use the Local API only' >/etc/crowdsec/online_api_credentials.yaml
+  fi
+  # No package's service starts during this install: the tests run their own nginx, apache2 and CrowdSec LAPI inside
+  # lab namespaces, never the host's. A temporary policy-rc.d denies starts, only when none exists, removed afterwards.
+  guard=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\n# synguard install.sh: no service starts during this install\nexit 101\n' > /usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d; guard=1
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if [ -n "$guard" ]; then rm -f /usr/sbin/policy-rc.d; trap - EXIT; fi
+  # ...nor is enabled for the next boot (only what this run installed; an admin's own nginx stays as it was)
+  if [ -d /run/systemd/system ]; then
+    for p in "${missing[@]}"; do
+      case "$p" in
+        nginx) systemctl disable --quiet nginx 2>/dev/null || true ;;
+        apache2) systemctl disable --quiet apache2 apache-htcacheclean 2>/dev/null || true ;;
+        crowdsec|crowdsec-firewall-bouncer) systemctl disable --quiet "$p" 2>/dev/null || true ;;
+      esac
+    done
+  fi
 fi
+# never leave a crowdsec service running on the host (the tests run their own LAPI in a lab namespace)
+if command -v systemctl >/dev/null && systemctl is-active -q crowdsec 2>/dev/null; then systemctl disable --now crowdsec crowdsec-firewall-bouncer 2>/dev/null || true; fi
 if [ "$(node_major)" -lt 20 ]; then
   # Debian 12 ships Node.js 18; the npm registry's `node` package brings a Node.js 20 binary into /usr/local/bin.
   echo "install.sh: Node.js $(node_major) is too old, installing Node.js 20 from the npm registry"

@@ -1,10 +1,14 @@
-// `node dist/bench/scenarios.js [--scale S] [--runs N] [--only a,b]`: every shipped scenario with the defender off and on
-// (legitimate success during the attack phases), and the time from flood start to the first ban, over N runs.
+// `node dist/bench/scenarios.js [--scale S] [--runs N] [--only a,b] [--servers builtin,nginx,apache-prefork] [--client wrk|builtin]`:
+// each scenario against each victim server with the defender off and on: the probe's legitimate success during the
+// attack, wrk's success and p99 (from 5 s after the flood starts) against that run's own baseline, bans, time to first
+// ban, and legitimate addresses banned. Then, with --runs N, the flood-start-to-first-ban latency of concentrated-syn.
 import { cidrContains, parseCidr } from '../core/address.js';
 import { planPeers } from '../lab/addressing.js';
 import { runScenario } from '../lab/runner.js';
 import { loadScenario } from '../lab/scenario-load.js';
 import type { LabReport } from '../lab/report.js';
+import { SERVER_KINDS, type ServerKind } from '../lab/server-config.js';
+import { wrkSuccess } from '../lab/wrk.js';
 import { median } from './measure.js';
 
 const args = process.argv.slice(2);
@@ -12,37 +16,59 @@ const opt = (name: string, dflt: number): number => {
   const i = args.indexOf(name);
   return i >= 0 ? Number(args[i + 1]) : dflt;
 };
+const list = (name: string, dflt: readonly string[]): string[] => (args.includes(name) ? (args[args.indexOf(name) + 1] ?? '').split(',') : [...dflt]);
 const scale = opt('--scale', 0.5);
-const runs = opt('--runs', 5);
-const SCENARIOS = [
-  'baseline', 'trickle', 'spoofed-syn', 'concentrated-syn', 'concentrated-syn-v6', 'rotating-v6', 'connection-flood', 'mixed',
-  'busy-proxy', 'mixed-cookies', 'late-attacker',
-];
-const only = args.includes('--only') ? (args[args.indexOf('--only') + 1] ?? '').split(',') : SCENARIOS;
+const runs = opt('--runs', 0);
+/** The scenarios of the server table: the two SYN floods, connections held open, and slowloris in both shapes. */
+const SCENARIOS = ['spoofed-syn', 'concentrated-syn', 'connection-flood', 'slowloris', 'slowloris-spread'];
+const only = list('--only', SCENARIOS);
+const servers = list('--servers', SERVER_KINDS) as ServerKind[];
+const client = (list('--client', ['wrk'])[0] ?? 'wrk') as 'wrk' | 'builtin';
 
 /**
- * Legitimate addresses a ban covered: those the probe speaks from, and those of attackers that only make complete
- * requests (trickle), in the family they use. (An address that never spoke cannot be proven, so it is not spared.)
+ * Legitimate addresses a ban covered: those the probe speaks from, wrk's (the client's first address), and those
+ * of attackers that only make complete requests (trickle), in the family they use. Spared addresses are not banned.
  */
 function legitBanned(r: LabReport, name: string): string[] {
   const { scenario } = loadScenario(name);
   const peers = planPeers(scenario.topology.attackers, scenario.topology.clientExtraAddrs);
   const of = (p: (typeof peers)[number], family: 4 | 6) => (family === 6 ? p.v6 : p.v4);
-  const client = of(peers[0]!, scenario.probe.family);
-  const probe = scenario.probe.sources === 'primary' ? client.slice(0, 1) : scenario.probe.sources === 'shared' ? client.slice(1, 2) : client;
+  const all = of(peers[0]!, scenario.probe.family);
+  const probe = scenario.probe.sources === 'primary' ? all.slice(0, 1) : scenario.probe.sources === 'shared' ? all.slice(1, 2) : all;
   const honest = scenario.attacks.filter((a) => a.kind === 'trickle').flatMap((a) => of(peers[a.attacker]!, a.family).slice(0, 1));
-  const legit = [...probe, ...honest];
+  const legit = [...new Set([...probe, ...all.slice(0, 1), ...honest])];
   const actions = r.defender?.actions ?? [];
   const spared = actions.filter((a) => a.kind === 'spared').map((a) => a.value).join(' ');
   const bans = actions.filter((a) => a.kind === 'ban').map((a) => parseCidr(a.value));
   return legit.filter((addr) => !spared.includes(addr) && bans.some((b) => b.family === (addr.includes(':') ? 6 : 4) && cidrContains(b, addr)));
 }
 
-function legitDuringAttack(r: LabReport): string {
+function probeDuringAttack(r: LabReport): string {
   const attack = r.phases.filter((p) => p.name.startsWith('attack'));
   const phases = attack.length ? attack : r.phases;
   const ok = phases.reduce((s, p) => s + p.legit.succeeded, 0), all = phases.reduce((s, p) => s + p.legit.attempts, 0);
-  return `${ok}/${all} (${all ? ((100 * ok) / all).toFixed(1) : '-'}%)`;
+  return all ? `${((100 * ok) / all).toFixed(1)}%` : '-';
+}
+
+/** wrk keep-alive + close together, in one window: success %, requests/s, p99 (the worse of the two modes). */
+function wrkIn(r: LabReport, window: string): { ok: number; failed: number; rps: number; p99: number | null } | null {
+  const rows = (r.wrk ?? []).filter((w) => w.window === window && w.result);
+  if (rows.length === 0) return null;
+  const s = rows.map((w) => wrkSuccess(w.result!));
+  const p99s = rows.map((w) => w.result!.latencyMs.p99).filter((x): x is number => x !== null);
+  return {
+    ok: s.reduce((n, x) => n + x.ok, 0), failed: s.reduce((n, x) => n + x.failed, 0),
+    rps: rows.reduce((n, w) => n + w.result!.requestsPerSec, 0), p99: p99s.length ? Math.max(...p99s) : null,
+  };
+}
+
+/** "success% · req/s ×baseline · p99 ×baseline" for wrk from 5 s after the flood started. */
+function wrkCell(r: LabReport): string {
+  const base = wrkIn(r, 'baseline'), after = wrkIn(r, 'attack, after 5 s');
+  if (!base || !after) return '-';
+  const pct = after.ok + after.failed ? ((100 * after.ok) / (after.ok + after.failed)).toFixed(1) : '-';
+  const p99 = after.p99 !== null && base.p99 ? `${(after.p99 / base.p99).toFixed(2)}×` : '-';
+  return `${pct}% · ${(after.rps / Math.max(1, base.rps)).toFixed(2)}× req/s · p99 ${p99}`;
 }
 
 function firstBanMs(r: LabReport): number | null {
@@ -51,17 +77,20 @@ function firstBanMs(r: LabReport): number | null {
   return start === undefined || !ban ? null : ban.at - start;
 }
 
-console.log(`scale ${scale}; legitimate successes during the attack phases\n`);
-console.log('| scenario | defender off | defender on | bans (on) | legitimate addresses banned (on) | first ban after flood start |');
-console.log('|---|---:|---:|---:|---:|---:|');
-for (const name of SCENARIOS.filter((n) => only.includes(n))) {
+console.log(`scale ${scale}, client ${client}. probe: legitimate connections succeeding during the attack. wrk (keep-alive + close, from 5 s after`);
+console.log('the flood started): requests succeeding · requests/s and p99 against the same run\'s baseline window.\n');
+console.log('| scenario | server | probe off | probe on | wrk off | wrk on | bans (on) | first ban | legitimate addresses banned |');
+console.log('|---|---|---:|---:|---|---|---|---:|---:|');
+for (const name of only) {
   const { scenario } = loadScenario(name);
-  const off = await runScenario(name, scenario, { scale, defend: false });
-  const on = await runScenario(name, scenario, { scale, defend: true });
-  const bans = on.defender?.actions.filter((a) => a.kind === 'ban').map((a) => a.value) ?? [];
-  const first = firstBanMs(on);
-  const hit = legitBanned(on, name);
-  console.log(`| ${name} | ${legitDuringAttack(off)} | ${legitDuringAttack(on)} | ${bans.length ? bans.join(', ') : 0} | ${hit.length ? hit.join(', ') : 0} | ${first === null ? '-' : `${(first / 1000).toFixed(2)} s`} |`);
+  for (const server of servers) {
+    const off = await runScenario(name, scenario, { scale, defend: false, server, client });
+    const on = await runScenario(name, scenario, { scale, defend: true, server, client });
+    const bans = on.defender?.actions.filter((a) => a.kind === 'ban').map((a) => a.value) ?? [];
+    const first = firstBanMs(on);
+    const hit = legitBanned(on, name);
+    console.log(`| ${name} | ${server} | ${probeDuringAttack(off)} | ${probeDuringAttack(on)} | ${wrkCell(off)} | ${wrkCell(on)} | ${bans.length ? bans.join(', ') : 0} | ${first === null ? '-' : `${(first / 1000).toFixed(1)} s`} | ${hit.length ? hit.join(', ') : 0} |`);
+  }
 }
 
 if (runs === 0) process.exit(0);

@@ -6,6 +6,13 @@ import { renderText } from '../lab/render-text.js';
 import { runScenario } from '../lab/runner.js';
 import { loadScenario, scenarioNames } from '../lab/scenario-load.js';
 import { ensureRoot } from '../lab/tools.js';
+import { SERVER_KINDS, type ServerKind } from '../lab/server-config.js';
+
+function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw new SynguardError('usage', `${flag} expects one of ${allowed.join(', ')}, got "${value}"`);
+  return value as T;
+}
 
 interface RunFlags {
   json?: boolean;
@@ -14,6 +21,8 @@ interface RunFlags {
   scale?: string;
   out?: string;
   sysctl?: string[];
+  server?: string;
+  client?: string;
 }
 
 function parseSysctls(pairs: readonly string[] = []): Record<string, string> | undefined {
@@ -50,7 +59,11 @@ export function registerLab(program: Command): void {
     .option('--scale <factor>', 'scale every time by this factor (0-1]')
     .option('--out <dir>', 'write timeline.csv, timeline.svg and report.json here')
     .option('--sysctl <key=value>', 'override a victim sysctl (e.g. tcp_syncookies=1); repeat for more', collect)
+    .option('--server <kind>', `victim server: ${SERVER_KINDS.join(', ')} (Debian's packages, own config under the run's directory)`)
+    .option('--client <kind>', 'load client beside the probe: builtin (the probe alone) or wrk (keep-alive and Connection: close)')
     .action(async (name: string, f: RunFlags) => {
+      const server = oneOf<ServerKind>('--server', f.server, SERVER_KINDS);
+      const client = oneOf('--client', f.client, ['builtin', 'wrk'] as const);
       const { name: scenarioName, scenario } = loadScenario(name);
       const sysctls = parseSysctls(f.sysctl);
       const report = await runScenario(scenarioName, scenario, {
@@ -58,6 +71,8 @@ export function registerLab(program: Command): void {
         ...(f.defend !== undefined ? { defend: f.defend } : {}),
         ...(f.out !== undefined ? { outDir: f.out } : {}),
         ...(sysctls ? { sysctls } : {}),
+        ...(server ? { server } : {}),
+        ...(client ? { client } : {}),
         ...(f.json ? {} : { log: (line: string) => process.stderr.write(`  … ${line}\n`) }),
       });
       process.stdout.write(f.json ? JSON.stringify(report) + '\n' : renderText(report));

@@ -11,6 +11,8 @@ import { registerInstall } from './install.js';
 import { registerReports } from './reports.js';
 import { registerUpstream } from './upstream.js';
 import { registerConfig } from './config-check.js';
+import { registerFleet } from './fleet.js';
+import { registerBouncers } from './bouncers.js';
 
 /** Every command under `cmd`, nested ones included (`config check`, `lab run`). */
 function allCommands(cmd: Command): Command[] {
@@ -34,6 +36,8 @@ export function buildProgram(): Command {
   registerInstall(program);
   registerReports(program);
   registerUpstream(program);
+  registerFleet(program);
+  registerBouncers(program);
   registerLab(program);
   for (const cmd of allCommands(program)) cmd.exitOverride().showHelpAfterError(true);
   return program;

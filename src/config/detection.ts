@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { clearBelowBan, hysteresis, thresholdPair } from './hysteresis.js';
 import { synRateSchema } from './syn-rate.js';
+import { duration } from './duration.js';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const ratio = z.number().min(0).max(1);
@@ -53,5 +54,19 @@ export const detectionSchema = z.strictObject({
   }).prefault({}),
   /** The kernel's SYN-rate meter (docs/enforce.md). */
   synRate: synRateSchema,
+  /**
+   * Who holds a full server's slots (src/detect/capacity.ts, docs/lab.md): once a listener's accept queue stays
+   * non-empty, a prefix holding `share` of its slots (and at least `minHeld`) is an offender, named by its addresses that
+   * hold at least `minPerAddress` each (slowloris spread over a /24 stays under every per-source threshold).
+   */
+  capacity: z.strictObject({
+    enabled: z.boolean().default(true),
+    minAcceptQueue: int(1, 10_000_000).default(1),
+    fullFor: duration(1000, 600_000).prefault('2s'),
+    share: ratio.default(0.5),
+    minHeld: int(1, 10_000_000).default(50),
+    minPerAddress: int(1, 10_000_000).default(5),
+    maxOffenders: int(1, 100_000).default(16),
+  }).prefault({}),
 }).prefault({});
 

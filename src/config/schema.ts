@@ -5,6 +5,7 @@ import { detectionSchema } from './detection.js';
 import { LISTEN_EXAMPLE, parseListen } from './listen.js';
 import { notifySchema } from './notify.js';
 import { upstreamSchema } from './upstream.js';
+import { crowdsecSchema } from './crowdsec.js';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -24,11 +25,15 @@ export const configSchema = z.strictObject({
     /** HOST:PORT; outside loopback the API is reachable from the network (a warning is logged). */
     listen: z.string().refine((v) => parseListen(v) !== null, { message: `expected HOST:PORT with an IP address (${LISTEN_EXAMPLE})` })
       .default('127.0.0.1:9717'),
+    /** Serve GET /v1/decisions/stream to CrowdSec bouncers (keys: `synguard bouncers add`; docs/fleet.md). */
+    bouncerStream: z.boolean().default(false),
   }).prefault({}),
   /** Webhooks and command hooks on attacks, ban bursts and hardening (docs/notify.md). */
   notify: notifySchema,
   /** Escalation to the provider over BGP when the uplink is saturated (docs/upstream.md). Disabled by default. */
   upstream: upstreamSchema.prefault({}),
+  /** A CrowdSec Local API to publish bans to and enforce decisions from (docs/fleet.md). Absent: off. */
+  crowdsec: crowdsecSchema.optional(),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;

@@ -95,6 +95,7 @@ export class Defender {
     const out = track(this.tracker, {
       assessment, sources, detection: cfg.detection,
       calmMs: cfg.defender.hardening.calmDown, now: t,
+      listeners: cur.listeners, established: cur.established,
     });
     const emit = this.deps.emit ?? (() => undefined);
     const ending = this.tracker.attack; // the attack that may end this tick (the new state is CALM)
@@ -105,9 +106,10 @@ export class Defender {
     this.lastAssessment = assessment;
 
     if (out.changed === 'started') {
-      log('warn', 'attack-start', { kind: assessment.kind, summary: assessment.summary, evidence: assessment.evidence });
-      this.eventId = store.events.start(assessment.kind, assessment.summary, t, { evidence: assessment.evidence });
-      emit({ type: 'attack-start', at: t, eventId: this.eventId, kind: assessment.kind, summary: assessment.summary, evidence: assessment.evidence });
+      const v = out.verdict; // the assessment, or the capacity detector's connection flood
+      log('warn', 'attack-start', { kind: v.kind, summary: v.summary, evidence: v.evidence });
+      this.eventId = store.events.start(v.kind, v.summary, t, { evidence: v.evidence });
+      emit({ type: 'attack-start', at: t, eventId: this.eventId, kind: v.kind, summary: v.summary, evidence: v.evidence });
       this.guardLogged = false;
       this.meter.attackStarted();
       if (SYN_KINDS.has(assessment.kind)) await this.setHardening('attack', t);
@@ -159,7 +161,8 @@ export class Defender {
       log('warn', 'ban', decisionFields(d));
       // Not for a connection flood spread over the prefix: its attackers complete handshakes too.
       if (d.scope === 'prefix' && this.config.defender.bans.spareProven && !d.reason.startsWith('connection flood from one prefix')) {
-        this.kernel.spareWithin(d.value, d.until);
+        // The offending addresses a prefix ban was made from are never spared: slot holders complete handshakes too.
+        this.kernel.spareWithin(d.value, d.until, offenders.map((o) => o.value.replace(/\/(32|128)$/, '')));
       }
     }
     if (saved.length > 0) this.deps.emit?.({ type: 'bans', at: t, decisions: saved });

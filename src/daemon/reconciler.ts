@@ -26,7 +26,7 @@ export class Reconciler {
   /** The store revision the kernel was last brought in line with, and the earliest expiry among held bans. */
   private synced: { revision: string; nextExpiry: number } | null = null;
   /** New prefix bans whose proven clients are spared (defender.bans.spareProven), looked up at the next commit. */
-  private spareIn: Array<{ prefix: string; until: number }> = [];
+  private spareIn: Array<{ prefix: string; until: number; except: readonly string[] }> = [];
 
   constructor(private readonly deps: ReconcilerDeps) {}
 
@@ -50,8 +50,8 @@ export class Reconciler {
   }
 
   /** The proven clients inside this new prefix ban are spared at the next commit. */
-  spareWithin(prefix: string, until: number): void {
-    this.spareIn.push({ prefix, until });
+  spareWithin(prefix: string, until: number, except: readonly string[] = []): void {
+    this.spareIn.push({ prefix, until, except });
   }
 
   /** Brings the kernel in line with the store: new bans, extended bans, unbans. Retried next time on failure. */
@@ -102,9 +102,9 @@ export class Reconciler {
     this.spareIn = [];
     const spared: string[] = [];
     if (!enforcer.spare || !enforcer.provenWithin) return spared;
-    for (const { prefix, until } of pending) {
+    for (const { prefix, until, except } of pending) {
       try {
-        const proven = await enforcer.provenWithin(prefix, SPARES_PER_PREFIX);
+        const proven = (await enforcer.provenWithin(prefix, SPARES_PER_PREFIX)).filter((a) => !except.includes(a));
         for (const address of proven) enforcer.spare(address, until); // kept by the backend if the commit fails
         spared.push(...proven);
         if (proven.length > 0) log('info', 'spared', { value: prefix, count: proven.length, sample: proven.slice(0, 10) });

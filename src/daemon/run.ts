@@ -24,6 +24,7 @@ import { tokenPath } from '../http/token.js';
 import { startUpstream } from '../upstream/index.js';
 import { startNotifier } from '../notify/index.js';
 import { reportsDir, startReports } from '../report/index.js';
+import { startFleet } from '../fleet/worker.js';
 
 export interface RunOptions {
   readonly configPath?: string;
@@ -101,6 +102,9 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
         }, config.http.listen)
       : null;
     if (http) log(http.warning ? 'warn' : 'info', 'http', { listen: http.address, ...(http.warning ? { warning: http.warning } : {}) });
+    // The fleet (docs/fleet.md): publish bans to a CrowdSec Local API and enforce its decisions; never fatal.
+    const fleet = config.crowdsec ? startFleet(config.crowdsec, { stateDir, log, now: Date.now, refuse: (v) => allow.why(v), onChange: () => wake() }) : null;
+    if (fleet) events.on((e) => { if (e.type === 'bans') fleet.poke(); });
 
     let clockOffset = Date.now() - performance.now();
     try {
@@ -164,6 +168,7 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
       }
     } finally {
       await http?.close();
+      await fleet?.stop();
       await upstream?.stop();
       await reports.stop();
       await notifier.stop(3000); // the last messages get a short deadline

@@ -6,7 +6,7 @@ import { approaching } from './approaching.js';
 
 const d = configFrom({}).detection; // established: ban 50, clear 25; halfOpen: ban 32, clear 16
 const stat = (address: string, established: number, synRecv = 0): SourceStat =>
-  ({ address, prefix: '', synRecv, established, total: established + synRecv, states: {} });
+  ({ address, prefix: '', synRecv, established, establishedUnread: 0, total: established + synRecv, states: {} });
 const summary = (est: SourceStat[], half: SourceStat[] = []) => ({ establishedOffenders: est, halfOpenOffenders: half }) as unknown as SourceSummary;
 
 test('a source between clear and ban that grew since the last tick is rising; one holding steady is not', () => {

@@ -53,8 +53,12 @@ export function prefixKey(key: AddrKey, lengths: PrefixLengths): AddrKey {
 
 /** Gives each listener the SYN_RECV entries whose local endpoint it owns (exact address, else the wildcard). */
 function listenerStats(raw: RawSample): ListenerStat[] {
+  // The accept queue comes from this tick's socket table (a LISTEN row's rx_queue): the daemon reads ss's backlogs
+  // only every few seconds, and a full server's queue must be seen now (src/detect/capacity.ts).
+  const fresh = new Map<string, number>();
+  for (const l of raw.tally.listening) fresh.set(`${keyText(l.local)} ${l.port}`, l.acceptQueue);
   const base = raw.listeners.ok
-    ? raw.listeners.listeners.map((l) => ({ ...l, synRecv: 0 }))
+    ? raw.listeners.listeners.map((l) => ({ ...l, acceptQueue: fresh.get(`${l.address} ${l.port}`) ?? l.acceptQueue, synRecv: 0 }))
     : raw.tally.listening.map((l) => ({ address: keyText(l.local), port: l.port, dualStack: false, backlog: null, acceptQueue: l.acceptQueue, synRecv: 0 }));
   for (const [port, byAddr] of raw.tally.synRecvByPort) {
     const onPort = base.filter((l) => l.port === port);

@@ -10,6 +10,8 @@ export interface SourceStat {
   readonly prefix: string;
   readonly synRecv: number;
   readonly established: number;
+  /** ESTABLISHED connections with unread bytes: waiting on the server (accept queue), not holding a worker. */
+  readonly establishedUnread: number;
   readonly total: number;
   /** Every state this source holds sockets in. */
   readonly states: Readonly<Record<string, number>>;
@@ -22,6 +24,7 @@ export interface PrefixStat {
   readonly halfOpenAddresses: number;
   readonly synRecv: number;
   readonly established: number;
+  readonly establishedUnread: number;
   readonly total: number;
   readonly states: Readonly<Record<string, number>>;
 }
@@ -31,10 +34,14 @@ export interface SourceSummary {
   readonly halfOpenSources: number;
   readonly maxHalfOpen: number;
   readonly maxEstablished: number;
+  /** ESTABLISHED connections with unread bytes, all sources together. */
+  readonly establishedUnread: number;
   /** Sorted by synRecv, then total. */
   readonly top: SourceStat[];
   readonly topEstablished: SourceStat[];
   readonly topPrefixes: PrefixStat[];
+  /** Prefixes sorted by established connections, then total (the capacity detector's view of who holds the slots). */
+  readonly topPrefixesEstablished: PrefixStat[];
   /** Sources (and prefixes) at or above the thresholds, largest first, at most halfOpenLimit (or establishedLimit) + 1 of each. */
   readonly halfOpenOffenders: SourceStat[];
   readonly establishedOffenders: SourceStat[];
@@ -56,7 +63,7 @@ export interface SourceOptions {
 }
 
 /** A tallied source or prefix: its counts by state are counts[at + code]. */
-interface Acc { key: AddrKey; counts: Uint32Array; at: number; synRecv: number; established: number; total: number; addresses: number; halfOpenAddresses: number }
+interface Acc { key: AddrKey; counts: Uint32Array; at: number; synRecv: number; established: number; unread: number; total: number; addresses: number; halfOpenAddresses: number }
 
 const bySyn = (a: Acc, b: Acc) => b.synRecv - a.synRecv || b.total - a.total;
 const byEst = (a: Acc, b: Acc) => b.established - a.established || b.total - a.total;
@@ -87,10 +94,11 @@ export function summarizeSources(snapshot: Snapshot, opts: SourceOptions): Sourc
   const synOff = new TopN<Acc>(opts.halfOpenLimit + 1, bySyn);
   const estOff = new TopN<Acc>(opts.establishedLimit + 1, byEst);
   const prefixes = new Map<AddrKey, Acc>();
-  const probe: Acc = { key: 0, counts: new Uint32Array(0), at: 0, synRecv: 0, established: 0, total: 0, addresses: 1, halfOpenAddresses: 0 };
-  let halfOpenSources = 0, maxHalfOpen = 0, maxEstablished = 0;
+  const probe: Acc = { key: 0, counts: new Uint32Array(0), at: 0, synRecv: 0, established: 0, unread: 0, total: 0, addresses: 1, halfOpenAddresses: 0 };
+  let halfOpenSources = 0, maxHalfOpen = 0, maxEstablished = 0, establishedUnread = 0;
 
-  snapshot.raw.tally.forEachSource((key, counts, at) => {
+  snapshot.raw.tally.forEachSource((key, counts, at, unread) => {
+    establishedUnread += unread;
     const synRecv = counts[at + STATE.SYN_RECV] ?? 0;
     const established = counts[at + STATE.ESTABLISHED] ?? 0;
     let total = 0;
@@ -99,38 +107,41 @@ export function summarizeSources(snapshot: Snapshot, opts: SourceOptions): Sourc
     if (synRecv > maxHalfOpen) maxHalfOpen = synRecv;
     if (established > maxEstablished) maxEstablished = established;
     probe.key = key; probe.counts = counts; probe.at = at;
-    probe.synRecv = synRecv; probe.established = established; probe.total = total;
+    probe.synRecv = synRecv; probe.established = established; probe.unread = unread; probe.total = total;
     offer(probe, [top, topEst, synRecv >= opts.halfOpenAtLeast ? synOff : null, established >= opts.establishedAtLeast ? estOff : null]);
     const pk = prefixKey(key, lengths);
     let p = prefixes.get(pk);
-    if (!p) prefixes.set(pk, (p = { key: pk, counts: new Uint32Array(STATE_SLOTS), at: 0, synRecv: 0, established: 0, total: 0, addresses: 0, halfOpenAddresses: 0 }));
-    p.synRecv += synRecv; p.established += established; p.total += total; p.addresses++;
+    if (!p) prefixes.set(pk, (p = { key: pk, counts: new Uint32Array(STATE_SLOTS), at: 0, synRecv: 0, established: 0, unread: 0, total: 0, addresses: 0, halfOpenAddresses: 0 }));
+    p.synRecv += synRecv; p.established += established; p.unread += unread; p.total += total; p.addresses++;
     if (synRecv > 0) p.halfOpenAddresses++;
     for (let i = 0; i < STATE_SLOTS; i++) p.counts[i] = (p.counts[i] ?? 0) + (counts[at + i] ?? 0);
   });
 
   const topPrefixes = new TopN<Acc>(opts.top, bySyn);
+  const topPrefixesEst = new TopN<Acc>(opts.top, byEst);
   const prefixOff = new TopN<Acc>(opts.halfOpenLimit + 1, bySyn);
   const prefixEstOff = new TopN<Acc>(opts.establishedLimit + 1, byEst);
   for (const p of prefixes.values()) {
     topPrefixes.add(p);
+    topPrefixesEst.add(p);
     if (p.synRecv >= (opts.prefixHalfOpenAtLeast ?? opts.halfOpenAtLeast)) prefixOff.add(p);
     if (p.established >= (opts.prefixEstablishedAtLeast ?? opts.establishedAtLeast)) prefixEstOff.add(p);
   }
   const source = (a: Acc): SourceStat => ({
     address: keyText(a.key), prefix: prefixLabel(prefixKey(a.key, lengths), lengths),
-    synRecv: a.synRecv, established: a.established, total: a.total, states: stateCounts(a),
+    synRecv: a.synRecv, established: a.established, establishedUnread: a.unread, total: a.total, states: stateCounts(a),
   });
   const prefix = (a: Acc): PrefixStat => ({
-    prefix: prefixLabel(a.key, lengths), addresses: a.addresses, halfOpenAddresses: a.halfOpenAddresses, synRecv: a.synRecv, established: a.established, total: a.total,
+    prefix: prefixLabel(a.key, lengths), addresses: a.addresses, halfOpenAddresses: a.halfOpenAddresses, synRecv: a.synRecv, established: a.established, establishedUnread: a.unread, total: a.total,
     states: stateCounts(a),
   });
   return {
     distinct: snapshot.raw.tally.sourceCount,
-    halfOpenSources, maxHalfOpen, maxEstablished,
+    halfOpenSources, maxHalfOpen, maxEstablished, establishedUnread,
     top: top.list().map(source),
     topEstablished: topEst.list().map(source),
     topPrefixes: topPrefixes.list().map(prefix),
+    topPrefixesEstablished: topPrefixesEst.list().map(prefix),
     halfOpenOffenders: synOff.list().map(source),
     establishedOffenders: estOff.list().map(source),
     halfOpenPrefixOffenders: prefixOff.list().map(prefix),

@@ -3,6 +3,8 @@
 import type { Assessment, AssessmentKind } from './assess.js';
 import type { DetectionConfig } from '../config/schema.js';
 import type { SourceOptions, SourceSummary } from './sources.js';
+import { CAPACITY_IDLE, detectCapacity, type CapacityState } from './capacity.js';
+import type { ListenerStat } from './snapshot.js';
 
 import type { Offender } from './offender.js';
 
@@ -20,6 +22,8 @@ export interface TrackerState {
   readonly attack: AttackState;
   /** Values flagged last tick: they stay offenders until they drop below the `clear` threshold. */
   readonly hot: ReadonlySet<string>;
+  /** Since when a listener has been full (capacity detector); absent = never. */
+  readonly capacity?: CapacityState;
 }
 
 export interface TrackerOutput {
@@ -29,6 +33,8 @@ export interface TrackerOutput {
   readonly spoofed: boolean;
   readonly guardReason: string | null;
   readonly changed: 'started' | 'ended' | null;
+  /** The verdict the attack state followed: the assessment, or a connection flood when a full server's slots are held. */
+  readonly verdict: Assessment;
 }
 
 export const CALM: AttackState = { active: false, kind: 'none', since: null, lastSeen: null };
@@ -68,12 +74,22 @@ export interface TrackInput {
   /** How long without an attack before it counts as ended (ms). */
   readonly calmMs: number;
   readonly now: number;
+  /** The snapshot's listeners and ESTABLISHED count, for the capacity detector; absent = it does not run. */
+  readonly listeners?: readonly ListenerStat[];
+  readonly established?: number;
 }
 
 export function track(state: TrackerState, input: TrackInput): TrackerOutput {
-  const { assessment: a, sources: src, detection: det, now } = input;
+  const { sources: src, detection: det, now } = input;
   // Each kind of offender has its own cap: more than that many is a spread flood, not "a few sources".
   const maxHalfOpen = det.synFlood.maxOffenders, maxEstablished = det.established.maxOffenders;
+  const cap = input.listeners
+    ? detectCapacity(state.capacity ?? CAPACITY_IDLE, input.listeners, input.established ?? 0, src, det.capacity, now)
+    : null;
+  // A full server whose slots a prefix holds is under a connection flood even when the verdict saw none.
+  const a = cap?.offenders.length && !ATTACKS.has(input.assessment.kind)
+    ? { ...input.assessment, kind: 'connection-flood' as const, summary: `connection flood: a full server's slots are held (${cap.full.join(', ')})`, evidence: cap.offenders.flatMap((o) => o.evidence).slice(0, 10), offenders: cap.offenders.map((o) => o.value) }
+    : input.assessment;
   const [attack, changed] = nextAttack(state.attack, a, input.calmMs, now);
   const over = (value: string, n: number, t: { ban: number; clear: number }) => n >= t.ban || (state.hot.has(value) && n >= t.clear);
   const offenders = new Map<string, Offender>();
@@ -115,7 +131,9 @@ export function track(state: TrackerState, input: TrackInput): TrackerOutput {
     for (const p of estPrefixes) add({ value: p.prefix, reason: 'connection flood from one prefix', evidence: [`${p.prefix}: ${p.established} established from ${p.addresses} addresses (ban at ${det.prefixEstablished.ban})`] });
   }
 
+  for (const o of cap?.offenders ?? []) add({ value: o.value, reason: 'holds the slots of a full server', evidence: o.evidence });
+
   const spoofed = guardReason !== null || (a.kind === 'spoofed-syn-flood' && offenders.size === 0);
   if (spoofed && guardReason === null) guardReason = `spread over many sources, none above threshold: ${a.evidence[0] ?? a.summary}`;
-  return { state: { attack, hot: new Set(offenders.keys()) }, offenders: [...offenders.values()], spoofed, guardReason, changed };
+  return { state: { attack, hot: new Set(offenders.keys()), ...(cap ? { capacity: cap.state } : {}) }, offenders: [...offenders.values()], spoofed, guardReason, changed, verdict: a };
 }

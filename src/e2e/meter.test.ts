@@ -167,12 +167,14 @@ test('dry-run: the meter only counts; the log names whom it would have dropped a
       await d.waitFor((l) => l.event === 'http'); // dry-run has no reconcile: it applies nothing
       const a = lab.attackers[0]!;
       const wire = await countSynAcks(a);
-      await synFlood(a, { target: lab.victim.v4[0]!, port: PORT, pps: PPS, maxPackets: 6000, durationS: 3 });
+      const { packetsSent } = await synFlood(a, { target: lab.victim.v4[0]!, port: PORT, pps: PPS, maxPackets: 6000, durationS: 3 });
       // Logged and recorded once, flagged dryRun; the kernel's view is among them.
       const ban = await d.waitFor((l) => l.event === 'ban' && l['origin'] === 'kernel');
       assert.equal(ban.value, `${a.v4[0]!}/32`, 'the source, not its /24: count-only stops counting where a drop would stop the packet');
       assert.equal(ban['dryRun'], true);
-      assert.ok((await wire.count()) > 4000, 'nothing was dropped: the flood was answered throughout');
+      // Against what the flood really sent (a loaded machine sends fewer in its 3 s): a real meter answers ~100 of them.
+      const answered = await wire.count();
+      assert.ok(packetsSent > 1000 && answered > 0.8 * packetsSent, `nothing was dropped: ${answered} of ${packetsSent} SYNs answered`);
       assert.ok(await canConnect(a.ns, a.v4[0]!, lab.victim.v4[0]!, PORT));
       const recorded = await bansJson(lab.victim.ns, stateDir);
       assert.deepEqual(recorded.map((b) => [b.value, b.origin, b.dryRun]), [[`${a.v4[0]!}/32`, 'kernel', true]], 'recorded for review, flagged');

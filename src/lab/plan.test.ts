@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseScenario } from './scenario-load.js';
-import { phases, scaleScenario, scheduledEvents } from './plan.js';
+import { phases, scaleScenario, scheduledEvents, wrkWindows } from './plan.js';
 
 const s = parseScenario(`
 description: t
@@ -44,4 +44,16 @@ test('events are in time order', () => {
   const at = scheduledEvents(s).map((e) => e.at);
   assert.deepEqual(at, [...at].sort((a, b) => a - b));
   assert.equal(scheduledEvents(s).length, 5);
+});
+
+test('wrk windows: baseline, the attack\'s first 5 s, the rest, recovery; under 1 s dropped', () => {
+  assert.deepEqual(wrkWindows(s).map((p) => [p.name, p.start, p.end]), [
+    ['baseline', 0, 5000], ['attack, first 5 s', 5000, 10000], ['attack, after 5 s', 10000, 25000], ['recovery', 25000, 30000],
+  ]);
+  const short = scaleScenario(s, 0.3); // attack 1.5 s-7.5 s of 9 s
+  assert.deepEqual(wrkWindows(short).map((p) => [p.name, p.start, p.end]), [
+    ['baseline', 0, 1500], ['attack, first 5 s', 1500, 6500], ['attack, after 5 s', 6500, 7500], ['recovery', 7500, 9000],
+  ]);
+  const calm = parseScenario('description: t\ndurationS: 0.5\nvictim: { backlog: 64 }\n', 'c');
+  assert.deepEqual(wrkWindows(calm), []);
 });

@@ -77,3 +77,20 @@ export function phases(s: Scenario): PhaseWindow[] {
   if (w.end < total) out.push({ name: 'recovery', start: w.end, end: total });
   return out.filter((p) => p.end > p.start);
 }
+
+/** wrk's result is one figure per run, so it runs once per window: the target is "p99 under 2× baseline from 5 s after the flood starts". */
+export const SETTLE_MS = 5000;
+
+/** The windows wrk runs in: baseline, the attack's first 5 s, the rest of the attack, recovery (windows under 1 s dropped). */
+export function wrkWindows(s: Scenario): PhaseWindow[] {
+  const total = ms(s.durationS);
+  const w = attackWindow(s);
+  if (!w) return total >= 1000 ? [{ name: 'baseline', start: 0, end: total }] : [];
+  const settled = Math.min(w.start + SETTLE_MS, w.end);
+  return [
+    { name: 'baseline', start: 0, end: w.start },
+    { name: 'attack, first 5 s', start: w.start, end: settled },
+    { name: 'attack, after 5 s', start: settled, end: w.end },
+    { name: 'recovery', start: w.end, end: total },
+  ].filter((p) => p.end - p.start >= 1000);
+}

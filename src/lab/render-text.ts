@@ -1,6 +1,8 @@
 // Pure text rendering of a lab report: a phase table with a one-word verdict per phase, so a newcomer sees the outcome at a glance.
 import type { LabReport } from './report.js';
 import type { LegitStats } from './stats.js';
+import { wrkSuccess } from './wrk.js';
+import type { WrkWindowResult } from './wrk-run.js';
 
 const sec = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 const lat = (v: number | null): string => (v === null ? '-' : `${v < 10 ? v.toFixed(1) : Math.round(v)}ms`);
@@ -21,6 +23,7 @@ export function renderText(r: LabReport): string {
   out.push(`synguard lab: ${r.scenario} (lab ${r.labId}${r.scale !== 1 ? `, times ×${r.scale}` : ''})`);
   out.push(`  ${r.description}`);
   const sys = Object.entries(r.victim.sysctls).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+  if (r.server) out.push(`server: ${r.server.kind} (${r.server.limits})`);
   out.push(`victim: listen backlog ${r.victim.backlog}${r.victim.maxConnections ? `, max ${r.victim.maxConnections} connections` : ''}${sys ? `, ${sys}` : ''}`);
   out.push('');
   const width = Math.max(10, ...r.phases.map((p) => p.name.length + 2));
@@ -42,6 +45,7 @@ export function renderText(r: LabReport): string {
       out.push(`  ${p.name} by client address: ${src.map(([a, v]) => `${a} ${v.succeeded}/${v.attempts}`).join(', ')}`);
     }
   }
+  if (r.wrk) out.push('', ...wrkLines(r.wrk));
   out.push('');
   out.push(`attack: ${r.attack.packetsSent.toLocaleString('en-US')} packets/connections sent`);
   for (const s of r.attack.steps) out.push(`  ${s.label} ${sec(s.start)}-${sec(s.end)}: ${s.packetsSent.toLocaleString('en-US')}${s.error ? ` (failed: ${s.error})` : ''}`);
@@ -58,4 +62,24 @@ export function renderText(r: LabReport): string {
   else out.push(`time to recover: ${r.timeToRecoverMs === null ? `- (not recovered by the end)${thr}` : `${sec(r.timeToRecoverMs)} after the attack started${thr}`}`);
   if (r.files) out.push(`files: ${r.files.dir} (timeline.csv, timeline.svg, report.json)`);
   return out.join('\n') + '\n';
+}
+
+/** wrk's figures, one line per window and mode: requests/s, success, latency percentiles, errors by kind. */
+export function wrkLines(rows: readonly WrkWindowResult[]): string[] {
+  const width = Math.max(10, ...rows.map((w) => w.window.length + 2));
+  const out = [`wrk (${rows[0]?.result ? 'requests from the client namespace' : 'load client'})`, pad('window', width) + pad('mode', 12) + pad('req/s', 10) + pad('ok', 18) + pad('p50', 9) + pad('p90', 9) + pad('p99', 9) + 'errors'];
+  for (const w of rows) {
+    if (!w.result) {
+      out.push(pad(w.window, width) + pad(w.mode, 12) + `failed: ${w.error ?? ''}`);
+      continue;
+    }
+    const r = w.result, ok = wrkSuccess(r);
+    const errors = Object.entries(r.errors).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
+    out.push(
+      pad(w.window, width) + pad(w.mode, 12) + pad(String(Math.round(r.requestsPerSec)), 10) +
+        pad(`${ok.ok}/${ok.ok + ok.failed}${ok.ratio === null ? '' : ` ${(100 * ok.ratio).toFixed(1)}%`}`, 18) +
+        pad(lat(r.latencyMs.p50), 9) + pad(lat(r.latencyMs.p90), 9) + pad(lat(r.latencyMs.p99), 9) + (errors || 'none'),
+    );
+  }
+  return out;
 }

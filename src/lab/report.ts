@@ -3,6 +3,7 @@ import type { Sample } from './probe.js';
 import type { Scenario } from './scenario-schema.js';
 import { attackWindow, phases, type TimelineEvent } from './plan.js';
 import { bucketize, bySource, summarize, within, type Bucket, type LegitStats } from './stats.js';
+import type { WrkWindowResult } from './wrk-run.js';
 
 /** Below this, a baseline p99 is noise: the recovery threshold is 2 × max(baseline p99, this). */
 export const P99_FLOOR_MS = 2;
@@ -42,6 +43,10 @@ export interface LabReport {
   timeToRecoverMs: number | null;
   recoveryThresholdMs: number | null;
   buckets: Bucket[];
+  /** The victim server and its limits (set by the runner). */
+  server?: { kind: string; limits: string };
+  /** wrk's figures per window and mode, or null when the client is the probe alone. */
+  wrk?: WrkWindowResult[] | null;
   files?: { dir: string; csv: string; svg: string; json: string };
 }
 

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { networkOf } from '../core/address.js';
 import { VICTIM_V4, VICTIM_V6 } from './addressing.js';
 import { synFlood } from './attacks.js';
-import { connectionFlood, trickle } from './load.js';
-import { attackLabel, scaleScenario, scheduledEvents, type TimelineEvent } from './plan.js';
+import { connectionFlood, slowloris, trickle } from './load.js';
+import { attackLabel, scaleScenario, scheduledEvents, wrkWindows, type TimelineEvent } from './plan.js';
 import { startProbe } from './probe.js';
 import { buildReport, type AttackStepResult, type LabReport } from './report.js';
 import type { AttackStep, Scenario } from './scenario-schema.js';
@@ -16,6 +16,9 @@ import { timelineCsv } from './csv.js';
 import { timelineSvg } from './chart.js';
 import { counterDelta, readVictimCounters } from './counters.js';
 import { builtinDefender, requireDefender, type DefenderLauncher, type RunningDefender } from './defender.js';
+import { startRealServer } from './real-server.js';
+import { SERVER_LIMITS, type ServerKind } from './server-config.js';
+import { runWrkWindows, type WrkWindowResult } from './wrk-run.js';
 
 export interface RunOptions {
   /** Multiply every time by this (the short suite uses 0.3). */
@@ -30,6 +33,10 @@ export interface RunOptions {
   defender?: DefenderLauncher | null;
   /** Progress lines (lab up, attacks starting and stopping, changes); default silent. */
   log?: (line: string) => void;
+  /** Overrides the scenario's victim.server. */
+  server?: ServerKind;
+  /** Overrides the scenario's client.kind. */
+  client?: 'builtin' | 'wrk';
 }
 
 /** Programs a scenario needs, beyond ip/nft/sysctl. */
@@ -37,6 +44,9 @@ function toolsFor(s: Scenario): string[] {
   const t = ['ip', 'nft', 'sysctl'];
   if (s.attacks.some((a) => a.kind === 'syn-flood' && a.family === 4)) t.push('hping3');
   if (s.attacks.some((a) => a.kind === 'syn-flood' && a.family === 6)) t.push('python3');
+  if (s.victim.server === 'nginx') t.push('nginx');
+  if (s.victim.server === 'apache-prefork') t.push('apache2');
+  if (s.client.kind === 'wrk') t.push('wrk');
   return t;
 }
 
@@ -63,8 +73,12 @@ async function runStepQuiet(lab: Lab, s: Scenario, a: AttackStep, index: number,
       const r = await synFlood(base, { target, port, pps: a.pps, maxPackets: a.maxPackets, durationS, ...(spoof ? { spoofCidr: spoof } : {}) });
       return { label, kind: a.kind, start, end: Date.now() - origin, packetsSent: r.packetsSent };
     }
-    const host = a.kind === 'conn-flood' && a.addresses > 1 ? await addHostAddresses(base, a.addresses - 1) : base;
-    const sources = a.family === 6 ? host.v6 : host.v4;
+    const host = (a.kind === 'conn-flood' || a.kind === 'slowloris') && a.addresses > 1 ? await addHostAddresses(base, a.addresses - 1) : base;
+    const sources = (a.family === 6 ? host.v6 : host.v4).slice(0, a.kind === 'trickle' ? 1 : a.addresses);
+    if (a.kind === 'slowloris') {
+      const r = await slowloris(host, { target, port, rate: a.rate, maxConnections: a.connections, durationS, sources, intervalMs: a.intervalS * 1000 });
+      return { label, kind: a.kind, start, end: Date.now() - origin, packetsSent: r.attempted, detail: { ...r } };
+    }
     const max = a.kind === 'conn-flood' ? a.connections : Math.ceil(a.rate * durationS);
     const r = await (a.kind === 'conn-flood' ? connectionFlood : trickle)(host, { target, port, rate: a.rate, maxConnections: max, durationS, sources });
     return { label, kind: a.kind, start, end: Date.now() - origin, packetsSent: r.attempted, detail: { ...r } };
@@ -77,7 +91,11 @@ async function runStepQuiet(lab: Lab, s: Scenario, a: AttackStep, index: number,
 export async function runScenario(name: string, loaded: Scenario, opts: RunOptions = {}): Promise<LabReport> {
   const scale = opts.scale ?? 1;
   const base = scaleScenario(loaded, scale);
-  const s: Scenario = opts.sysctls ? { ...base, victim: { ...base.victim, sysctls: { ...base.victim.sysctls, ...opts.sysctls } } } : base;
+  const s: Scenario = {
+    ...base,
+    victim: { ...base.victim, sysctls: { ...base.victim.sysctls, ...opts.sysctls }, server: opts.server ?? base.victim.server },
+    client: { ...base.client, kind: opts.client ?? base.client.kind },
+  };
   const launcher = (opts.defend ?? s.defender.enabled) ? requireDefender(opts.defender === undefined ? builtinDefender() : opts.defender) : null;
   ensureRoot();
   ensureTools(toolsFor(s));
@@ -85,11 +103,14 @@ export async function runScenario(name: string, loaded: Scenario, opts: RunOptio
   return withLab(s.topology, async (lab) => {
     log(`lab ${lab.id} up: namespaces sgl-${lab.id}-*; running ${name} for ${s.durationS} s`);
     await setSysctls(lab.victim.ns, s.victim.sysctls);
-    const server = await startVictimServer(lab.victim.ns, { port: s.victim.port, backlog: s.victim.backlog, maxConnections: s.victim.maxConnections });
+    const dir = opts.outDir ?? join('/tmp/synguard-lab', `${name}-${lab.id}`);
+    mkdirSync(dir, { recursive: true });
+    const listen = { port: s.victim.port, backlog: s.victim.backlog };
+    const server = s.victim.server === 'builtin'
+      ? await startVictimServer(lab.victim.ns, { ...listen, maxConnections: s.victim.maxConnections })
+      : await startRealServer(s.victim.server, lab.victim.ns, dir, lab.id, listen);
     let defender: RunningDefender | null = null;
     try {
-      const dir = opts.outDir ?? join('/tmp/synguard-lab', `${name}-${lab.id}`);
-      mkdirSync(dir, { recursive: true });
       if (launcher) {
         const stateDir = join(dir, 'defender-state');
         mkdirSync(stateDir, { recursive: true });
@@ -104,6 +125,11 @@ export async function runScenario(name: string, loaded: Scenario, opts: RunOptio
         target: s.probe.family === 6 ? VICTIM_V6 : VICTIM_V4, port: s.victim.port, rate: s.probe.rate,
         durationMs: s.durationS * 1000, timeoutMs: s.probe.timeoutMs, sources, startAt: origin,
       });
+      const target = s.probe.family === 6 ? `[${VICTIM_V6}]` : VICTIM_V4;
+      const modes = s.client.mode === 'both' ? (['keep-alive', 'close'] as const) : [s.client.mode];
+      const wrk: Promise<WrkWindowResult[]> | null = s.client.kind === 'wrk'
+        ? runWrkWindows(c.ns, `http://${target}:${s.victim.port}/`, wrkWindows(s), modes, s.client.connections, origin, dir)
+        : null;
       const events: TimelineEvent[] = scheduledEvents(s).filter((e) => e.kind !== 'change');
       const changes = s.changes.map(async (ch) => {
         const wait = origin + ch.atS * 1000 - Date.now();
@@ -116,10 +142,13 @@ export async function runScenario(name: string, loaded: Scenario, opts: RunOptio
       const steps = await Promise.all(s.attacks.map((a, i) => runStep(lab, s, a, i, origin, log)));
       await Promise.all(changes);
       const samples = await probe.done;
+      const wrkResults = wrk ? await wrk : null;
       log(`probe done: ${samples.length} legitimate attempts; tearing down`);
       const counters = counterDelta(before, await readVictimCounters(lab.victim.ns));
       const actions = defender?.actions().map((a) => ({ at: a.atEpochMs - origin, kind: a.kind, value: a.value }));
       const report = buildReport({ name, scenario: s, labId: lab.id, origin, scale, samples, steps, events, defender: actions ? { actions } : null, counters });
+      report.server = { kind: s.victim.server, limits: s.victim.server === 'builtin' ? `listen backlog ${s.victim.backlog}, max ${s.victim.maxConnections || 'unlimited'} connections` : SERVER_LIMITS[s.victim.server] };
+      report.wrk = wrkResults;
       report.files = { dir, csv: join(dir, 'timeline.csv'), svg: join(dir, 'timeline.svg'), json: join(dir, 'report.json') };
       writeFileSync(report.files.csv, timelineCsv(report));
       writeFileSync(report.files.svg, timelineSvg(report));

@@ -1,5 +1,6 @@
 // The shape of a scenario file (zod): topology, victim, probe, timed attack steps, timed victim changes, defender.
 import { z } from 'zod';
+import { SERVER_KINDS } from './server-config.js';
 
 const seconds = z.number().min(0).max(600);
 const sysctls = z.record(z.string().min(1), z.union([z.number(), z.string()]));
@@ -36,7 +37,21 @@ export const trickleStep = z.strictObject({
   rate: z.number().positive().max(1000),
 });
 
-export const attackStep = z.discriminatedUnion('kind', [synFloodStep, connFloodStep, trickleStep]);
+/** Slowloris: real connections that send a partial request header, one more header line every intervalS, never finishing it. */
+export const slowlorisStep = z.strictObject({
+  kind: z.literal('slowloris'),
+  ...step,
+  /** New connections per second (all addresses together). */
+  rate: z.number().positive().max(5000).default(100),
+  /** Connections in all, spread evenly over the addresses. */
+  connections: z.number().int().positive().max(5000),
+  /** How many of the attacker's addresses (the extra ones in its /24 and /64). */
+  addresses: z.number().int().min(1).max(16).default(1),
+  /** Seconds between header lines on each connection. */
+  intervalS: z.number().min(0.5).max(60).default(5),
+});
+
+export const attackStep = z.discriminatedUnion('kind', [synFloodStep, connFloodStep, trickleStep, slowlorisStep]);
 
 export const scenarioSchema = z.strictObject({
   description: z.string().min(1),
@@ -51,6 +66,8 @@ export const scenarioSchema = z.strictObject({
     backlog: z.number().int().min(1).max(1_000_000),
     /** Server closes connections beyond this many (0 = unlimited). */
     maxConnections: z.number().int().min(0).default(0),
+    /** builtin: the lab's small node server; nginx / apache-prefork: Debian's package with a generated config (docs/lab.md). */
+    server: z.enum(SERVER_KINDS).default('builtin'),
     sysctls: sysctls.default({}),
   }),
   probe: z.strictObject({
@@ -60,6 +77,13 @@ export const scenarioSchema = z.strictObject({
     /** primary: the client's first address; shared: the one in the first attacker's /24 and /64; all: rotate over every address. */
     sources: z.enum(['primary', 'shared', 'all']).default('all'),
   }).default({ rate: 20, timeoutMs: 3000, family: 4, sources: 'all' }),
+  /** The load client beside the probe: none (builtin) or wrk from the client namespace, in fixed time windows. */
+  client: z.strictObject({
+    kind: z.enum(['builtin', 'wrk']).default('builtin'),
+    /** wrk connections per mode; `both` runs a keep-alive wrk and a `Connection: close` wrk side by side. */
+    connections: z.number().int().min(1).max(1000).default(10),
+    mode: z.enum(['keep-alive', 'close', 'both']).default('both'),
+  }).default({ kind: 'builtin', connections: 10, mode: 'both' }),
   attacks: z.array(attackStep).default([]),
   changes: z.array(z.strictObject({ atS: seconds, sysctls })).default([]),
   defender: z.strictObject({

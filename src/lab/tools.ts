@@ -10,6 +10,11 @@ export const TOOL_PACKAGES: Readonly<Record<string, string>> = {
   hping3: 'hping3',
   python3: 'python3',
   sysctl: 'procps',
+  ss: 'iproute2',
+  setsid: 'util-linux',
+  nginx: 'nginx',
+  apache2: 'apache2',
+  wrk: 'wrk',
 };
 
 /** Debian's python3 when present (fast start-up), else whatever python3 is on PATH (a pyenv shim can take a second to start). */

@@ -28,6 +28,11 @@ export class SocketTally implements RowSink {
   private readonly v6 = new Map<string, number>();
   /** Per-source counts by state, STATE_SLOTS numbers a source, in one buffer: far lighter than an array each. */
   private pool: Uint32Array;
+  /**
+   * Source ordinal → its ESTABLISHED rows with unread bytes (rx_queue > 0): connections waiting on the server (still
+   * in the accept queue, or not read yet), as opposed to the ones a worker has taken. Sparse: few sources have any.
+   */
+  private readonly unread = new Map<number, number>();
 
   /**
    * `capacity`: sources expected. Growing costs copies while the JIT is still cold, so a one-shot read starts large;
@@ -57,10 +62,10 @@ export class SocketTally implements RowSink {
   }
 
   /** Calls `fn` for each source; its counts by state code are counts[at + code]. Allocates nothing. */
-  forEachSource(fn: (key: AddrKey, counts: Uint32Array, at: number) => void): void {
-    const pool = this.pool;
-    this.v4.forEach((key, ordinal) => fn(key, pool, ordinal * STATE_SLOTS));
-    for (const [key, ordinal] of this.v6) fn(key, pool, ordinal * STATE_SLOTS);
+  forEachSource(fn: (key: AddrKey, counts: Uint32Array, at: number, unread: number) => void): void {
+    const pool = this.pool, unread = this.unread;
+    this.v4.forEach((key, ordinal) => fn(key, pool, ordinal * STATE_SLOTS, unread.get(ordinal) ?? 0));
+    for (const [key, ordinal] of this.v6) fn(key, pool, ordinal * STATE_SLOTS, unread.get(ordinal) ?? 0);
   }
 
   /** Each source with a copy of its counts by state code (for tests and small tables). */
@@ -102,5 +107,6 @@ export class SocketTally implements RowSink {
       this.pool = bigger;
     }
     this.pool[at + slot] = (this.pool[at + slot] ?? 0) + 1;
+    if (slot === STATE.ESTABLISHED && rx > 0) this.unread.set(ordinal, (this.unread.get(ordinal) ?? 0) + 1);
   }
 }

@@ -105,6 +105,42 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX decisions_live ON decisions (until) WHERE ended_at IS NULL;
    CREATE INDEX decisions_value ON decisions (value, created_at);
    CREATE INDEX decisions_auto ON decisions (origin, created_at);`,
+  // 5: the fleet (docs/fleet.md). fleet_push is the outbound queue to a CrowdSec Local API: one 'publish' and at most
+  // one 'withdraw' per decision, kept until sent. fleet_pulled maps the LAPI's decision ids to the decisions stored
+  // from them. bouncer_keys are the keys of bouncers served GET /v1/decisions/stream, hashed, each with its cursor.
+  // fleet_state holds small named JSON values (the push scan's last decision id, the last pull and its error).
+  `CREATE TABLE fleet_push (
+     id          INTEGER PRIMARY KEY,
+     decision_id INTEGER NOT NULL,
+     kind        TEXT    NOT NULL CHECK (kind IN ('publish', 'withdraw')),
+     state       TEXT    NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'dropped')),
+     attempts    INTEGER NOT NULL DEFAULT 0,
+     next_at     INTEGER NOT NULL DEFAULT 0,
+     last_error  TEXT,
+     alert_id    TEXT,                    -- publish: the LAPI's alert ids, comma-separated (one more per extension)
+     until       INTEGER,                 -- publish: the end last published
+     created_at  INTEGER NOT NULL,
+     done_at     INTEGER,
+     UNIQUE (decision_id, kind)
+   );
+   CREATE INDEX fleet_push_due ON fleet_push (state, next_at);
+   CREATE TABLE fleet_pulled (
+     lapi_id     INTEGER PRIMARY KEY,
+     decision_id INTEGER NOT NULL,
+     value       TEXT    NOT NULL
+   );
+   CREATE INDEX fleet_pulled_decision ON fleet_pulled (decision_id);
+   CREATE TABLE bouncer_keys (
+     name       TEXT    PRIMARY KEY,
+     key_hash   TEXT    NOT NULL UNIQUE,
+     created_at INTEGER NOT NULL,
+     last_pull  INTEGER,
+     last_id    INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE TABLE fleet_state (
+     name  TEXT PRIMARY KEY,
+     value TEXT NOT NULL
+   );`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,43 @@
+// Runs wrk from the client namespace once per window (and per mode), each run bounded by its window; collects the parsed figures.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnLong } from '../core/exec.js';
+import type { PhaseWindow } from './plan.js';
+import { parseWrk, wrkArgs, type WrkMode, type WrkResult } from './wrk.js';
+
+export interface WrkWindowResult {
+  window: string;
+  mode: WrkMode;
+  /** ms since t = 0. */
+  start: number;
+  end: number;
+  result: WrkResult | null;
+  /** Set when wrk failed or printed no report. */
+  error?: string;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+async function runOne(ns: string, url: string, w: PhaseWindow, mode: WrkMode, connections: number, origin: number, outDir: string | null): Promise<WrkWindowResult> {
+  await sleep(origin + w.start - Date.now());
+  const durationS = Math.floor((w.end - w.start) / 1000);
+  const start = Date.now() - origin;
+  const { child, exited } = spawnLong('wrk', wrkArgs(url, { connections, durationS, mode }), { netns: ns });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const hard = setTimeout(() => child.kill('SIGKILL'), durationS * 1000 + 5000);
+  await exited;
+  clearTimeout(hard);
+  if (outDir) writeFileSync(join(outDir, `wrk-${w.name.replace(/[^a-z0-9]+/gi, '-')}-${mode}.txt`), out);
+  const result = parseWrk(out);
+  const base = { window: w.name, mode, start, end: Date.now() - origin, result };
+  return result ? base : { ...base, error: out.trim().split('\n').slice(-2).join(' / ') || 'no output' };
+}
+
+/** Runs each window in turn (each mode side by side within a window); resolves after the last. wrk's own text goes to outDir. */
+export async function runWrkWindows(ns: string, url: string, windows: readonly PhaseWindow[], modes: readonly WrkMode[], connections: number, origin: number, outDir: string | null = null): Promise<WrkWindowResult[]> {
+  const out: WrkWindowResult[] = [];
+  for (const w of windows) out.push(...(await Promise.all(modes.map((m) => runOne(ns, url, w, m, connections, origin, outDir)))));
+  return out;
+}
