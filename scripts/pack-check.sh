@@ -23,7 +23,7 @@ for f in docs/enforce.md docs/config.md dist/share/man/man1/synguard.1 dist/shar
   grep -qx "package/$f" <<<"$listing" || { echo "pack-check: $f is not in the package" >&2; exit 1; }
 done
 # test support stays out: src/testing, src/e2e, src/bench and every test compile into dist/ for the suite only
-if grep -E '^package/dist/(testing|e2e|bench)/|\.test\.js$' <<<"$listing"; then
+if grep -E '^package/dist/(testing|e2e|bench|fuzz)/|\.test\.js$' <<<"$listing"; then
   echo "pack-check: test support is in the package (above)" >&2; exit 1
 fi
 echo "pack-check: packed $(basename "$tarball") ($(du -k "$tarball" | cut -f1) KiB, $(tar -tzf "$tarball" | wc -l) files) in $(elapsed)"

@@ -22,7 +22,7 @@ const RANK: Readonly<Record<string, number>> = {
   daemon: 7, install: 7,
   lab: 8,
   cli: 9,
-  testing: 10, e2e: 11, bench: 12,
+  testing: 10, e2e: 11, fuzz: 11, bench: 12,
 };
 
 /** Upward or sideways imports that exist today (issue 13 moves them away). Paths relative to src/. */

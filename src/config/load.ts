@@ -20,6 +20,7 @@ function deepFreeze<T>(value: T): T {
 
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
+  if (typeof value === 'number' && !Number.isFinite(value)) return `${String(value)} (number)`; // JSON would say null
   return `${JSON.stringify(value)} (${Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value})`;
 }
 
@@ -29,13 +30,16 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
+/** A key as a message shows it: quoted when it is empty or holds spaces, colons or quotes (`"": unknown key`). */
+const keyText = (k: string): string => (/^[^\s:"']+$/.test(k) ? k : JSON.stringify(k));
+
 /** One line per problem, each naming the key, what was expected and what was found. */
 export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown): string {
   return issues
     .map((issue) => {
       const key = issue.path.map(String).join('.') || '(top level)';
       if (issue.code === 'unrecognized_keys') {
-        return issue.keys.map((k) => `${issue.path.length ? `${key}.` : ''}${k}: unknown key`).join('; ');
+        return issue.keys.map((k) => `${issue.path.length ? `${key}.` : ''}${keyText(k)}: unknown key`).join('; ');
       }
       const found = valueAt(input, issue.path);
       // A cross-key rule (clear < ban) may fire on a key left at its default: the message names the value then.
@@ -56,13 +60,19 @@ export function configFrom(input: unknown, source = 'config'): Config {
 /** Parses YAML text into a frozen config. */
 export function parseConfig(text: string, source = 'config'): Config {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { prettyErrors: false, lineCounter });
+  const doc = parseDocument(text, { prettyErrors: false, lineCounter, logLevel: 'error' });
   const [err] = doc.errors;
   if (err) {
     const { line, col } = lineCounter.linePos(err.pos[0]);
     throw new SynguardError('config', `${source}: YAML error at line ${line}, column ${col}: ${err.message.split('\n')[0] ?? ''}`);
   }
-  return configFrom(doc.toJS() as unknown, source);
+  let input: unknown;
+  try {
+    input = doc.toJS(); // aliases expanding past the YAML library's limit (a "billion laughs" file) throw here
+  } catch (err) {
+    throw new SynguardError('config', `${source}: YAML error: ${(err as Error).message}`);
+  }
+  return configFrom(input, source);
 }
 
 /**

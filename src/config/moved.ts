@@ -16,6 +16,8 @@ export const MOVED_KEYS: Readonly<Record<string, string>> = {
   'defender.synRate': 'detection.synRate',
 };
 
+/** The entry for exactly this key: never one of Object.prototype's (`constructor:` in a config is just an unknown key). */
+const movedTo = (key: string): string | undefined => (Object.hasOwn(MOVED_KEYS, key) ? MOVED_KEYS[key] : undefined);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const hasEntriesBelow = (key: string): boolean => Object.keys(MOVED_KEYS).some((k) => k.startsWith(`${key}.`));
 
@@ -23,7 +25,7 @@ const hasEntriesBelow = (key: string): boolean => Object.keys(MOVED_KEYS).some((
 function report(old: string, to: string, value: unknown, out: string[]): void {
   // Descend where a child has its own entry, so each line names the exact new key.
   if (isObject(value) && Object.keys(value).length > 0 && hasEntriesBelow(old) && !to.startsWith('removed:')) {
-    for (const [k, v] of Object.entries(value)) report(`${old}.${k}`, MOVED_KEYS[`${old}.${k}`] ?? `${to}.${k}`, v, out);
+    for (const [k, v] of Object.entries(value)) report(`${old}.${k}`, movedTo(`${old}.${k}`) ?? `${to}.${k}`, v, out);
     return;
   }
   out.push(`${old}: ${to.startsWith('removed:') ? to : `moved to ${to}`}`);
@@ -34,14 +36,14 @@ export function movedKeys(input: unknown): string[] {
   const out: string[] = [];
   if (!isObject(input)) return out;
   for (const [section, value] of Object.entries(input)) {
-    const to = MOVED_KEYS[section];
+    const to = movedTo(section);
     if (to !== undefined) {
       report(section, to, value, out);
       continue;
     }
     if (!isObject(value)) continue;
     for (const [k, v] of Object.entries(value)) {
-      const entry = MOVED_KEYS[`${section}.${k}`];
+      const entry = movedTo(`${section}.${k}`);
       if (entry !== undefined) report(`${section}.${k}`, entry, v, out);
     }
   }

@@ -6,6 +6,7 @@ import type { Log } from '../core/log.js';
 import type { DecisionRecord, Store } from '../store/index.js';
 import type { Enforcer } from '../enforce/types.js';
 import { afterCommit, diffBans } from './sync.js';
+import { adoptable } from './store-guard.js';
 
 /** At most this many proven clients of one new prefix ban are spared. */
 const SPARES_PER_PREFIX = 256;
@@ -41,6 +42,8 @@ export class Reconciler {
     const kernel = await enforcer.list(t);
     this.held = new Map(kernel.map((k) => [k.value, k.until ?? Number.MAX_SAFE_INTEGER]));
     this.synced = null;
+    // A store that cannot write at start-up (disk still full): the kernel's bans it lacks are adopted, not removed.
+    if (store.health?.().writable === false) store.decisions.insertMany(adoptable(kernel, store.decisions.active(t), t));
     const active = store.decisions.active(t);
     const result = await this.sync(t, () => active);
     log('info', 'reconcile', { backend: enforcer.name, inStore: active.length, inKernel: kernel.length, added: result.added, removed: result.removed });

@@ -12,9 +12,11 @@ import type { Enforcer } from '../enforce/types.js';
 import { killSockets } from '../enforce/socket-kill.js';
 import { startMeter } from './meter.js';
 import { assertLinux, cachedListeners, takeSample } from '../observe/sample.js';
-import { openStore } from '../store/index.js';
 import { Defender } from './defender.js';
 import { TableReuse } from './table-reuse.js';
+import { openGuarded } from './store-guard.js';
+import { clockStep } from './clock-step.js';
+import { looseModes } from '../store/index.js';
 import { eventBus } from '../bus/events.js';
 import { applyHardening, restoreHardening } from '../ops/hardening.js';
 import { jsonLog, type Log } from '../core/log.js';
@@ -47,8 +49,16 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
   let config = await readConfig(opts.configPath); // no config file: the built-in defaults without parsing YAML
   const stateDir = opts.stateDir ?? config.defender.stateDir;
   const dryRun = opts.dryRun === true || config.defender.dryRun;
-  const store = openStore(stateDir);
+  const store = openGuarded(stateDir, { now: Date.now, log });
   const release = claimPidFile(stateDir);
+  // Signals are caught from here on: a SIGHUP during start-up (a reload right after a start) is a reload once the
+  // loop runs, not the default action, which ends the process.
+  let stop = false;
+  let reload = false;
+  let wake: () => void = () => undefined; // an API ban or unban ends the wait, so it reaches the kernel at once
+  const onStop = (signal: string) => () => { log('info', 'stopping', { signal }); stop = true; wake(); };
+  const handlers = { SIGTERM: onStop('SIGTERM'), SIGINT: onStop('SIGINT'), SIGHUP: () => { reload = true; wake(); } };
+  for (const [sig, fn] of Object.entries(handlers)) process.on(sig, fn);
   try {
     let enforcer: Enforcer = new DryRunEnforcer(() => undefined); // its decisions are logged and stored flagged dryRun
     if (!dryRun) {
@@ -82,11 +92,11 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
       emit: (event) => events.emit(event),
       meter,
     });
+    for (const warning of looseModes(stateDir)) log('warn', 'file-mode', { warning });
     log('info', 'start', { pid: process.pid, stateDir, backend: enforcer.name, interval: config.defender.interval, allowList: allow.entries.length });
     await defender.start();
     // Upstream escalation over BGP (docs/upstream.md): a listener on the events; ExaBGP trouble is logged, never fatal.
     let upstream = startUpstream(config, { store, log, events, stateDir, dryRun });
-    let wake: () => void = () => undefined; // an API ban or unban ends the wait, so it reaches the kernel at once
     let token = loadToken(stateDir); // read again on SIGHUP: `synguard token --rotate` sends one
     const http = config.http.enabled
       ? await startHttp({
@@ -99,11 +109,7 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
     const fleet = config.crowdsec ? startFleet(config.crowdsec, { stateDir, log, now: Date.now, refuse: (v) => allow.why(v), onChange: () => wake() }) : null;
     if (fleet) events.on((e) => { if (e.type === 'bans') fleet.poke(); });
 
-    let stop = false;
-    let reload = false;
-    const onStop = (signal: string) => () => { log('info', 'stopping', { signal }); stop = true; wake(); };
-    const handlers = { SIGTERM: onStop('SIGTERM'), SIGINT: onStop('SIGINT'), SIGHUP: () => { reload = true; wake(); } };
-    for (const [sig, fn] of Object.entries(handlers)) process.on(sig, fn);
+    let clockOffset = Date.now() - performance.now();
     try {
       for (let n = 0; !stop && (opts.ticks === undefined || n < opts.ticks); n++) {
         const started = Date.now();
@@ -141,6 +147,12 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
           allowAt = started;
           await meter.allow(allow.entries.map((e) => e.value));
         }
+        const clock = clockStep(clockOffset, Date.now(), performance.now());
+        clockOffset = clock.offset;
+        if (clock.step !== 0) {
+          log('warn', 'clock-step', { seconds: Math.round(clock.step / 1000), action: 'the kernel is read again and reconciled with the store' });
+          await defender.start().catch((err: unknown) => log('error', 'reconcile-failed', { error: (err as Error).message, retry: 'next step' }));
+        }
         try {
           await defender.tick();
           markTick(stateDir, Date.now());
@@ -158,7 +170,6 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
         }
       }
     } finally {
-      for (const [sig, fn] of Object.entries(handlers)) process.off(sig, fn);
       await http?.close();
       await fleet?.stop();
       await upstream?.stop();
@@ -168,6 +179,7 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
     }
     log('info', 'stop', { note: 'bans stay in the kernel until they expire; `synguard off` removes them' });
   } finally {
+    for (const [sig, fn] of Object.entries(handlers)) process.off(sig, fn);
     release();
     store.close();
   }

@@ -36,7 +36,7 @@ export function parseNftBans(json: string, now: number, sets: ReadonlySet<string
   try {
     doc = JSON.parse(json);
   } catch (err) {
-    throw new SynguardError('exec', `nft -j printed something that is not JSON: ${json.slice(0, 80)}`, { cause: err });
+    throw new SynguardError('exec', `nft -j printed something that is not JSON: ${JSON.stringify(json.slice(0, 80))}`, { cause: err });
   }
   const items = (doc as { nftables?: unknown } | null)?.nftables;
   if (!Array.isArray(items)) throw new SynguardError('exec', 'nft -j output has no "nftables" array');

@@ -19,7 +19,14 @@ export interface App {
 }
 
 async function dispatch(req: IncomingMessage, deps: HttpDeps, table: ReturnType<typeof routes>): Promise<Reply> {
-  const url = new URL(req.url ?? '/', 'http://synguard.invalid');
+  const raw = req.url ?? '/';
+  let url: URL;
+  try {
+    // Origin-form (`/path`) is read against a dummy origin: `new URL('//', base)` would read `//` as a host.
+    url = new URL(raw.startsWith('/') ? `http://synguard.invalid${raw}` : raw);
+  } catch {
+    throw new HttpError(400, `malformed request target ${JSON.stringify(raw.slice(0, 64))}`);
+  }
   const method = req.method ?? 'GET';
   for (const route of table) {
     const match = route.path.exec(url.pathname);

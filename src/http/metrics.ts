@@ -101,6 +101,12 @@ export function createMetrics(deps: HttpDeps): Metrics {
   new Gauge({ name: 'synguard_hardening_applied', help: '1 while synguard holds sysctls changed (originals saved), 0 otherwise', registers, collect() {
     this.set(deps.store.sysctls.originals().size > 0 ? 1 : 0);
   } });
+  new Gauge({ name: 'synguard_store_writable', help: '1 while the store writes to disk; 0 while writes fail (disk full, read-only, locked) and are held in memory', registers, collect() {
+    this.set(deps.store.health?.().writable === false ? 0 : 1);
+  } });
+  new Gauge({ name: 'synguard_store_held_writes', help: 'store writes held in memory until the store can write (0 when writable)', registers, collect() {
+    this.set(deps.store.health?.().held ?? 0);
+  } });
   const loop = new Histogram({ name: 'synguard_loop_duration_seconds', help: 'time one pass of the defender loop took', buckets: LOOP_BUCKETS, registers });
 
   return {

@@ -17,13 +17,21 @@ export const API = '/api/v1';
 const historyQuery = z.strictObject({ limit: z.string().regex(/^\d{1,4}$/, 'expected an integer from 1 to 1000').transform(Number).pipe(z.number().min(1).max(1000)).default(50) });
 const noQuery = z.strictObject({});
 
+/** 200 while defending; `status: degraded` (still 200: the defence runs) while the store holds writes in memory. */
+function health(deps: HttpDeps): Reply {
+  const store = deps.store.health?.();
+  const base = { time: new Date(deps.now()).toISOString(), sampling: deps.status() !== null };
+  if (!store || store.writable) return json(200, { status: 'ok', ...base });
+  return json(200, { status: 'degraded', ...base, store: { writable: false, error: store.error, since: new Date(store.since ?? 0).toISOString(), held: store.held } });
+}
+
 const open = (run: (call: Call) => Reply | Promise<Reply>): Method => ({ auth: false, run });
 const guarded = (run: (call: Call) => Reply | Promise<Reply>): Method => ({ auth: true, run });
 
 /** Every route; a path that matches none is 404, a method a route lacks is 405. */
 export function routes(deps: HttpDeps, metrics: Metrics): Route[] {
   const table: Route[] = [
-    { path: /^\/api\/v1\/health$/, methods: { GET: open(() => json(200, { status: 'ok', time: new Date(deps.now()).toISOString(), sampling: deps.status() !== null })) } },
+    { path: /^\/api\/v1\/health$/, methods: { GET: open(() => health(deps)) } },
     { path: /^\/api\/v1\/status$/, methods: { GET: open(({ query }) => {
       validate(noQuery, query);
       const report = deps.status();

@@ -32,7 +32,9 @@ export function listenPolicy(listen: string, token: string): { host: string; por
 export async function startHttp(deps: HttpDeps, listen: string): Promise<HttpServer> {
   const at = listenPolicy(listen, deps.token);
   const app = createApp(deps);
-  const server = createServer({ requestTimeout: 10_000, headersTimeout: 5_000 }, app.handle);
+  // Slow clients (slow-loris) get 408 once the headers take 5 s or the whole request 10 s, checked every second
+  // (Node's default check runs every 30 s); headers over 16 KiB get 431, bodies over 8 KiB 413 (body.ts).
+  const server = createServer({ requestTimeout: 10_000, headersTimeout: 5_000, connectionsCheckingInterval: 1_000, maxHeaderSize: 16 * 1024 }, app.handle);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => reject(new SynguardError(
       err.code === 'EACCES' ? 'permission' : 'config', `http.listen: cannot listen on ${listen}: ${err.code ?? err.message}`, { cause: err })));

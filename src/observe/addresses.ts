@@ -20,7 +20,12 @@ export function parseIpJson(text: string, command: string): unknown[] {
   } catch {
     // fall through
   }
-  throw new SynguardError('exec', `${command} printed something other than a JSON array: ${text.slice(0, 80)}`);
+  throw new SynguardError('exec', `${command} printed something other than a JSON array: ${JSON.stringify(text.slice(0, 80))}`);
+}
+
+/** The objects of a JSON array (ip never prints anything else in one; a damaged output is not a crash). */
+export function objects<T extends object>(value: unknown): T[] {
+  return Array.isArray(value) ? (value as unknown[]).filter((v): v is T => typeof v === 'object' && v !== null && !Array.isArray(v)) : [];
 }
 
 /**
@@ -29,8 +34,8 @@ export function parseIpJson(text: string, command: string): unknown[] {
  */
 export function parseOwnAddresses(json: string): string[] {
   const seen = new Set<string>();
-  for (const link of parseIpJson(json, 'ip -j addr') as Link[]) {
-    for (const info of link.addr_info ?? []) {
+  for (const link of objects<Link>(parseIpJson(json, 'ip -j addr'))) {
+    for (const info of objects<{ local?: unknown }>(link.addr_info)) {
       const address = typeof info.local === 'string' ? normalizeAddress(info.local) : null;
       if (address !== null && address !== '0.0.0.0' && address !== '::') seen.add(address);
     }

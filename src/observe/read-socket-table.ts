@@ -34,18 +34,23 @@ export function streamTable(path: string, parser: TcpTableParser, chunk = CHUNK)
 }
 
 /**
- * Reads the IPv4 and IPv6 socket tables into a sink. A missing tcp6 (IPv6 disabled) is not an error;
- * a missing or unreadable tcp is.
+ * Reads the IPv4 and IPv6 socket tables into a sink. A missing tcp6 (IPv6 disabled) is not an error; an unreadable
+ * one (any other error) must not stop the IPv4 defence either: it is skipped and counted as one bad line, which
+ * `synguard status` shows among the parse errors. A missing or unreadable tcp is an error.
  */
 export function readSocketTables(sink: RowSink, paths: readonly string[] = PROC_TCP, chunk = CHUNK): TableReadResult {
   const parser = new TcpTableParser(sink, endianness() === 'LE');
+  let unreadable = 0;
   for (const [i, path] of paths.entries()) {
     try {
       streamTable(path, parser, chunk);
     } catch (err) {
-      if (i > 0 && (err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      if (i > 0) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') unreadable++;
+        continue;
+      }
       throw fromSystemError(err, path);
     }
   }
-  return { rows: parser.rows, badLines: parser.badLines };
+  return { rows: parser.rows, badLines: parser.badLines + unreadable };
 }

@@ -1,7 +1,7 @@
 // The default gateways, from `ip -j route show default` and `ip -6 -j route show default`: parser and thin reader.
 import { normalizeAddress } from '../core/address.js';
 import { exec as realExec, execOrThrow } from '../core/exec.js';
-import { parseIpJson, type IpReaderOptions } from './addresses.js';
+import { objects, parseIpJson, type IpReaderOptions } from './addresses.js';
 
 interface Hop {
   readonly gateway?: unknown;
@@ -11,15 +11,16 @@ interface Hop {
 interface Route extends Hop { readonly nexthops?: readonly Hop[] }
 
 function hopGateway(hop: Hop): string | null {
-  const text = typeof hop.gateway === 'string' ? hop.gateway : typeof hop.via?.host === 'string' ? hop.via.host : null;
+  const via = typeof hop.via === 'object' && hop.via !== null ? hop.via : {};
+  const text = typeof hop.gateway === 'string' ? hop.gateway : typeof via.host === 'string' ? via.host : null;
   return text === null ? null : normalizeAddress(text);
 }
 
 /** Every gateway of every default route, single-path or multipath, canonical and deduplicated. */
 export function parseGateways(json: string, command = 'ip -j route show default'): string[] {
   const seen = new Set<string>();
-  for (const route of parseIpJson(json, command) as Route[]) {
-    for (const hop of [route, ...(route.nexthops ?? [])]) {
+  for (const route of objects<Route>(parseIpJson(json, command))) {
+    for (const hop of [route, ...objects<Hop>(route.nexthops)]) {
       const gateway = hopGateway(hop);
       if (gateway !== null) seen.add(gateway);
     }

@@ -1,5 +1,5 @@
 // The store's public face: open it, then use its repositories.
-export { openStore, openStoreIfPresent, DB_FILE, type Store } from './open.js';
+export { looseModes, openStore, openStoreFrozen, openStoreIfPresent, DB_FILE, type Api, type Store, type StoreHealth } from './open.js';
 export { DecisionRepo, type DecisionRecord, type EndKind, type EndRequest } from './decisions.js';
 export { SysctlRepo } from './sysctls.js';
 export { EventRepo, type StoredEvent } from './events.js';

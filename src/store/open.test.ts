@@ -5,7 +5,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { openStore } from './open.js';
+import { looseModes, openStore } from './open.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import { SynguardError } from '../core/errors.js';
 import { exec } from '../core/exec.js';
@@ -128,5 +128,21 @@ test('the CLI and the daemon can hold the store open together (WAL)', () => {
     daemon.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('looseModes names the state directory, database or token others can read; none for a fresh store', () => {
+  const dir = tempDir();
+  const store = openStore(dir);
+  try {
+    chmodSync(dir, 0o700);
+    assert.deepEqual(looseModes(dir).filter((w) => !w.includes('-wal') && !w.includes('-shm')), []);
+    chmodSync(join(dir, 'synguard.db'), 0o644);
+    chmodSync(dir, 0o755);
+    const warnings = looseModes(dir);
+    assert.ok(warnings.some((w) => w.startsWith(`${dir} is mode 0755`)), warnings.join('; '));
+    assert.ok(warnings.some((w) => w.includes('synguard.db is mode 0644')), warnings.join('; '));
+  } finally {
+    store.close();
   }
 });

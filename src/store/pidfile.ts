@@ -58,7 +58,13 @@ export function claimPidFile(stateDir: string): () => void {
   const other = runningDaemon(stateDir);
   if (other !== null) throw new SynguardError('usage', `another synguard daemon (pid ${other}) already runs on ${stateDir}`);
   const path = join(stateDir, PID_FILE);
-  writeFileSync(path, `${process.pid}\n`, { mode: 0o644 });
+  try {
+    writeFileSync(path, `${process.pid}\n`, { mode: 0o644 });
+  } catch (err) {
+    // A full or read-only disk must not keep the defence from starting (docs/reliability.md): the CLI then sees no
+    // daemon and says its changes wait for one.
+    if (!['ENOSPC', 'EROFS', 'EDQUOT', 'EIO'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
+  }
   return () => {
     try {
       if (readFileSync(path, 'utf8').trim() === String(process.pid)) {
