@@ -56,7 +56,8 @@ if [ "$(node_major)" -lt 24 ]; then
   # Debian 12 ships Node.js 18 and Node.js 20 is out of support: the npm registry's `node` package brings the Node.js 24
   # LTS binary into /usr/local/bin (ahead of /usr/bin on PATH). better-sqlite3 13 needs Node >= 22 (docs/benchmarks.md).
   echo "install.sh: Node.js $(node_major) is too old, installing Node.js 24 from the npm registry"
-  npm install -g --no-audit --no-fund --loglevel=error node@24
+  # --prefix /usr/local: npm's own global prefix may be /usr, where a Node.js not installed by npm owns /usr/bin/node
+  npm install -g --prefix /usr/local --no-audit --no-fund --loglevel=error node@24
   hash -r
   if [ "$(node_major)" -lt 24 ]; then
     echo "install.sh: node on PATH is still $(node --version) ($(command -v node)): put /usr/local/bin first" >&2
