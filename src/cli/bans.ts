@@ -3,55 +3,32 @@
 // The list is the same either way. None of them creates the state directory or a database.
 import type { Command } from 'commander';
 import { readConfig } from '../config/read.js';
-import type { DecisionRecord } from '../store/index.js';
 import { connectDaemon, type ApiBan } from './api-client.js';
 import { toNet } from '../decide/cidr-math.js';
 import { covers, decisionJson, explain, explanationJson, renderExplanation } from './explain.js';
 import { positiveInt } from './options.js';
 import { readState, withStateOptions, type StateOptions } from './state-dir.js';
 import { iso, left } from './when.js';
-import { listedBans } from '../ops/listed-bans.js';
-
-/** What `bans` shows of a ban: the store's record, or the API's with its times read back. */
-type BanView = Pick<DecisionRecord, 'value' | 'scope' | 'reason' | 'origin' | 'until' | 'createdAt' | 'offence' | 'evidence' | 'dryRun'>;
+import { streamedBans } from '../ops/listed-bans.js';
+import { writeBansJson, type BanView } from './ban-json.js';
 
 const fromApi = (b: ApiBan): BanView => ({
   value: b.value, scope: b.scope, reason: b.reason, origin: b.origin, until: Date.parse(b.until), createdAt: Date.parse(b.createdAt),
   offence: b.offence, evidence: b.evidence, dryRun: b.dryRun === true,
 });
 
-async function activeBans(opts: StateOptions): Promise<BanView[]> {
+/**
+ * The active bans, then a dry run's: from the daemon's API when one answers, else streamed from the store a page at
+ * a time (100k bans are written out as they are read). `done` closes the store once the list has been walked.
+ */
+async function activeBans(opts: StateOptions): Promise<{ bans: Iterable<BanView>; done: () => void }> {
   const config = await readConfig(opts.config);
   const stateDir = opts.stateDir ?? config.defender.stateDir;
   const api = await connectDaemon(stateDir, config, (line) => process.stderr.write(`synguard: note: ${line}\n`));
-  if (api) return (await api.bans()).map(fromApi);
+  if (api) return { bans: (await api.bans()).map(fromApi), done: () => {} };
   const { store } = await readState(opts);
-  if (!store) return [];
-  try {
-    return listedBans(store, Date.now());
-  } finally {
-    store.close();
-  }
-}
-
-function banJson(d: BanView) {
-  return { value: d.value, scope: d.scope, reason: d.reason, origin: d.origin, until: iso(d.until), createdAt: iso(d.createdAt), offence: d.offence, evidence: d.evidence, dryRun: d.dryRun };
-}
-
-/**
- * `JSON.stringify(items.map(toJson), null, 2)`, the same text, written a thousand items at a time: 100k bans never
- * become one 20 MB string and 100k objects alive at once (half the time went to the garbage collector).
- */
-function writeJsonArray<T>(items: readonly T[], toJson: (item: T) => unknown): void {
-  if (items.length === 0) {
-    process.stdout.write('[]\n');
-    return;
-  }
-  const CHUNK = 1000;
-  for (let i = 0; i < items.length; i += CHUNK) {
-    const text = JSON.stringify(items.slice(i, i + CHUNK).map(toJson), null, 2); // "[\n  {…},\n  {…}\n]"
-    process.stdout.write(`${i === 0 ? '[\n' : ',\n'}${text.slice(2, -2)}${i + CHUNK >= items.length ? '\n]\n' : ''}`);
-  }
+  if (!store) return { bans: [], done: () => {} };
+  return { bans: streamedBans(store, Date.now()), done: () => store.close() };
 }
 
 export function registerBans(program: Command): void {
@@ -60,22 +37,35 @@ export function registerBans(program: Command): void {
     .option('--json', 'print a JSON array of {value, scope, reason, origin, until, dryRun, ...}')
     .addHelpText('after', '\nWhy one address is banned: synguard bans show ADDR|CIDR [--json]')
     .action(async (opts: StateOptions & { json?: boolean }) => {
-      const active = await activeBans(opts);
+      const { bans: active, done } = await activeBans(opts);
       const now = Date.now();
-      if (opts.json) {
-        writeJsonArray(active, banJson);
-        return;
+      const write = (text: string) => process.stdout.write(text);
+      try {
+        if (opts.json) {
+          writeBansJson(active, write);
+          return;
+        }
+        let real = 0;
+        let dry = 0;
+        let lines = '';
+        for (const d of active) {
+          if (d.dryRun) dry++;
+          else real++;
+          lines += `${d.value.padEnd(24)} ${d.origin.padEnd(8)} ${left(d.until, now).padStart(7)} left  ${d.dryRun ? '[dry run, not enforced] ' : ''}${d.reason}\n`;
+          if (lines.length >= 65_536) {
+            write(lines);
+            lines = '';
+          }
+        }
+        write(lines);
+        if (real + dry === 0) {
+          write('no active bans\n');
+          return;
+        }
+        process.stdout.write(`${real} active ban${real === 1 ? '' : 's'}${dry > 0 ? `, ${dry} dry-run decision${dry === 1 ? '' : 's'} (not enforced)` : ''}\n`);
+      } finally {
+        done();
       }
-      if (active.length === 0) {
-        process.stdout.write('no active bans\n');
-        return;
-      }
-      for (const d of active) {
-        process.stdout.write(`${d.value.padEnd(24)} ${d.origin.padEnd(8)} ${left(d.until, now).padStart(7)} left  ${d.dryRun ? '[dry run, not enforced] ' : ''}${d.reason}\n`);
-      }
-      const dry = active.filter((d) => d.dryRun).length;
-      const real = active.length - dry;
-      process.stdout.write(`${real} active ban${real === 1 ? '' : 's'}${dry > 0 ? `, ${dry} dry-run decision${dry === 1 ? '' : 's'} (not enforced)` : ''}\n`);
     });
 
   withStateOptions(bans.command('show'))

@@ -147,6 +147,7 @@ export function guardStore(opened0: Store, options: GuardOptions): Store {
     insertMany: (ds) => write(() => base.decisions.insertMany(ds), () => ds.map((d) => held.insert(d))),
     revision: () => (retry(), fault || held.size > 0 ? `${read(() => base.decisions.revision(), () => 'unreadable')}:held${held.version}` : base.decisions.revision()),
     active,
+    iterateActive: (t, dryRun = false) => active(t, dryRun).values(),
     findActive: (value, t) => active(t).filter((d) => d.value === value).sort((a, b) => b.until - a.until)[0],
     byValue: (value) => [...heldDecisions().filter((d) => d.value === value), ...read(() => base.decisions.byValue(value), () => [])],
     history: (o = {}) => {

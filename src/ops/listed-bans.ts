@@ -8,3 +8,9 @@ export function listedBans(store: Store, now: number): DecisionRecord[] {
   const dry = store.decisions.active(now, true);
   return dry.length === 0 ? real : [...real, ...dry];
 }
+
+/** The same list read a page at a time from the store, for a reader that writes each one out (`bans --json`). */
+export function* streamedBans(store: Store, now: number): Generator<DecisionRecord> {
+  yield* store.decisions.iterateActive(now);
+  yield* store.decisions.iterateActive(now, true);
+}

@@ -53,3 +53,24 @@ test('active(): cached between writes, exact as time passes, fresh after writes 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('iterateActive(): the same decisions as active(), read a page at a time across page boundaries', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'synguard-pages-'));
+  const store = openStore(dir);
+  try {
+    // 2,345 bans: every third expires before the reading time, every seventh is ended; 5 dry-run decisions apart.
+    const made = store.decisions.insertMany(Array.from({ length: 2345 }, (_, i) =>
+      ban(`198.18.${i >> 8}.${i & 255}/32`, i % 3 === 0 ? 1 : 30)));
+    for (const d of made.filter((_, i) => i % 7 === 0)) store.decisions.end(d.id, { now: T0, by: 'cli', kind: 'unban' });
+    store.decisions.insertMany(Array.from({ length: 5 }, (_, i) => ({ ...ban(`198.19.0.${i}/32`, 30), dryRun: true })));
+    const at = T0 + 5 * MIN;
+    const real = store.decisions.active(at);
+    assert.ok(real.length > 1000 && real.length < 2345, `several pages, some left out (${real.length})`);
+    assert.deepEqual([...store.decisions.iterateActive(at)], real);
+    assert.deepEqual([...store.decisions.iterateActive(at, true)], store.decisions.active(at, true));
+    assert.equal([...store.decisions.iterateActive(at, true)].length, 5);
+  } finally {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

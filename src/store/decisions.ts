@@ -38,6 +38,8 @@ function fromRow(r: Row): DecisionRecord {
 const COLUMNS = 'id, scope, value, action, reason, evidence, origin, created_at, until, offence, ended_at, ended_by, end_kind, dry_run';
 
 const LIVE = 'ended_at IS NULL AND until > @now';
+/** Rows per read when streaming the active decisions: short-lived pages instead of 100k records alive at once. */
+const PAGE = 1000;
 /** Live, and of the kind asked: real decisions (@dry = 0, the kernel's truth) or a dry run's (@dry = 1). */
 const LIVE_OF = `${LIVE} AND dry_run = @dry`;
 
@@ -55,6 +57,7 @@ export class DecisionRepo {
       insert: db.prepare<unknown[]>(`INSERT INTO decisions (scope, value, action, reason, evidence, origin, created_at, until, offence, dry_run)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       active: rows(`SELECT * FROM decisions WHERE ${LIVE_OF} ORDER BY id`),
+      activePage: rows(`SELECT * FROM decisions WHERE ${LIVE_OF} AND id > @after ORDER BY id LIMIT ${PAGE}`),
       findActive: rows(`SELECT * FROM decisions WHERE value = @value AND ${LIVE} ORDER BY until DESC LIMIT 1`),
       byValue: rows('SELECT * FROM decisions WHERE value = @value ORDER BY id DESC'),
       history: rows('SELECT * FROM decisions WHERE created_at >= @since ORDER BY id DESC LIMIT @limit'),
@@ -104,6 +107,21 @@ export class DecisionRepo {
     const rows = this.s.active.all({ now, dry: 0 }).map(fromRow);
     this.cache = this.db.inTransaction ? null : { revision, readAt: now, rows };
     return rows.slice();
+  }
+
+  /**
+   * The same decisions as `active`, read a page at a time (by id, so each page is one index range): for a reader
+   * that writes them out at once (`bans --json`), 100k records never live together and the garbage collector
+   * stays young.
+   */
+  *iterateActive(now: number, dryRun = false): IterableIterator<DecisionRecord> {
+    for (let after = 0; ;) {
+      const page = this.s.activePage.all({ now, dry: dryRun ? 1 : 0, after });
+      for (const row of page) yield fromRow(row);
+      const last = page.at(-1);
+      if (!last || page.length < PAGE) return;
+      after = last[0];
+    }
   }
 
   /** The active decision on exactly this value (canonical CIDR text), if any. */
