@@ -1,6 +1,6 @@
 // `synguard run`, `synguard off` and `synguard harden`: the defender and its kernel state.
 import { Option, type Command } from 'commander';
-import { loadConfig } from '../config/load.js';
+import { readConfig } from '../config/read.js';
 import type { Config } from '../config/schema.js';
 import { SynguardError } from '../core/errors.js';
 import { applyHardening, hardeningPlan, restoreHardening } from '../ops/hardening.js';
@@ -82,7 +82,7 @@ Examples:
       assertLinux();
       if ([opts.check, opts.apply, opts.restore].filter(Boolean).length > 1) throw new SynguardError('usage', 'choose one of --check, --apply, --restore');
       if (!opts.apply && !opts.restore) {
-        await hardenCheck(loadConfig(opts.config), opts.json === true); // reads the kernel only: no store, nothing created
+        await hardenCheck(await readConfig(opts.config), opts.json === true); // reads the kernel only: no store, nothing created
         return;
       }
       const { config, store } = await openState(opts);

@@ -1,7 +1,7 @@
 // `synguard upstream status|announce|withdraw`: the upstream announcements in the store. The running daemon sends
 // what the store says within one tick (announce) and withdraws what was ended (withdraw).
 import type { Command } from 'commander';
-import { parseDuration } from '../config/duration.js';
+import { parseDuration } from '../config/duration-text.js';
 import { SynguardError } from '../core/errors.js';
 import type { Config } from '../config/schema.js';
 import type { Store } from '../store/index.js';

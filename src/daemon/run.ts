@@ -1,7 +1,6 @@
 // `synguard run`: wires the readers, the store, the policy and a backend into the defender, then loops until
 // SIGTERM/SIGINT. SIGHUP reloads the config (validated first; the old one stays on error).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadConfig } from '../config/load.js';
 import { readConfig } from '../config/read.js';
 import type { Config } from '../config/schema.js';
 import { policyFor, type AllowList } from '../decide/index.js';
@@ -124,7 +123,7 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
           }
           try {
             const previous = config;
-            config = loadConfig(opts.configPath);
+            config = await readConfig(opts.configPath); // yaml and zod load only for a file with settings in it
             defender.reconfigure(config);
             await meter.reconfigure(config, allow.entries.map((e) => e.value));
             notifier.reconfigure(config.notify);

@@ -4,4 +4,4 @@ export { decide, offenceValues, policyFor, SPOOFING_GUARD, type Offender, type P
 export { manualBan, manualUnbanValue, WIDEST, type ManualBanRequest, type ManualContext } from './manual.js';
 export { banDuration } from './durations.js';
 export { ActiveIndex } from './active-index.js';
-export { formatDuration, parseDuration } from '../config/duration.js';
+export { formatDuration, parseDuration } from '../config/duration-text.js';

@@ -2,7 +2,7 @@
 import type { Decision } from '../core/decision.js';
 import { SynguardError } from '../core/errors.js';
 import type { Config } from '../config/schema.js';
-import { DURATION_EXAMPLE, formatDuration, parseDuration } from '../config/duration.js';
+import { DURATION_EXAMPLE, formatDuration, parseDuration } from '../config/duration-text.js';
 import type { AllowList } from './allow-list.js';
 import { toNet, type Net } from './cidr-math.js';
 

@@ -1,7 +1,7 @@
 // The ban policy, pure with time passed in: offenders + active bans + past offences → decisions, extensions, refusals.
 import type { Decision } from '../core/decision.js';
 import type { Config } from '../config/schema.js';
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../config/duration-text.js';
 import { aggregate, type Candidate, type Offence } from './aggregate.js';
 import { ActiveIndex } from './active-index.js';
 import type { AllowList } from './allow-list.js';

@@ -114,7 +114,9 @@ test('pagination: offset and limit over the active bans; limit above 1000 and ju
   assert.deepEqual(last.bans.map((b) => b.value), ['192.0.2.105/32', '192.0.2.104/32', '192.0.2.103/32', '192.0.2.102/32', '192.0.2.101/32']);
   assert.match(await errorOf(await api.call('/api/v1/bans?order=up')), /^order: /);
   assert.match(await errorOf(await api.call('/api/v1/bans?limit=1001')), /^limit: /);
-  assert.match(await errorOf(await api.call('/api/v1/bans?offset=-1')), /^offset: expected a non-negative integer/);
+  assert.match(await errorOf(await api.call('/api/v1/bans?offset=-1')), /^offset: expected an integer from 0 to 1000000000, found "-1"/);
+  assert.equal(await errorOf(await api.call('/api/v1/bans?limit=x&order=up&page=2')),
+    'page: unknown key; limit: expected an integer from 0 to 1000, found "x" (string); order: expected one of "asc", "desc", found "up" (string)', 'every problem in one line');
   assert.match(await errorOf(await api.call('/api/v1/bans?page=2')), /page: unknown key/);
 });
 

@@ -1,36 +1,28 @@
 // The bans endpoints: list (paginated), add (a manual ban, validated like `synguard ban`), remove (an unban).
 import type { IncomingMessage } from 'node:http';
-import { z } from 'zod';
 import { manualUnbanValue } from '../decide/index.js';
 import { banByHand, listedBans, unbanByHand } from '../ops/bans.js';
-import { jsonBody, validate } from './body.js';
+import { jsonBody } from './body.js';
+import { oneOf, readQuery, wholeNumber } from './query.js';
 import type { HttpDeps } from './deps.js';
 import { HttpError, json, type Reply } from './reply.js';
 import { decisionJson } from './views.js';
 
 export const MAX_PAGE = 1000;
 
-const count = (max: number) => z.string().regex(/^\d{1,9}$/, 'expected a non-negative integer').transform(Number)
-  .pipe(z.number().max(max));
-
-export const pageQuery = z.strictObject({
-  offset: count(1e9).default(0),
-  limit: count(MAX_PAGE).default(100),
-  order: z.enum(['asc', 'desc']).default('asc'),
-});
-
-const banBody = z.strictObject({
-  value: z.string().max(64),
-  for: z.string().max(16).optional(),
-  reason: z.string().max(1000).optional(),
-});
+/** ?offset&limit&order of a paged list (bans, reports). */
+export const PAGE_QUERY = {
+  offset: wholeNumber(0, 1e9, 0),
+  limit: wholeNumber(0, MAX_PAGE, 100),
+  order: oneOf(['asc', 'desc'], 'asc'),
+};
 
 /**
  * GET /bans?offset&limit&order: the active bans in id order (oldest first, or newest first with order=desc), with the
  * total; a dry run's decisions come after the real ones, flagged `dryRun: true`.
  */
 export function listBans(deps: HttpDeps, query: Record<string, string>): Reply {
-  const { offset, limit, order } = validate(pageQuery, query);
+  const { offset, limit, order } = readQuery(query, PAGE_QUERY);
   const active = listedBans(deps.store, deps.now());
   const [from, to] = order === 'asc' ? [offset, offset + limit] : [Math.max(0, active.length - offset - limit), Math.max(0, active.length - offset)];
   const page = active.slice(from, to);
@@ -40,7 +32,7 @@ export function listBans(deps: HttpDeps, query: Record<string, string>): Reply {
 
 /** POST /bans {value, for?, reason?}: 201 with the stored decision; 400 with manualBan's message otherwise. */
 export async function addBan(deps: HttpDeps, req: IncomingMessage): Promise<Reply> {
-  const body = await jsonBody(req, banBody);
+  const body = await jsonBody(req, (await import('./ban-body.js')).banBody); // zod loads with the first POST
   const stored = banByHand({ store: deps.store, config: deps.config, allow: deps.allow(), now: deps.now() }, { target: body.value, for: body.for, reason: body.reason });
   deps.onChange?.();
   return json(201, decisionJson(stored));

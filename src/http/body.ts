@@ -1,7 +1,7 @@
 // Request bodies: JSON only, size-limited, parsed, then validated by a zod schema that names the bad field.
 import type { IncomingMessage } from 'node:http';
 import type { z } from 'zod';
-import { formatIssues } from '../config/load.js';
+import { formatIssues } from '../config/issues.js';
 import { HttpError } from './reply.js';
 
 export const MAX_BODY = 8 * 1024;

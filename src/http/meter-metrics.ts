@@ -1,7 +1,6 @@
 // The kernel SYN-rate meter on /metrics: its top SYN senders and how much it is dropping, from the daemon's latest
 // tick. Both gauges are rebuilt at each scrape, so a sender that left the meter leaves /metrics too.
 import { Gauge, type Registry } from 'prom-client';
-import type { EventBus } from '../bus/events.js';
 import type { SynSender } from '../detect/syn-senders.js';
 
 /** Senders exposed at most: one series each, so the cardinality stays bounded whatever the flood. */
@@ -11,14 +10,10 @@ export const TOP_SENDERS = 10;
 export const senderScope = (s: SynSender): 'ip' | 'prefix' => (s.address.includes('/') ? 'prefix' : 'ip');
 
 /**
- * Registers the meter's gauges. They follow the `tick` events on `events` (the whole list, so the drop count is
- * exact, not the top 10's); without a bus, or before the first tick, there are no senders and no drops.
+ * Registers the meter's gauges, read from the latest tick's senders (the whole list, so the drop count is exact, not
+ * the top 10's); without a bus, or before the first tick, there are no senders and no drops.
  */
-export function registerMeterMetrics(registry: Registry, events: EventBus | undefined): void {
-  let latest: readonly SynSender[] = [];
-  events?.on((e) => {
-    if (e.type === 'tick') latest = e.synSenders;
-  });
+export function registerMeterMetrics(registry: Registry, senders: () => readonly SynSender[]): void {
   const registers = [registry];
   new Gauge({
     name: 'synguard_meter_sender_syns_per_second',
@@ -27,7 +22,7 @@ export function registerMeterMetrics(registry: Registry, events: EventBus | unde
     registers,
     collect() {
       this.reset();
-      for (const s of latest.slice(0, TOP_SENDERS)) {
+      for (const s of senders().slice(0, TOP_SENDERS)) {
         this.set({ address: s.address, proven: String(s.proven), dropped: String(s.dropped) }, s.synPerSecond);
       }
     },
@@ -39,7 +34,7 @@ export function registerMeterMetrics(registry: Registry, events: EventBus | unde
     registers,
     collect() {
       const n = { ip: 0, prefix: 0 };
-      for (const s of latest) if (s.dropped) n[senderScope(s)] += 1;
+      for (const s of senders()) if (s.dropped) n[senderScope(s)] += 1;
       this.set({ scope: 'ip' }, n.ip);
       this.set({ scope: 'prefix' }, n.prefix);
     },

@@ -1,12 +1,12 @@
 // The reports endpoints: GET /api/v1/reports (a page of summaries, newest first) and GET /api/v1/reports/:id.
-import { pageQuery } from './bans.js';
-import { validate } from './body.js';
+import { PAGE_QUERY } from './bans.js';
+import { readQuery } from './query.js';
 import type { HttpDeps } from './deps.js';
 import { HttpError, json, type Reply } from './reply.js';
 import { isReportId, listReports, readReport, reportsDir } from '../report/files.js';
 
 export function listReportsPage(deps: HttpDeps, query: Record<string, string>): Reply {
-  const { offset, limit } = validate(pageQuery, query);
+  const { offset, limit } = readQuery(query, PAGE_QUERY);
   const { total, reports } = listReports(reportsDir(deps.store.dir), { offset, limit });
   return json(200, { total, offset, limit, reports });
 }

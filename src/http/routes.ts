@@ -1,7 +1,6 @@
 // The route table: paths under /api/v1 and /metrics, each with its methods, and whether they need the token.
-import { z } from 'zod';
 import { addBan, listBans, removeBan } from './bans.js';
-import { validate } from './body.js';
+import { NO_QUERY, readQuery, wholeNumber } from './query.js';
 import type { HttpDeps } from './deps.js';
 import type { Metrics } from './metrics.js';
 import type { Call, Method, Route } from './route.js';
@@ -14,8 +13,7 @@ import { bouncerStreamRoute } from './bouncer-stream.js';
 
 export const API = '/api/v1';
 
-const historyQuery = z.strictObject({ limit: z.string().regex(/^\d{1,4}$/, 'expected an integer from 1 to 1000').transform(Number).pipe(z.number().min(1).max(1000)).default(50) });
-const noQuery = z.strictObject({});
+const HISTORY_QUERY = { limit: wholeNumber(1, 1000, 50) };
 
 /** 200 while defending; `status: degraded` (still 200: the defence runs) while the store holds writes in memory. */
 function health(deps: HttpDeps): Reply {
@@ -33,7 +31,7 @@ export function routes(deps: HttpDeps, metrics: Metrics): Route[] {
   const table: Route[] = [
     { path: /^\/api\/v1\/health$/, methods: { GET: open(() => health(deps)) } },
     { path: /^\/api\/v1\/status$/, methods: { GET: open(({ query }) => {
-      validate(noQuery, query);
+      readQuery(query, NO_QUERY);
       const report = deps.status();
       return report === null ? json(503, { error: 'no status yet: the daemon needs two samples (one interval) first' }) : json(200, report);
     }) } },
@@ -43,7 +41,7 @@ export function routes(deps: HttpDeps, metrics: Metrics): Route[] {
     } },
     { path: /^\/api\/v1\/bans\/([^/]+)$/, methods: { DELETE: guarded(({ params }) => removeBan(deps, params[0] ?? '')) } },
     { path: /^\/api\/v1\/history$/, methods: { GET: open(({ query }) => {
-      const { limit } = validate(historyQuery, query);
+      const { limit } = readQuery(query, HISTORY_QUERY);
       return json(200, {
         decisions: deps.store.decisions.history({ limit }).map(decisionJson),
         attacks: deps.store.events.list({ limit }).map(eventJson),
@@ -56,7 +54,7 @@ export function routes(deps: HttpDeps, metrics: Metrics): Route[] {
     { path: /^\/api\/v1\/reports$/, methods: { GET: open(({ query }) => listReportsPage(deps, query)) } },
     { path: /^\/api\/v1\/reports\/([^/]+)$/, methods: { GET: open(({ params }) => getReport(deps, params[0] ?? '')) } },
     { path: /^\/api\/v1\/upstream$/, methods: { GET: open(({ query }) => {
-      validate(noQuery, query);
+      readQuery(query, NO_QUERY);
       return json(200, upstreamView(deps.config, deps.store, deps.now(), deps.upstream?.() ?? null));
     }) } },
     bouncerStreamRoute(deps), // GET /v1/decisions/stream for CrowdSec bouncers (docs/fleet.md)
