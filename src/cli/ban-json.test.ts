@@ -6,9 +6,9 @@ import { banJson, writeBansJson, type BanView } from './ban-json.js';
 import { T0 } from '../testing/clock.js';
 
 const expected = (bans: BanView[]) => `${JSON.stringify(bans.map(banJson), null, 2)}\n`;
-const written = (bans: BanView[]) => {
+const written = async (bans: BanView[]) => {
   let text = '';
-  writeBansJson(bans, (t) => { text += t; });
+  await writeBansJson(bans, (t) => { text += t; return undefined; });
   return text;
 };
 
@@ -17,31 +17,38 @@ const ban = (over: Partial<BanView> = {}): BanView => ({
   offence: 1, evidence: ['SYN_RECV 180 (ban at 32)'], dryRun: false, ...over,
 });
 
-test('bans --json text: none, one, many, empty evidence, dry run, escapes and odd characters', () => {
-  assert.equal(written([]), '[]\n');
+test('bans --json text: none, one, many, empty evidence, dry run, escapes and odd characters', async () => {
+  assert.equal(await written([]), '[]\n');
   const cases = [
     ban(),
     ban({ value: '2001:db8::/64', scope: 'prefix', evidence: [], dryRun: true, origin: 'crowdsec', offence: 3 }),
     ban({ reason: 'quote " backslash \\ newline \n tab \t nul \u0000 é ☃ \ud800', evidence: ['a', '"b"', ''], until: T0 + 1 }),
   ];
-  for (const c of cases) assert.equal(written([c]), expected([c]));
-  assert.equal(written(cases), expected(cases));
+  for (const c of cases) assert.equal(await written([c]), expected([c]));
+  assert.equal(await written(cases), expected(cases));
 });
 
-test('bans --json text: a list long enough to be written in several pieces is the same text', () => {
+test('bans --json text: a list long enough to be written in several pieces is the same text, each piece awaited', async () => {
   const many = Array.from({ length: 1500 }, (_, i) => ban({ value: `198.18.${i >> 8}.${i & 255}/32`, until: T0 + i * 1001 }));
   const pieces: string[] = [];
-  writeBansJson(many, (t) => pieces.push(t));
+  let waiting = false;
+  await writeBansJson(many, async (t) => {
+    assert.equal(waiting, false, 'no piece written while the reader is behind');
+    pieces.push(t);
+    waiting = true;
+    await new Promise((resolve) => setImmediate(resolve));
+    waiting = false;
+  });
   assert.ok(pieces.length > 1, 'written in pieces');
   assert.equal(pieces.join(''), expected(many));
 });
 
-test('bans --json text: any ban (property)', () => {
+test('bans --json text: any ban (property)', async () => {
   const view = fc.record({
     value: fc.string(), scope: fc.constantFrom('ip' as const, 'prefix' as const), reason: fc.string({ unit: 'binary' }),
     origin: fc.constantFrom('auto' as const, 'manual' as const, 'kernel' as const, 'crowdsec' as const),
     until: fc.integer({ min: 0, max: 253_402_300_799_999 }), createdAt: fc.integer({ min: 0, max: 253_402_300_799_999 }),
     offence: fc.integer({ min: 1, max: 1000 }), evidence: fc.array(fc.string({ unit: 'binary' }), { maxLength: 4 }), dryRun: fc.boolean(),
   });
-  fc.assert(fc.property(fc.array(view, { maxLength: 5 }), (bans) => written(bans) === expected(bans)), { numRuns: 2000 });
+  await fc.assert(fc.asyncProperty(fc.array(view, { maxLength: 5 }), async (bans) => (await written(bans)) === expected(bans)), { numRuns: 2000 });
 });

@@ -22,17 +22,20 @@ export function banText(d: BanView): string {
     + `    "evidence": ${evidence},\n    "dryRun": ${q(d.dryRun)}\n  }`;
 }
 
+/** Where text goes: a promise when the reader is behind (a pipe), so that 100k bans never queue up in memory. */
+export type Write = (text: string) => Promise<void> | undefined;
+
 /** Writes `JSON.stringify([...bans].map(banJson), null, 2)` and a newline, in pieces of about 64 KiB. */
-export function writeBansJson(bans: Iterable<BanView>, write: (text: string) => void): void {
+export async function writeBansJson(bans: Iterable<BanView>, write: Write): Promise<void> {
   let out = '';
   let first = true;
   for (const d of bans) {
     out += `${first ? '[\n' : ',\n'}${banText(d)}`;
     first = false;
     if (out.length >= 65_536) {
-      write(out);
+      await write(out);
       out = '';
     }
   }
-  write(first ? '[]\n' : `${out}\n]\n`);
+  await write(first ? '[]\n' : `${out}\n]\n`);
 }

@@ -1,6 +1,7 @@
 // `synguard bans`: from a running daemon's HTTP API, or the store when there is none (or its API is out of reach);
 // `synguard bans show ADDR`: why it is banned (explain.ts); `synguard history [--address ADDR]`: from the store.
 // The list is the same either way. None of them creates the state directory or a database.
+import { once } from 'node:events';
 import type { Command } from 'commander';
 import { readConfig } from '../config/read.js';
 import { connectDaemon, type ApiBan } from './api-client.js';
@@ -39,10 +40,11 @@ export function registerBans(program: Command): void {
     .action(async (opts: StateOptions & { json?: boolean }) => {
       const { bans: active, done } = await activeBans(opts);
       const now = Date.now();
-      const write = (text: string) => process.stdout.write(text);
+      // Waits for a pipe's reader: otherwise the whole list would queue in memory behind it (330 MB for 100k bans).
+      const write = (text: string) => (process.stdout.write(text) ? undefined : once(process.stdout, 'drain').then(() => undefined));
       try {
         if (opts.json) {
-          writeBansJson(active, write);
+          await writeBansJson(active, write);
           return;
         }
         let real = 0;
@@ -53,16 +55,16 @@ export function registerBans(program: Command): void {
           else real++;
           lines += `${d.value.padEnd(24)} ${d.origin.padEnd(8)} ${left(d.until, now).padStart(7)} left  ${d.dryRun ? '[dry run, not enforced] ' : ''}${d.reason}\n`;
           if (lines.length >= 65_536) {
-            write(lines);
+            await write(lines);
             lines = '';
           }
         }
-        write(lines);
+        await write(lines);
         if (real + dry === 0) {
-          write('no active bans\n');
+          await write('no active bans\n');
           return;
         }
-        process.stdout.write(`${real} active ban${real === 1 ? '' : 's'}${dry > 0 ? `, ${dry} dry-run decision${dry === 1 ? '' : 's'} (not enforced)` : ''}\n`);
+        await write(`${real} active ban${real === 1 ? '' : 's'}${dry > 0 ? `, ${dry} dry-run decision${dry === 1 ? '' : 's'} (not enforced)` : ''}\n`);
       } finally {
         done();
       }
