@@ -58,7 +58,7 @@ export function renderStatus(r: StatusReport): string {
 
   if (r.synSenders.length > 0) {
     out.push('Top SYN senders (kernel meter: sources SYN cookies hide from the table included)');
-    out.push(...table(['source', 'SYN/s', 'proven', 'kernel'], r.synSenders.map((s) => [s.address, n(s.synPerSecond), s.proven ? 'yes' : 'no', s.dropped ? 'dropping' : '']), new Set([1])));
+    out.push(...table(['source', 'SYN/s', 'proven', 'kernel'], r.synSenders.map((s) => [s.address, n(s.synPerSecond), s.proven ? 'yes' : 'no', s.dropped ? 'dropping' : s.capped ? 'excess dropped' : '']), new Set([1])));
     out.push('');
   }
 

@@ -14,11 +14,14 @@ export interface MeterReader {
 }
 
 const NOTHING: MeterFindings = { senders: [], offenders: [] };
+const CAPPED_RELOG_MS = 10 * 60_000;
 
 export class MeterView {
   private sample: MeterSample | null = null;
   private failed = false;
   private guardLogged = false;
+  /** Capped proven clients already logged, and when: said again after CAPPED_RELOG_MS, not every tick. */
+  private readonly cappedLogged = new Map<string, number>();
   findings: MeterFindings = NOTHING;
 
   constructor(private readonly reader: MeterReader | null, private readonly log: Log) {}
@@ -30,12 +33,26 @@ export class MeterView {
       const sample = await this.reader.read(t);
       this.findings = sample ? meterFindings(this.sample, sample, limits) : NOTHING;
       this.sample = sample;
+      this.sayCapped(t, limits.proven);
       if (this.failed) this.log('info', 'meter-read', { state: 'recovered' });
       this.failed = false;
     } catch (err) {
       this.findings = NOTHING;
       if (!this.failed) this.log('error', 'meter-read-failed', { error: (err as Error).message, effect: 'the kernel still drops; the daemon cannot confirm its drops until this recovers' });
       this.failed = true;
+    }
+  }
+
+  /** One warning per capped proven client (again after ten minutes): a proxy or NAT may be slowed by the limit. */
+  private sayCapped(t: number, limit: number): void {
+    for (const s of this.findings.senders) {
+      if (!s.capped || t - (this.cappedLogged.get(s.address) ?? -Infinity) < CAPPED_RELOG_MS) continue;
+      this.cappedLogged.set(s.address, t);
+      this.log('warn', 'proven-capped', {
+        address: s.address, synPerSecond: s.synPerSecond, limit,
+        effect: `a client that completes handshakes sends over ${limit} new connections per second: the kernel drops its SYNs beyond that and it retries them a second later`,
+        hint: 'a proxy, NAT or load balancer behind one address: raise detection.synRate.proven or add it to the allow-list',
+      });
     }
   }
 

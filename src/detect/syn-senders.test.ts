@@ -63,3 +63,11 @@ test('a drop whose counter stopped (the source stopped) is no longer an offender
   assert.deepEqual(found.offenders, []);
   assert.equal(found.senders.find((s) => s.address === '198.18.2.2')?.synPerSecond, 0);
 });
+
+test('a proven source over its own limit is capped: the kernel drops its excess (only then is the field there)', () => {
+  const over = meterFindings(reading('t1', T0), reading('t2', T0 + 1000), { ...LIMITS, proven: 300 });
+  assert.deepEqual(over.senders.find((s) => s.address === '198.18.3.2'), { address: '198.18.3.2', synPerSecond: 396, proven: true, dropped: false, capped: true });
+  assert.deepEqual(over.offenders.map((o) => o.value).includes('198.18.3.2/32'), false, 'capped is never an offence');
+  const under = meterFindings(reading('t1', T0), reading('t2', T0 + 1000), { ...LIMITS, proven: 1000 });
+  assert.equal('capped' in (under.senders.find((s) => s.address === '198.18.3.2') ?? {}), false);
+});

@@ -12,6 +12,11 @@ export interface SynSender {
   readonly proven: boolean;
   /** The kernel is dropping it (provisionally, until the daemon decides). */
   readonly dropped: boolean;
+  /**
+   * Proven, yet over its own limit (`detection.synRate.proven`): the kernel drops its SYNs beyond it, and the client
+   * retries them a second later. Set only when true. A proxy or NAT behind one address may need a higher limit.
+   */
+  readonly capped?: true;
 }
 
 export interface MeterFindings {
@@ -29,7 +34,7 @@ function rate(e: MeterElement, before: MeterElement | undefined, seconds: number
   return e.packets / Math.max(1, e.ageMs / 1000);
 }
 
-export function meterFindings(prev: MeterSample | null, cur: MeterSample, limits: { perSource: number; perPrefix: number }): MeterFindings {
+export function meterFindings(prev: MeterSample | null, cur: MeterSample, limits: { perSource: number; perPrefix: number; proven?: number }): MeterFindings {
   const seconds = prev ? (cur.takenAt - prev.takenAt) / 1000 : 0;
   const index = (xs: readonly MeterElement[] | undefined) => new Map((xs ?? []).map((e) => [e.value, e]));
   const before = { hosts: index(prev?.hosts), prefixes: index(prev?.prefixes), busy: index(prev?.busy) };
@@ -53,7 +58,8 @@ export function meterFindings(prev: MeterSample | null, cur: MeterSample, limits
   dropped(cur.hosts, before.hosts, false);
   dropped(cur.prefixes, before.prefixes, true);
   for (const e of cur.busy) {
-    senders.push({ address: hostText(e.value), synPerSecond: Math.round(rate(e, before.busy.get(e.value), seconds)), proven: true, dropped: false });
+    const r = Math.round(rate(e, before.busy.get(e.value), seconds));
+    senders.push({ address: hostText(e.value), synPerSecond: r, proven: true, dropped: false, ...(r > (limits.proven ?? Infinity) ? { capped: true as const } : {}) });
   }
   senders.sort((a, b) => b.synPerSecond - a.synPerSecond || a.address.localeCompare(b.address));
   return { senders, offenders };
