@@ -45,14 +45,37 @@ test('full for 2 s: the 8 addresses holding the slots are named, not the client 
   assert.equal(assess(undefined, cur, cfg.detection).kind, 'none');
 });
 
+test('1 s into the flood, Apache still adding workers: the spread holds all 36 slots with 65 more queued; named after fullFor', () => {
+  // the table about 1 s after slowloris started: too few slots for the old floor (50 held), but the /24 has 101
+  // connections open (minConnections 50) and holds every slot; wrk's address holds none (its 10 wait in the queue)
+  const early = detect('slots-early', T0);
+  assert.equal(early.pending, true, 'a suspect before fullFor: the daemon looks again sooner');
+  assert.deepEqual(early.offenders, []);
+  const out = detect('slots-early', T0 + 2000, T0);
+  assert.deepEqual(out.offenders.map((o) => o.value).sort(), SPREAD);
+  assert.match(out.offenders[0]?.evidence.join(' ') ?? '', /198\.18\.2\.0\/24: holds 36 of 36 slots \(100%; 65 more connections waiting\) from 8 address/);
+  assert.equal(out.pending, false);
+  // the floors: 101 connections are under a minConnections of 102; 36 slots under a minHeld of 37
+  assert.equal(detect('slots-early', T0, null, configFrom({ detection: { capacity: { minConnections: 102 } } })).pending, false);
+  assert.deepEqual(detect('slots-early', T0 + 2000, T0, configFrom({ detection: { capacity: { minHeld: 37 } } })).offenders, []);
+});
+
+test('the busy server is no suspect: nothing pending, however long its queue', () => {
+  const [, cur] = fixtureSnapshots('slots-busy');
+  const src = summarizeSources(cur, defenderSourceOptions(cfg.detection));
+  const queued = cur.listeners.map((l) => ({ ...l, acceptQueue: 40 }));
+  assert.equal(detectCapacity(CAPACITY_IDLE, queued, cur.established, src, cfg.detection.capacity, T0).pending, false);
+});
+
 test('more addresses than maxOffenders name the prefix; few each under minPerAddress name nothing; disabled names nothing', () => {
-  assert.deepEqual(detect('slots-spread', T0 + 2000, T0, configFrom({ detection: { capacity: { minPerAddress: 20 } } })).offenders, []);
+  // each address of the spread has 25 connections open (held or queued)
+  assert.deepEqual(detect('slots-spread', T0 + 2000, T0, configFrom({ detection: { capacity: { minPerAddress: 26 } } })).offenders, []);
   const few = detect('slots-spread', T0 + 2000, T0, configFrom({ detection: { capacity: { maxOffenders: 4 } } }));
   assert.deepEqual(few.offenders.map((o) => o.value), ['198.18.2.0/24']);
   assert.deepEqual(detect('slots-spread', T0 + 2000, T0, configFrom({ detection: { capacity: { enabled: false } } })).offenders, []);
 });
 
-test('a client holding all of a few slots while 352 wait is not named (the minHeld floor)', () => {
+test('a client holding all of a few slots while 352 wait is not named (the minConnections floor)', () => {
   // seen in the lab: the holders' sockets gone, Apache's queue still long, wrk's 10 connections the only ones held
   const [, cur] = fixtureSnapshots('slots-busy');
   const src = summarizeSources(cur, defenderSourceOptions(cfg.detection));
@@ -61,11 +84,13 @@ test('a client holding all of a few slots while 352 wait is not named (the minHe
   assert.equal(out.full.length, 1);
   assert.deepEqual(out.offenders, []);
   // with a short queue the same client holds all the slots (4; 6 more mid-request): seen in the lab when Apache had
-  // spawned a handful of workers and wrk's Connection: close load kept its queue non-empty. Under minHeld (50) that
-  // is no flood; only with minHeld and minPerAddress lowered does the share name it
+  // spawned a handful of workers and wrk's Connection: close load kept its queue non-empty. With 10 connections open
+  // (minConnections 50) and 4 slots (minHeld 10) that is no flood; only with both floors lowered does the share name it
   const short = cur.listeners.map((l) => ({ ...l, acceptQueue: 1 }));
   assert.deepEqual(detectCapacity({ fullSince: T0 }, short, cur.established, src, cfg.detection.capacity, T0 + 5000).offenders, []);
-  const low = configFrom({ detection: { capacity: { minHeld: 3, minPerAddress: 3 } } }).detection.capacity;
+  const held = configFrom({ detection: { capacity: { minHeld: 3 } } }).detection.capacity;
+  assert.deepEqual(detectCapacity({ fullSince: T0 }, short, cur.established, src, held, T0 + 5000).offenders, [], 'minConnections alone holds');
+  const low = configFrom({ detection: { capacity: { minHeld: 3, minConnections: 10 } } }).detection.capacity;
   assert.deepEqual(detectCapacity({ fullSince: T0 }, short, cur.established, src, low, T0 + 5000).offenders.map((o) => o.value), ['198.18.1.2/32']);
 });
 
