@@ -67,7 +67,7 @@ export const detectionSchema = z.strictObject({
     share: ratio.default(0.5),
     minHeld: int(1, 10_000_000).default(10),
     minConnections: int(1, 10_000_000).default(50),
-    minPerAddress: int(1, 10_000_000).default(5),
+    minPerAddress: int(1, 10_000_000).default(2),
     maxOffenders: int(1, 100_000).default(16),
   }).prefault({}),
 }).prefault({});
