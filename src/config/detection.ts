@@ -63,7 +63,7 @@ export const detectionSchema = z.strictObject({
   capacity: z.strictObject({
     enabled: z.boolean().default(true),
     minAcceptQueue: int(1, 10_000_000).default(1),
-    fullFor: duration(1000, 600_000).prefault('2s'),
+    fullFor: duration(1000, 600_000).prefault('1s'),
     share: ratio.default(0.5),
     minHeld: int(1, 10_000_000).default(10),
     minConnections: int(1, 10_000_000).default(50),
