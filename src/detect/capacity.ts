@@ -37,7 +37,7 @@ export interface CapacityState {
    * within fullFor: a server spawning workers (Apache prefork adds up to 32 a second) drains its queue in bursts.
    */
   readonly lastFull?: number;
-  /** Since when each suspect prefix has held the slots, at every full look of the stretch. */
+  /** Since when each suspect prefix has held the slots, at every look (a look that finds the queue drained resets it). */
   readonly holding?: Readonly<Record<string, number>>;
 }
 
@@ -79,8 +79,11 @@ export function detectCapacity(
     .filter((l) => l.acceptQueue >= cfg.minAcceptQueue)
     .map((l) => `${l.address.includes(':') ? `[${l.address}]` : l.address}:${l.port} (${l.acceptQueue} waiting for accept, backlog ${l.backlog ?? '?'})`);
   if (full.length === 0) {
+    // The stretch survives (see lastFull), but no prefix's hold does: a server whose queue drains between looks is
+    // not full of anyone (nginx's queue is non-empty for an instant now and then under load, and its "slots" are
+    // every connection it has read).
     const keep = state.fullSince !== null && state.lastFull !== undefined && now - state.lastFull <= cfg.fullFor;
-    return { state: keep ? state : CAPACITY_IDLE, full, offenders: [], pending: false };
+    return { state: keep ? { fullSince: state.fullSince, lastFull: state.lastFull, holding: {} } : CAPACITY_IDLE, full, offenders: [], pending: false };
   }
   const fullSince = state.fullSince ?? now;
   const slots = established - sources.establishedUnread;
