@@ -1,7 +1,9 @@
-// `node dist/bench/scenarios.js [--scale S] [--runs N] [--only a,b] [--servers builtin,nginx,apache-prefork] [--client wrk|builtin]`:
+// `node dist/bench/scenarios.js [--scale S] [--runs N] [--pairs P] [--only a,b] [--servers builtin,nginx,apache-prefork] [--client wrk|builtin]`:
 // each scenario against each victim server with the defender off and on: the probe's legitimate success during the
 // attack, wrk's success and p99 (from 5 s after the flood starts) against that run's own baseline, bans, time to first
 // ban, and legitimate addresses banned. Then, with --runs N, the flood-start-to-first-ban latency of concentrated-syn.
+// With --pairs P instead of the table: P interleaved off/on pairs per scenario and server (src/bench/paired.ts), wrk's
+// requests/s and p99 off against on in each attack window, as medians with their range, and the load average.
 import { cidrContains, parseCidr } from '../core/address.js';
 import { planPeers } from '../lab/addressing.js';
 import { runScenario } from '../lab/runner.js';
@@ -9,7 +11,9 @@ import { loadScenario } from '../lab/scenario-load.js';
 import type { LabReport } from '../lab/report.js';
 import { SERVER_KINDS, type ServerKind } from '../lab/server-config.js';
 import { wrkSuccess } from '../lab/wrk.js';
+import { loadavg } from 'node:os';
 import { median } from './measure.js';
+import { pairedCells, pairOrder, summarizePairs, type Pair, type RunFigures } from './paired.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: number): number => {
@@ -19,6 +23,7 @@ const opt = (name: string, dflt: number): number => {
 const list = (name: string, dflt: readonly string[]): string[] => (args.includes(name) ? (args[args.indexOf(name) + 1] ?? '').split(',') : [...dflt]);
 const scale = opt('--scale', 0.5);
 const runs = opt('--runs', 0);
+const pairs = opt('--pairs', 0);
 /** The scenarios of the server table: the two SYN floods, connections held open, and slowloris in both shapes. */
 const SCENARIOS = ['spoofed-syn', 'concentrated-syn', 'connection-flood', 'slowloris', 'slowloris-spread'];
 const only = list('--only', SCENARIOS);
@@ -75,6 +80,58 @@ function firstBanMs(r: LabReport): number | null {
   const start = r.phases.find((p) => p.name.startsWith('attack'))?.start;
   const ban = r.defender?.actions.find((a) => a.kind === 'ban');
   return start === undefined || !ban ? null : ban.at - start;
+}
+
+/** P interleaved off/on pairs of each scenario against each server: wrk's figures per attack window, off against on. */
+async function pairedTables(): Promise<void> {
+  const windows = ['attack, first 5 s', 'attack, after 5 s'];
+  const rows = new Map<string, string[]>(windows.map((w) => [w, []]));
+  const notes: string[] = [];
+  for (const name of only) {
+    const { scenario } = loadScenario(name);
+    for (const server of servers) {
+      const figures: Record<'off' | 'on', Array<Map<string, RunFigures>>> = { off: [], on: [] };
+      const loads: number[] = [];
+      const bans = new Set<string>(), hit = new Set<string>();
+      for (let i = 0; i < pairs; i++) {
+        for (const side of pairOrder(i)) {
+          loads.push(loadavg()[0] ?? 0);
+          const r = await runScenario(name, scenario, { scale, defend: side === 'on', server, client });
+          figures[side].push(new Map(windows.map((w) => {
+            const f = wrkIn(r, w);
+            return [w, { rps: f?.rps ?? 0, p99: f?.p99 ?? null }];
+          })));
+          if (side === 'on') {
+            for (const a of r.defender?.actions ?? []) if (a.kind === 'ban') bans.add(a.value);
+            for (const a of legitBanned(r, name)) hit.add(a);
+          }
+        }
+      }
+      loads.push(loadavg()[0] ?? 0);
+      const load = `${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`;
+      for (const w of windows) {
+        const ps: Pair[] = figures.off.map((off, i) => ({ off: off.get(w)!, on: figures.on[i]!.get(w)! }));
+        const s = summarizePairs(ps);
+        if (s) rows.get(w)!.push(`| ${name} | ${server} | ${s.pairs} | ${pairedCells(s).join(' | ')} | ${load} |`);
+      }
+      notes.push(`${name} / ${server}: bans (on) ${bans.size ? [...bans].join(', ') : 'none'}; legitimate addresses banned: ${hit.size ? [...hit].join(', ') : 0}`);
+    }
+  }
+  console.log(`scale ${scale}, client ${client}, ${pairs} interleaved off/on pairs (off first, then on first, ...). wrk keep-alive + close:`);
+  console.log('requests/s summed, p99 the worse of the two; each cell the median (min–max); on/off per pair, then its median.');
+  for (const w of windows) {
+    console.log(`\n${w}:\n`);
+    console.log('| scenario | server | pairs | req/s off | req/s on | req/s on/off | p99 off | p99 on | p99 on/off | load average (1 min) |');
+    console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const row of rows.get(w)!) console.log(row);
+  }
+  console.log('');
+  for (const n of notes) console.log(n);
+}
+
+if (pairs > 0) {
+  await pairedTables();
+  process.exit(0);
 }
 
 console.log(`scale ${scale}, client ${client}. probe: legitimate connections succeeding during the attack. wrk (keep-alive + close, from 5 s after`);
