@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pairedCells, pairOrder, summarizePairs } from './paired.js';
+import type { LabReport } from '../lab/report.js';
+import { pairedCells, pairedRows, pairOrder, summarizePairs, wrkIn } from './paired.js';
 
 test('runs alternate off-first and on-first (ABBA), so drift falls on both sides', () => {
   assert.deepEqual([0, 1, 2, 3].map(pairOrder), [['off', 'on'], ['on', 'off'], ['off', 'on'], ['on', 'off']]);
@@ -23,4 +24,19 @@ test('each pair gives its own on/off ratio; the summary is their median and rang
   assert.deepEqual(s.p99Ratio, { median: (1.1 + 0.9) / 2, min: 0.9, max: 1.1 });
   assert.deepEqual(pairedCells(s), ['15000 (10000–20000)', '15300 (9900–19600)', '0.99× (0.98–1.02)', '15.0 ms (10.0–20.0)', '14.5 ms (11.0–18.0)', '1.00× (0.90–1.10)']);
   assert.equal(summarizePairs([]), null);
+});
+
+test('rows per window and mode: the meter\'s cap on one mode shows apart from the sum', () => {
+  const run = (closeRps: number) => ({
+    wrk: ['baseline', 'attack, first 5 s', 'attack, after 5 s'].flatMap((window) => [
+      { window, mode: 'keep-alive', result: { requestsPerSec: 20_000, latencyMs: { p99: 5 }, requests: 100, non2xx3xx: 0, errors: { connect: 0, read: 0, write: 0, timeout: 0 } } },
+      { window, mode: 'close', result: { requestsPerSec: closeRps, latencyMs: { p99: 8 }, requests: 100, non2xx3xx: 0, errors: { connect: 0, read: 0, write: 0, timeout: 0 } } },
+    ]),
+  }) as unknown as LabReport;
+  const rows = new Map(pairedRows('spoofed-syn', 'nginx', [run(4000), run(6000)], [run(1000), run(1000)], [3.5, 5.25]));
+  assert.equal(rows.size, 9);
+  assert.match(rows.get('baseline, close') ?? '', /^\| spoofed-syn \| nginx \| 2 \| 5000 \(4000–6000\) \| 1000 \(1000–1000\) \| 0\.21× \(0\.17–0\.25\) \| 8\.00 ms .* \| 1\.00× .*\| 3\.5–5\.3 \|$/);
+  assert.match(rows.get('attack, after 5 s, keep-alive') ?? '', /\| 1\.00× \(1\.00–1\.00\) \|/);
+  assert.match(rows.get('attack, after 5 s, keep-alive + close') ?? '', /\| 0\.84× \(0\.81–0\.88\) \|/);
+  assert.equal(wrkIn(run(10), 'recovery'), null);
 });

@@ -10,10 +10,9 @@ import { runScenario } from '../lab/runner.js';
 import { loadScenario } from '../lab/scenario-load.js';
 import type { LabReport } from '../lab/report.js';
 import { SERVER_KINDS, type ServerKind } from '../lab/server-config.js';
-import { wrkSuccess } from '../lab/wrk.js';
 import { loadavg } from 'node:os';
 import { median } from './measure.js';
-import { pairedCells, pairOrder, summarizePairs, type Pair, type RunFigures } from './paired.js';
+import { PAIRED_HEADER, PAIRED_LEGEND, pairedRows, pairOrder, wrkIn } from './paired.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: number): number => {
@@ -55,18 +54,6 @@ function probeDuringAttack(r: LabReport): string {
   return all ? `${((100 * ok) / all).toFixed(1)}%` : '-';
 }
 
-/** wrk keep-alive + close together, in one window: success %, requests/s, p99 (the worse of the two modes). */
-function wrkIn(r: LabReport, window: string): { ok: number; failed: number; rps: number; p99: number | null } | null {
-  const rows = (r.wrk ?? []).filter((w) => w.window === window && w.result);
-  if (rows.length === 0) return null;
-  const s = rows.map((w) => wrkSuccess(w.result!));
-  const p99s = rows.map((w) => w.result!.latencyMs.p99).filter((x): x is number => x !== null);
-  return {
-    ok: s.reduce((n, x) => n + x.ok, 0), failed: s.reduce((n, x) => n + x.failed, 0),
-    rps: rows.reduce((n, w) => n + w.result!.requestsPerSec, 0), p99: p99s.length ? Math.max(...p99s) : null,
-  };
-}
-
 /** "success% · req/s ×baseline · p99 ×baseline" for wrk from 5 s after the flood started. */
 function wrkCell(r: LabReport): string {
   const base = wrkIn(r, 'baseline'), after = wrkIn(r, 'attack, after 5 s');
@@ -82,48 +69,34 @@ function firstBanMs(r: LabReport): number | null {
   return start === undefined || !ban ? null : ban.at - start;
 }
 
-/** P interleaved off/on pairs of each scenario against each server: wrk's figures per attack window, off against on. */
+/** P interleaved off/on pairs of each scenario against each server: wrk's figures per attack window and mode, off against on. */
 async function pairedTables(): Promise<void> {
-  const windows = ['attack, first 5 s', 'attack, after 5 s'];
-  const rows = new Map<string, string[]>(windows.map((w) => [w, []]));
+  const tables = new Map<string, string[]>();
   const notes: string[] = [];
   for (const name of only) {
     const { scenario } = loadScenario(name);
     for (const server of servers) {
-      const figures: Record<'off' | 'on', Array<Map<string, RunFigures>>> = { off: [], on: [] };
+      const reports: Record<'off' | 'on', LabReport[]> = { off: [], on: [] };
       const loads: number[] = [];
-      const bans = new Set<string>(), hit = new Set<string>();
       for (let i = 0; i < pairs; i++) {
         for (const side of pairOrder(i)) {
           loads.push(loadavg()[0] ?? 0);
-          const r = await runScenario(name, scenario, { scale, defend: side === 'on', server, client });
-          figures[side].push(new Map(windows.map((w) => {
-            const f = wrkIn(r, w);
-            return [w, { rps: f?.rps ?? 0, p99: f?.p99 ?? null }];
-          })));
-          if (side === 'on') {
-            for (const a of r.defender?.actions ?? []) if (a.kind === 'ban') bans.add(a.value);
-            for (const a of legitBanned(r, name)) hit.add(a);
-          }
+          reports[side].push(await runScenario(name, scenario, { scale, defend: side === 'on', server, client }));
         }
       }
       loads.push(loadavg()[0] ?? 0);
-      const load = `${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`;
-      for (const w of windows) {
-        const ps: Pair[] = figures.off.map((off, i) => ({ off: off.get(w)!, on: figures.on[i]!.get(w)! }));
-        const s = summarizePairs(ps);
-        if (s) rows.get(w)!.push(`| ${name} | ${server} | ${s.pairs} | ${pairedCells(s).join(' | ')} | ${load} |`);
-      }
+      for (const [key, row] of pairedRows(name, server, reports.off, reports.on, loads)) tables.set(key, [...(tables.get(key) ?? []), row]);
+      const bans = new Set(reports.on.flatMap((r) => (r.defender?.actions ?? []).filter((a) => a.kind === 'ban').map((a) => a.value)));
+      const hit = new Set(reports.on.flatMap((r) => legitBanned(r, name)));
       notes.push(`${name} / ${server}: bans (on) ${bans.size ? [...bans].join(', ') : 'none'}; legitimate addresses banned: ${hit.size ? [...hit].join(', ') : 0}`);
     }
   }
-  console.log(`scale ${scale}, client ${client}, ${pairs} interleaved off/on pairs (off first, then on first, ...). wrk keep-alive + close:`);
-  console.log('requests/s summed, p99 the worse of the two; each cell the median (min–max); on/off per pair, then its median.');
-  for (const w of windows) {
-    console.log(`\n${w}:\n`);
-    console.log('| scenario | server | pairs | req/s off | req/s on | req/s on/off | p99 off | p99 on | p99 on/off | load average (1 min) |');
-    console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
-    for (const row of rows.get(w)!) console.log(row);
+  console.log(`scale ${scale}, client ${client}, ${pairs} interleaved off/on pairs (off first, then on first, ...).`);
+  console.log(PAIRED_LEGEND);
+  for (const [key, rows] of tables) {
+    console.log(`\n${key}:\n`);
+    console.log(PAIRED_HEADER);
+    for (const row of rows) console.log(row);
   }
   console.log('');
   for (const n of notes) console.log(n);
