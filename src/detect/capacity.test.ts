@@ -85,6 +85,29 @@ test('a legitimate neighbour in the /24 with connections queued (the lab\'s prob
   assert.deepEqual(out.offenders.map((o) => o.value).sort(), SPREAD);
 });
 
+test('an address of the spread holding a single slot is waited for, up to fullFor more, then the others are named', () => {
+  // seen in the lab: 7 addresses held 2 slots each and one held 1 at the deciding look; 7 were banned as /32s and
+  // the eighth kept its 25 connections
+  const { cur, src } = input('slots-spread');
+  const last = src.topEstablished.find((s) => s.address === '198.18.2.9');
+  assert.ok(last);
+  const queued = last.established - last.establishedUnread - 1; // its slots but one go back to waiting
+  const lagging = {
+    ...src, establishedUnread: src.establishedUnread + queued,
+    topEstablished: src.topEstablished.map((s) => (s === last ? { ...s, establishedUnread: s.establishedUnread + queued } : s)),
+    topPrefixesEstablished: src.topPrefixesEstablished.map((p) => (p.prefix === last.prefix ? { ...p, establishedUnread: p.establishedUnread + queued } : p)),
+  };
+  const look = (state: CapacityState, t: number) => detectCapacity(state, cur.listeners, cur.established, lagging, cfg.detection.capacity, t);
+  const first = look(CAPACITY_IDLE, T0);
+  const waiting = look(first.state, T0 + 1000);
+  assert.deepEqual(waiting.offenders, []);
+  assert.equal(waiting.pending, true);
+  const named = look(waiting.state, T0 + 2000);
+  assert.deepEqual(named.offenders.map((o) => o.value).sort(), SPREAD.filter((a) => a !== '198.18.2.9/32'));
+  // once it holds 2 it is named with the others, without waiting
+  assert.deepEqual(looks('slots-spread', [T0, T0 + 1000]).offenders.length, 8);
+});
+
 test('1 s into the flood, Apache still adding workers: the spread holds all 36 slots with 65 more queued; named after fullFor', () => {
   // the table about 1 s after slowloris started: too few slots for the old floor (50 held), but the /24 has 101
   // connections open (minConnections 50) and holds every slot; wrk's address holds none (its 10 wait in the queue)

@@ -106,6 +106,14 @@ export function detectCapacity(
     // connections queued like everyone's while the server is full (the lab's probe had 5+ waiting at 198.18.2.200).
     const members = sources.topEstablished.filter((s) => s.prefix === p.prefix && held(s) >= cfg.minPerAddress);
     const named = members.reduce((n, s) => n + held(s), 0);
+    // An address holding a slot but fewer than minPerAddress may be a holder that the server has not given a second
+    // worker yet (Apache adds them each second): wait for it, up to fullFor more, rather than name 7 of 8. A
+    // legitimate neighbour being served holds one for an instant; waiting names nobody.
+    const lagging = sources.topEstablished.some((s) => s.prefix === p.prefix && held(s) > 0 && held(s) < cfg.minPerAddress);
+    if (lagging && now - since < 2 * cfg.fullFor) {
+      pending = true;
+      continue;
+    }
     const evidence = [`${p.prefix}: holds ${held(p)} of ${slots} slots (${pct(held(p) / slots)}; ${p.establishedUnread} more connections waiting) from ${p.addresses} address(es), for ${secs(now - since)}, while ${full.join(', ')} full for ${secs(now - fullSince)}`];
     // Name the addresses when they are few and hold most of what the prefix holds; the prefix when it has more
     // addresses than may be named; otherwise nothing yet (early on, a server adding workers gives each address one
