@@ -1,15 +1,18 @@
-// `node dist/bench/scenarios.js [--scale S] [--runs N] [--only a,b] [--servers builtin,nginx,apache-prefork] [--client wrk|builtin]`:
+// `node dist/bench/scenarios.js [--scale S] [--runs N] [--pairs P] [--only a,b] [--servers builtin,nginx,apache-prefork] [--client wrk|builtin]`:
 // each scenario against each victim server with the defender off and on: the probe's legitimate success during the
 // attack, wrk's success and p99 (from 5 s after the flood starts) against that run's own baseline, bans, time to first
 // ban, and legitimate addresses banned. Then, with --runs N, the flood-start-to-first-ban latency of concentrated-syn.
+// With --pairs P instead of the table: P interleaved off/on pairs per scenario and server (src/bench/paired.ts), wrk's
+// requests/s and p99 off against on in each attack window, as medians with their range, and the load average.
 import { cidrContains, parseCidr } from '../core/address.js';
 import { planPeers } from '../lab/addressing.js';
 import { runScenario } from '../lab/runner.js';
 import { loadScenario } from '../lab/scenario-load.js';
 import type { LabReport } from '../lab/report.js';
 import { SERVER_KINDS, type ServerKind } from '../lab/server-config.js';
-import { wrkSuccess } from '../lab/wrk.js';
+import { loadavg } from 'node:os';
 import { median } from './measure.js';
+import { PAIRED_HEADER, PAIRED_LEGEND, pairedRows, pairOrder, wrkIn } from './paired.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: number): number => {
@@ -19,6 +22,7 @@ const opt = (name: string, dflt: number): number => {
 const list = (name: string, dflt: readonly string[]): string[] => (args.includes(name) ? (args[args.indexOf(name) + 1] ?? '').split(',') : [...dflt]);
 const scale = opt('--scale', 0.5);
 const runs = opt('--runs', 0);
+const pairs = opt('--pairs', 0);
 /** The scenarios of the server table: the two SYN floods, connections held open, and slowloris in both shapes. */
 const SCENARIOS = ['spoofed-syn', 'concentrated-syn', 'connection-flood', 'slowloris', 'slowloris-spread'];
 const only = list('--only', SCENARIOS);
@@ -50,18 +54,6 @@ function probeDuringAttack(r: LabReport): string {
   return all ? `${((100 * ok) / all).toFixed(1)}%` : '-';
 }
 
-/** wrk keep-alive + close together, in one window: success %, requests/s, p99 (the worse of the two modes). */
-function wrkIn(r: LabReport, window: string): { ok: number; failed: number; rps: number; p99: number | null } | null {
-  const rows = (r.wrk ?? []).filter((w) => w.window === window && w.result);
-  if (rows.length === 0) return null;
-  const s = rows.map((w) => wrkSuccess(w.result!));
-  const p99s = rows.map((w) => w.result!.latencyMs.p99).filter((x): x is number => x !== null);
-  return {
-    ok: s.reduce((n, x) => n + x.ok, 0), failed: s.reduce((n, x) => n + x.failed, 0),
-    rps: rows.reduce((n, w) => n + w.result!.requestsPerSec, 0), p99: p99s.length ? Math.max(...p99s) : null,
-  };
-}
-
 /** "success% · req/s ×baseline · p99 ×baseline" for wrk from 5 s after the flood started. */
 function wrkCell(r: LabReport): string {
   const base = wrkIn(r, 'baseline'), after = wrkIn(r, 'attack, after 5 s');
@@ -75,6 +67,44 @@ function firstBanMs(r: LabReport): number | null {
   const start = r.phases.find((p) => p.name.startsWith('attack'))?.start;
   const ban = r.defender?.actions.find((a) => a.kind === 'ban');
   return start === undefined || !ban ? null : ban.at - start;
+}
+
+/** P interleaved off/on pairs of each scenario against each server: wrk's figures per attack window and mode, off against on. */
+async function pairedTables(): Promise<void> {
+  const tables = new Map<string, string[]>();
+  const notes: string[] = [];
+  for (const name of only) {
+    const { scenario } = loadScenario(name);
+    for (const server of servers) {
+      const reports: Record<'off' | 'on', LabReport[]> = { off: [], on: [] };
+      const loads: number[] = [];
+      for (let i = 0; i < pairs; i++) {
+        for (const side of pairOrder(i)) {
+          loads.push(loadavg()[0] ?? 0);
+          reports[side].push(await runScenario(name, scenario, { scale, defend: side === 'on', server, client }));
+        }
+      }
+      loads.push(loadavg()[0] ?? 0);
+      for (const [key, row] of pairedRows(name, server, reports.off, reports.on, loads)) tables.set(key, [...(tables.get(key) ?? []), row]);
+      const bans = new Set(reports.on.flatMap((r) => (r.defender?.actions ?? []).filter((a) => a.kind === 'ban').map((a) => a.value)));
+      const hit = new Set(reports.on.flatMap((r) => legitBanned(r, name)));
+      notes.push(`${name} / ${server}: bans (on) ${bans.size ? [...bans].join(', ') : 'none'}; legitimate addresses banned: ${hit.size ? [...hit].join(', ') : 0}`);
+    }
+  }
+  console.log(`scale ${scale}, client ${client}, ${pairs} interleaved off/on pairs (off first, then on first, ...).`);
+  console.log(PAIRED_LEGEND);
+  for (const [key, rows] of tables) {
+    console.log(`\n${key}:\n`);
+    console.log(PAIRED_HEADER);
+    for (const row of rows) console.log(row);
+  }
+  console.log('');
+  for (const n of notes) console.log(n);
+}
+
+if (pairs > 0) {
+  await pairedTables();
+  process.exit(0);
 }
 
 console.log(`scale ${scale}, client ${client}. probe: legitimate connections succeeding during the attack. wrk (keep-alive + close, from 5 s after`);

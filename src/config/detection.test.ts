@@ -13,7 +13,7 @@ test('no file at all: every signal has its default', () => {
   assert.deepEqual(d.spoofed, { minSources: 64, maxCookieReturn: 0.05 });
   assert.deepEqual(d.weakConfig, { minListenerBacklog: 128, maxSynackRetries: 5 });
   assert.deepEqual(d.synRate, { enabled: true, perSource: 50, burst: 100, perPrefix: 400, prefixBurst: 800, proven: 1000, hold: 60_000, size: 65_536 });
-  assert.deepEqual(d.capacity, { enabled: true, minAcceptQueue: 1, fullFor: 2000, share: 0.5, minHeld: 50, minPerAddress: 5, maxOffenders: 16 });
+  assert.deepEqual(d.capacity, { enabled: true, minAcceptQueue: 1, fullFor: 1000, share: 0.5, minHeld: 10, minConnections: 50, minPerAddress: 2, maxOffenders: 16 });
   assert.deepEqual(Object.keys(d).sort(), ['capacity', 'established', 'halfOpen', 'prefixEstablished', 'prefixHalfOpen', 'spoofed', 'synFlood', 'synRate', 'weakConfig']);
   assert.ok(Object.isFrozen(d.established));
   assert.ok(Object.isFrozen(d.synRate));

@@ -56,16 +56,18 @@ export const detectionSchema = z.strictObject({
   synRate: synRateSchema,
   /**
    * Who holds a full server's slots (src/detect/capacity.ts, docs/lab.md): once a listener's accept queue stays
-   * non-empty, a prefix holding `share` of its slots (and at least `minHeld`) is an offender, named by its addresses that
+   * non-empty, a prefix holding `share` of its slots (at least `minHeld`) with at least `minConnections` open (held or
+   * queued) is an offender, named by its addresses that
    * hold at least `minPerAddress` each (slowloris spread over a /24 stays under every per-source threshold).
    */
   capacity: z.strictObject({
     enabled: z.boolean().default(true),
     minAcceptQueue: int(1, 10_000_000).default(1),
-    fullFor: duration(1000, 600_000).prefault('2s'),
+    fullFor: duration(1000, 600_000).prefault('1s'),
     share: ratio.default(0.5),
-    minHeld: int(1, 10_000_000).default(50),
-    minPerAddress: int(1, 10_000_000).default(5),
+    minHeld: int(1, 10_000_000).default(10),
+    minConnections: int(1, 10_000_000).default(50),
+    minPerAddress: int(1, 10_000_000).default(2),
     maxOffenders: int(1, 100_000).default(16),
   }).prefault({}),
 }).prefault({});

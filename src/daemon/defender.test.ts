@@ -217,6 +217,19 @@ test('a prefix banned for a connection flood spread over its addresses spares no
   assert.deepEqual(asked, []);
 });
 
+test('a prefix holding a full server\'s slots: the daemon looks again sooner until fullFor, then bans it', async () => {
+  const r = rig();
+  Object.assign(r.enforcer, { provenWithin: () => Promise.resolve([]), spare: () => undefined });
+  await r.defender.start();
+  await tick(r, 'slots-early');
+  assert.equal(r.defender.urgent, true, 'a capacity suspect, full for less than fullFor');
+  assert.deepEqual(r.store.decisions.active(r.clock.now), []);
+  await tick(r, 'slots-early', 2);
+  // the 8 addresses of the spread, aggregated by the policy into their /24 (prefixAfter.ipv4 8)
+  assert.deepEqual(r.store.decisions.active(r.clock.now).map((d) => d.value), ['198.18.2.0/24'], events(r).join(', '));
+  assert.equal(r.defender.urgent, false);
+});
+
 /** A meter whose next reading the test sets; it records what the daemon lifts. */
 function fakeMeter(): MeterReader & { next: (hosts: Array<[string, number]>, prefixes?: Array<[string, number]>) => void; lifted: string[]; fail: boolean } {
   let sample: MeterSample | null = null;

@@ -54,7 +54,7 @@ export class Defender {
   private readonly kernel: Reconciler;
   /** Counts of the sources climbing towards a threshold, between ticks. */
   private climbing: ReadonlyMap<string, number> = new Map();
-  /** A source is climbing towards a ban threshold: the run loop looks again sooner (FAST_TICK_S). */
+  /** A source is climbing towards a ban threshold, or a prefix holds a full server's slots: the run loop looks again sooner (FAST_TICK_S). */
   urgent = false;
   lastAssessment: Assessment | null = null;
 
@@ -91,12 +91,12 @@ export class Defender {
     const assessment = assess(this.prev, cur, cfg.detection, sources, this.meter.findings.senders);
     const approach = approaching(this.climbing, sources, cfg.detection);
     this.climbing = approach.counts;
-    this.urgent = approach.rising;
     const out = track(this.tracker, {
       assessment, sources, detection: cfg.detection,
       calmMs: cfg.defender.hardening.calmDown, now: t,
       listeners: cur.listeners, established: cur.established,
     });
+    this.urgent = approach.rising || out.capacityPending;
     const emit = this.deps.emit ?? (() => undefined);
     const ending = this.tracker.attack; // the attack that may end this tick (the new state is CALM)
     const prev = this.prev;

@@ -1,9 +1,9 @@
 // Capacity-relative detection: once a server is full (a listener's accept queue stays non-empty: every worker is busy
 // and the kernel queues completed handshakes), who holds its slots? A connection holds a slot when it is ESTABLISHED
 // and the server has read everything it sent (rx_queue 0: a worker took it); one with unread bytes is waiting in the
-// queue like any client, so it counts for nobody. A /24 (or /64) holding most of the held connections while the
-// server is full is an offender even when each of its addresses stays under the per-source thresholds (slowloris
-// spread over a prefix). Pure: the caller passes the state, the snapshot's figures and the time.
+// queue like any client, so it counts for nobody. A /24 (or /64) that keeps holding most of the held connections of a
+// full server for `fullFor` is an offender even when each of its addresses stays under the per-source thresholds
+// (slowloris spread over a prefix). Pure: the caller passes the state, the snapshot's figures and the time.
 import type { ListenerStat } from './snapshot.js';
 import type { SourceSummary } from './sources.js';
 
@@ -11,13 +11,19 @@ export interface CapacityConfig {
   readonly enabled: boolean;
   /** A listener with at least this many connections waiting for accept() counts as full. */
   readonly minAcceptQueue: number;
-  /** ...when it stays so for this long (ms): a burst that the server drains is not "full". */
+  /** A prefix must hold the slots of a full server this long (ms): a burst that the server drains is no flood. */
   readonly fullFor: number;
-  /** A prefix (or address) holding at least this share of the slots while full is an offender... */
+  /** A prefix (or address) holding at least this share of the slots while full is a suspect... */
   readonly share: number;
-  /** ...and at least this many: a server stuck at a handful of workers (still spawning more) is not full of anyone. */
+  /** ...and at least this many slots: a server at one or two workers is not full of anyone... */
   readonly minHeld: number;
-  /** Addresses of such a prefix holding at least this many connections are named; the others are left alone. */
+  /**
+   * ...and has at least this many connections open (held, or waiting in the queue): a client with a few connections
+   * that happens to hold a small server's few slots is no flood, while slowloris is visible by its queued connections
+   * from the first second, before a server that adds workers gradually (Apache prefork) has many slots to hold.
+   */
+  readonly minConnections: number;
+  /** Addresses of such a prefix holding at least this many slots are named; the others are left alone. */
   readonly minPerAddress: number;
   /** More named addresses than this: the prefix itself is named instead. */
   readonly maxOffenders: number;
@@ -31,6 +37,8 @@ export interface CapacityState {
    * within fullFor: a server spawning workers (Apache prefork adds up to 32 a second) drains its queue in bursts.
    */
   readonly lastFull?: number;
+  /** Since when each suspect prefix has held the slots, at every look (a look that finds the queue drained resets it). */
+  readonly holding?: Readonly<Record<string, number>>;
 }
 
 export const CAPACITY_IDLE: CapacityState = { fullSince: null };
@@ -46,49 +54,76 @@ export interface CapacityOutput {
   /** The listeners that are full now (text like `0.0.0.0:80 (12 waiting, backlog 511)`). */
   readonly full: string[];
   readonly offenders: CapacityFinding[];
+  /**
+   * A prefix holds the slots but is not named yet (not for fullFor, or its addresses each hold too few slots to tell
+   * them from a legitimate neighbour): the daemon looks again sooner.
+   */
+  readonly pending: boolean;
 }
 
 const host = (a: string): string => `${a}/${a.includes(':') ? 128 : 32}`;
 const pct = (x: number): string => `${Math.round(100 * x)}%`;
+const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
 /**
- * One tick of the capacity detector. `established` is every ESTABLISHED connection on the host (the summary's
- * lists count the same sockets), `sources` its summary with topEstablished and topPrefixesEstablished. The share is
- * of the held connections; the minHeld floor keeps a few connections (a server still spawning workers, or one whose
- * holders were just cut off while many still wait) from being anyone's flood.
+ * One look of the capacity detector. `established` is every ESTABLISHED connection on the host (the summary's lists
+ * count the same sockets), `sources` its summary with topEstablished and topPrefixesEstablished. The share is of the
+ * held connections; the minConnections floor keeps a client with a few connections (holding a server still spawning
+ * workers, or one whose holders were just cut off while many still wait) from being anyone's flood.
  */
 export function detectCapacity(
   state: CapacityState, listeners: readonly ListenerStat[], established: number, sources: SourceSummary, cfg: CapacityConfig, now: number,
 ): CapacityOutput {
-  if (!cfg.enabled) return { state: CAPACITY_IDLE, full: [], offenders: [] };
+  if (!cfg.enabled) return { state: CAPACITY_IDLE, full: [], offenders: [], pending: false };
   const full = listeners
     .filter((l) => l.acceptQueue >= cfg.minAcceptQueue)
     .map((l) => `${l.address.includes(':') ? `[${l.address}]` : l.address}:${l.port} (${l.acceptQueue} waiting for accept, backlog ${l.backlog ?? '?'})`);
   if (full.length === 0) {
+    // The stretch survives (see lastFull), but no prefix's hold does: a server whose queue drains between looks is
+    // not full of anyone (nginx's queue is non-empty for an instant now and then under load, and its "slots" are
+    // every connection it has read).
     const keep = state.fullSince !== null && state.lastFull !== undefined && now - state.lastFull <= cfg.fullFor;
-    return { state: keep ? state : CAPACITY_IDLE, full, offenders: [] };
+    return { state: keep ? { fullSince: state.fullSince, lastFull: state.lastFull, holding: {} } : CAPACITY_IDLE, full, offenders: [], pending: false };
   }
   const fullSince = state.fullSince ?? now;
-  const next = { fullSince, lastFull: now };
   const slots = established - sources.establishedUnread;
-  if (now - fullSince < cfg.fullFor || slots <= 0) return { state: next, full, offenders: [] };
+  const held = (x: { established: number; establishedUnread: number }): number => x.established - x.establishedUnread;
+  const suspects = slots <= 0 ? [] : sources.topPrefixesEstablished.filter((p) =>
+    held(p) >= cfg.share * slots && held(p) >= cfg.minHeld && p.established >= cfg.minConnections);
+  const holding: Record<string, number> = {};
+  for (const p of suspects) holding[p.prefix] = state.holding?.[p.prefix] ?? now;
+  const next: CapacityState = { fullSince, lastFull: now, holding };
 
   const offenders: CapacityFinding[] = [];
-  const why = `${full.join(', ')} full for ${((now - fullSince) / 1000).toFixed(1)} s`;
-  const held = (x: { established: number; establishedUnread: number }): number => x.established - x.establishedUnread;
-  for (const p of sources.topPrefixesEstablished) {
-    if (held(p) < cfg.share * slots || held(p) < cfg.minHeld) continue;
+  let pending = false;
+  for (const p of suspects) {
+    const since = holding[p.prefix] ?? now;
+    if (now - since < cfg.fullFor) {
+      pending = true;
+      continue;
+    }
+    // Members by the slots they hold, never by what they have queued: a legitimate client in the same /24 has its
+    // connections queued like everyone's while the server is full (the lab's probe had 5+ waiting at 198.18.2.200).
     const members = sources.topEstablished.filter((s) => s.prefix === p.prefix && held(s) >= cfg.minPerAddress);
     const named = members.reduce((n, s) => n + held(s), 0);
-    const evidence = [`${p.prefix}: holds ${held(p)} of ${slots} slots (${pct(held(p) / slots)}; ${p.establishedUnread} more connections waiting) from ${p.addresses} address(es) while ${why}`];
-    // Name the addresses when they are few and account for most of what the prefix holds; the prefix when it has
-    // more addresses than may be named; otherwise nothing (a few addresses each holding little is no flood).
+    // An address holding a slot but fewer than minPerAddress may be a holder that the server has not given a second
+    // worker yet (Apache adds them each second): wait for it, up to fullFor more, rather than name 7 of 8. A
+    // legitimate neighbour being served holds one for an instant; waiting names nobody.
+    const lagging = sources.topEstablished.some((s) => s.prefix === p.prefix && held(s) > 0 && held(s) < cfg.minPerAddress);
+    if (lagging && now - since < 2 * cfg.fullFor) {
+      pending = true;
+      continue;
+    }
+    const evidence = [`${p.prefix}: holds ${held(p)} of ${slots} slots (${pct(held(p) / slots)}; ${p.establishedUnread} more connections waiting) from ${p.addresses} address(es), for ${secs(now - since)}, while ${full.join(', ')} full for ${secs(now - fullSince)}`];
+    // Name the addresses when they are few and hold most of what the prefix holds; the prefix when it has more
+    // addresses than may be named; otherwise nothing yet (early on, a server adding workers gives each address one
+    // slot or two: the next look, sooner, sees more).
     if (members.length > 0 && members.length <= cfg.maxOffenders && named >= 0.9 * held(p)) {
       for (const s of members) offenders.push({ value: host(s.address), evidence: [`${s.address}: holds ${held(s)} (${s.establishedUnread} waiting)`, ...evidence] });
     } else if (p.addresses > cfg.maxOffenders) {
       // too many addresses to name one by one (each may hold little): the prefix itself
       offenders.push({ value: p.prefix, evidence });
-    }
+    } else pending = true;
   }
-  return { state: next, full, offenders };
+  return { state: next, full, offenders, pending };
 }

@@ -35,6 +35,8 @@ export interface TrackerOutput {
   readonly changed: 'started' | 'ended' | null;
   /** The verdict the attack state followed: the assessment, or a connection flood when a full server's slots are held. */
   readonly verdict: Assessment;
+  /** A prefix holds a full server's slots, not yet for `capacity.fullFor`: the daemon looks again sooner. */
+  readonly capacityPending: boolean;
 }
 
 export const CALM: AttackState = { active: false, kind: 'none', since: null, lastSeen: null };
@@ -135,5 +137,5 @@ export function track(state: TrackerState, input: TrackInput): TrackerOutput {
 
   const spoofed = guardReason !== null || (a.kind === 'spoofed-syn-flood' && offenders.size === 0);
   if (spoofed && guardReason === null) guardReason = `spread over many sources, none above threshold: ${a.evidence[0] ?? a.summary}`;
-  return { state: { attack, hot: new Set(offenders.keys()), ...(cap ? { capacity: cap.state } : {}) }, offenders: [...offenders.values()], spoofed, guardReason, changed, verdict: a };
+  return { state: { attack, hot: new Set(offenders.keys()), ...(cap ? { capacity: cap.state } : {}) }, offenders: [...offenders.values()], spoofed, guardReason, changed, verdict: a, capacityPending: cap?.pending ?? false };
 }
