@@ -75,9 +75,12 @@ export function renderTables(frame) {
   fillRows($('established'), frame.established, (s) => row(td(s.address), td(num(s.established), 'num'), td(num(s.synRecv), 'num')), 'no established source');
 }
 
-/** One row of the kernel meter's panel: address, SYN/s, proven, dropped (yes/no, as the page shows them). */
+/**
+ * One row of the kernel meter's panel: address, SYN/s, proven, dropped (yes/no, as the page shows them; a proven
+ * client over its own limit: "its excess", see detection.synRate.proven).
+ */
 export function senderCells(s) {
-  return [s.address, num(s.synPerSecond), s.proven ? 'yes' : 'no', s.dropped ? 'yes' : 'no'];
+  return [s.address, num(s.synPerSecond), s.proven ? 'yes' : 'no', s.dropped ? 'yes' : s.capped ? 'its excess' : 'no'];
 }
 
 /** The kernel meter's top SYN senders; the panel shows only while the meter reports some (never without a meter). */
@@ -89,6 +92,6 @@ export function renderSenders(frame) {
   if (senders.length === 0) return;
   fillRows($('senders'), senders, (s) => {
     const [address, syn, proven, dropped] = senderCells(s);
-    return row(td(address), td(syn, 'num'), td(proven, s.proven ? 'good' : ''), td(dropped, s.dropped ? 'bad' : ''));
+    return row(td(address), td(syn, 'num'), td(proven, s.proven ? 'good' : ''), td(dropped, s.dropped ? 'bad' : s.capped ? 'warn' : ''));
   });
 }

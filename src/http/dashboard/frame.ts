@@ -53,7 +53,7 @@ export interface Frame {
   readonly established: ReadonlyArray<{ address: string; synRecv: number; established: number; total: number }>;
   readonly prefixes: ReadonlyArray<{ prefix: string; addresses: number; synRecv: number; established: number }>;
   /** The kernel SYN-rate meter's top senders (an address, or a prefix's CIDR), highest rate first; empty without a meter. */
-  readonly synSenders: ReadonlyArray<{ address: string; synPerSecond: number; proven: boolean; dropped: boolean }>;
+  readonly synSenders: ReadonlyArray<{ address: string; synPerSecond: number; proven: boolean; dropped: boolean; capped?: true }>;
   /** Ignored listeners beyond FRAME_ROWS.listeners, so the page can say "and N more". */
   readonly moreListeners: number;
 }
@@ -84,7 +84,7 @@ export function buildFrame(tick: TickInfo | null, report: StatusReport | null, a
       prefix: p.prefix, addresses: p.addresses, synRecv: p.synRecv, established: p.established,
     })),
     synSenders: (tick?.synSenders ?? []).slice(0, FRAME_ROWS.synSenders).map((s) => ({
-      address: s.address, synPerSecond: s.synPerSecond, proven: s.proven, dropped: s.dropped,
+      address: s.address, synPerSecond: s.synPerSecond, proven: s.proven, dropped: s.dropped, ...(s.capped ? { capped: true as const } : {}),
     })),
   };
 }

@@ -21,6 +21,7 @@ test('a row of the kernel meter panel: address, SYN/s, proven, dropped by the ke
   assert.deepEqual(senderCells(top!), ['198.18.0.1', '2,000', 'no', 'yes']);
   assert.deepEqual(senderCells(PROXY), ['198.51.100.20', '950', 'yes', 'no'], 'the proxy: proven, never dropped for its rate');
   assert.deepEqual(senderCells(PREFIX), ['203.0.113.0/24', '450', 'no', 'yes'], 'a prefix dropped as a whole');
+  assert.deepEqual(senderCells({ ...PROXY, synPerSecond: 3000, capped: true }), ['198.51.100.20', '3,000', 'yes', 'its excess'], 'a proven client over its limit');
 });
 
 test('a kernel-made ban reads like the others in the timeline, and its origin is explained in the bans table', async () => {
