@@ -54,7 +54,7 @@ export async function readDaemon(pid: number, ns: string, stateDir: string, prev
   return {
     reading: {
       atMs, rssMB: rssKB / 1024, fds, dbMB: sizeMB(db) + sizeMB(`${db}-wal`), tickMs,
-      bansActive: metricValue(text, 'synguard_bans_active'),
+      bansActive: text ? metricValue(text, 'synguard_bans_active') || 0 : NaN, // no label set yet: none active
       bansIssued: metricValue(text, 'synguard_bans_issued_total'),
       bansExpired: metricValue(text, 'synguard_bans_expired_total'),
     },

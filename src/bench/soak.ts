@@ -131,4 +131,7 @@ console.log([
   row('mean tick (per sample window)', 'ms', rs, (r) => r.tickMs, 1),
   row('active bans', 'bans', rs, (r) => r.bansActive, 0),
   row('bans issued (cumulative)', 'bans', rs, (r) => r.bansIssued, 0),
+  row('bans expired (cumulative)', 'bans', rs, (r) => r.bansExpired, 0),
+  '',
+  `Store growth per ban issued: ${fmt((1024 * ((rs[rs.length - 1]?.dbMB ?? NaN) - (rs[0]?.dbMB ?? NaN))) / Math.max(1, rs[rs.length - 1]?.bansIssued ?? 0))} KB (decisions and events are records, kept; the WAL is checkpointed by SQLite).`,
 ].join('\n'));
