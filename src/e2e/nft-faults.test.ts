@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { exec } from '../core/exec.js';
 import { canConnect } from '../testing/connect-probe.js';
 import { withLab, type Lab } from '../lab/topology.js';
@@ -108,7 +109,7 @@ test('nft slow (2 s a call): the daemon keeps defending; the flood is banned in 
   });
 }));
 
-test('nft failing every transaction: commit-failed each tick, nothing half-applied; once nft works the ban lands and store and kernel agree', needs(FLOODS, async () => {
+test('nft failing every transaction for 3 s: commit-failed and retried, nothing half-applied; once nft works the ban lands and store and kernel agree', needs(FLOODS, async () => {
   const flag = join(tempDir('sg-nft-flag-'), 'fail');
   const script = `if [ "$1" = "-f" ] && [ -e ${flag} ]; then cat >/dev/null; echo "Error: injected failure" >&2; exit 1; fi\nexec ${REAL_NFT} "$@"`;
   await withDefender(withStandIn(script), async (lab, d, state, stderr) => {
@@ -120,6 +121,8 @@ test('nft failing every transaction: commit-failed each tick, nothing half-appli
     const failed = await d.waitFor((l) => l.event === 'commit-failed');
     assert.match(String(failed['error']), /injected failure/);
     assert.doesNotMatch(await nftBan4(lab.victim.ns), new RegExp(attacker.replaceAll('.', '\\.')), 'nothing applied while nft fails');
+    await sleep(3000);
+    assert.ok(d.lines.filter((l) => l.event === 'commit-failed').length >= 2, 'retried');
     const at = d.lines.length;
     rmSync(flag);
     await d.waitFor((l) => l.event === 'commit', { from: at });
