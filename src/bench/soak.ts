@@ -1,6 +1,6 @@
 // `node dist/bench/soak.js [--minutes 15] [--sample-s 10] [--csv FILE]`: the daemon under a sustained mixed flood,
-// its resources sampled, a least-squares slope per minute for each. Not part of plain `npm run bench` (15 minutes):
-// `npm run bench -- --soak` adds it, or run this file alone (docs/benchmarks.md).
+// its resources sampled, a least-squares slope per minute for each. In `npm run bench` it is opt-in (it takes 15
+// minutes): `SYNGUARD_SOAK_MINUTES=15 npm run bench` runs it last, `npm run bench:soak` alone (docs/benchmarks.md).
 //
 // A lab (victim + 3 attackers, torn down however the run ends) and `synguard run` in the victim namespace with its
 // own state directory and 20 s bans (factor 1), so bans are made and expire all the time. Every 30 s cycle, each flood
@@ -22,7 +22,12 @@ import { readDaemon, type LoopTotals, type Reading } from './soak-sample.js';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, dflt: number): number => { const i = argv.indexOf(name); return i >= 0 ? Number(argv[i + 1]) : dflt; };
-const minutes = opt('--minutes', 15);
+const asked = process.env['SYNGUARD_SOAK_MINUTES'];
+if (argv.includes('--when-asked') && !asked) {
+  console.log('Soak: skipped (SYNGUARD_SOAK_MINUTES=15 npm run bench, or npm run bench:soak, runs it).');
+  process.exit(0);
+}
+const minutes = opt('--minutes', Number(asked ?? 15));
 const sampleS = opt('--sample-s', 10);
 const csvAt = argv.indexOf('--csv');
 const csv = csvAt >= 0 ? argv[csvAt + 1] : undefined;
