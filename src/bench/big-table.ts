@@ -1,8 +1,8 @@
 // `node dist/bench/big-table.js [--bans 100000] [--seconds 15]`: the daemon with 100k active bans while a real spoofed
 // flood fills its namespace's socket table (flooded-table.ts: cookies off, backlog 262144, as large as two hping3
 // senders make it here in a bounded 30 s flood). Its loop time, CPU share and RSS from /proc and its own /metrics.
-// Hardening and the kernel meter are off (cookies would cap the table, the meter drop /24s of the flood); the bans are IPv6 (2001:db8:ffff::/48), away from the flood's
-// 198.19.0.0/16, so the table is not shrunk by them.
+// Hardening and the kernel meter are off (cookies would cap the table, the meter drop /24s of the flood); the bans
+// are IPv6 (2001:db8:ffff::/48), away from the flood's 198.19.0.0/16, so they do not shrink the table either.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
