@@ -57,8 +57,9 @@ export class UpstreamController {
   private refused: string | null = null;
   private speakerStartedAt = 0;
   private speakerError: string | null = null;
-  /** When the speaker last came up (null: not running as far as the ticks saw), and its failures in a row. */
+  /** When the speaker last came up (null: not running as far as the ticks saw), when it last failed, failures in a row. */
   private speakerUpAt: number | null = null;
+  private speakerDownAt = 0;
   private speakerFailures = 0;
   private lastTarget: { target: Target; at: number } | null = null;
 
@@ -156,8 +157,8 @@ export class UpstreamController {
   }
 
   /**
-   * A speaker that died while running is said once (`exabgp-exited`); a failed one is started again after a delay
-   * that doubles with each failure in a row (a crash loop: 1, 2, 4, 8, then every 15 min), so the log and the
+   * A speaker that died while running is said once (`exabgp-exited`); a failed one is started again a delay after
+   * the failure that doubles with each failure in a row (a crash loop: 1, 2, 4, 8, then 15 min), so the log and the
    * restarts stay bounded whatever ExaBGP does.
    */
   private watchSpeaker(now: number): void {
@@ -166,10 +167,11 @@ export class UpstreamController {
     if (this.speakerUpAt !== null) {
       this.speakerFailures = failuresAfter(this.speakerFailures, now - this.speakerUpAt);
       this.speakerUpAt = null;
+      this.speakerDownAt = now;
       this.speakerError = status.error;
       this.deps.log('error', 'exabgp-exited', { error: status.error, note: 'no upstream announcements; host-level defence carries on', retry: `${restartDelayMs(this.speakerFailures) / 1000} s` });
     }
-    if (now - this.speakerStartedAt >= restartDelayMs(this.speakerFailures)) this.startSpeaker(now);
+    if (now - this.speakerDownAt >= restartDelayMs(this.speakerFailures)) this.startSpeaker(now);
   }
 
   private startSpeaker(now: number): void {
@@ -186,6 +188,7 @@ export class UpstreamController {
         return;
       }
       this.speakerFailures = failuresAfter(this.speakerFailures, 0);
+      this.speakerDownAt = this.deps.now();
       if (error !== this.speakerError) {
         this.speakerError = error;
         this.deps.log('error', 'exabgp-failed', { error, note: 'no upstream announcements; host-level defence carries on', retry: `${restartDelayMs(this.speakerFailures) / 1000} s, then less often while it keeps failing` });
