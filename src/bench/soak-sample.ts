@@ -8,8 +8,9 @@ export interface Reading {
   readonly atMs: number;
   readonly rssMB: number;
   readonly fds: number;
-  /** synguard.db plus its -wal file, MB. */
+  /** synguard.db, and its -wal file, MB. */
   readonly dbMB: number;
+  readonly walMB: number;
   /** Mean loop pass since the previous reading, ms (NaN on the first or when /metrics did not answer). */
   readonly tickMs: number;
   readonly bansActive: number;
@@ -53,7 +54,7 @@ export async function readDaemon(pid: number, ns: string, stateDir: string, prev
   const tickMs = prev && loop.count > prev.count ? (1000 * (loop.sum - prev.sum)) / (loop.count - prev.count) : NaN;
   return {
     reading: {
-      atMs, rssMB: rssKB / 1024, fds, dbMB: sizeMB(db) + sizeMB(`${db}-wal`), tickMs,
+      atMs, rssMB: rssKB / 1024, fds, dbMB: sizeMB(db), walMB: sizeMB(`${db}-wal`), tickMs,
       bansActive: text ? metricValue(text, 'synguard_bans_active') || 0 : NaN, // no label set yet: none active
       bansIssued: metricValue(text, 'synguard_bans_issued_total'),
       bansExpired: metricValue(text, 'synguard_bans_expired_total'),

@@ -100,7 +100,7 @@ const result = await withLab({ attackers: 3 }, async (lab) => {
         const { reading, loop } = await readDaemon(pid, ns, state, prev, Date.now());
         prev = loop;
         readings.push(reading);
-        if (readings.length % 6 === 1) console.error(`soak ${((reading.atMs - t0) / 60_000).toFixed(1)} min: RSS ${fmt(reading.rssMB)} MB, fds ${reading.fds}, db ${fmt(reading.dbMB, 2)} MB, tick ${fmt(reading.tickMs)} ms, bans ${reading.bansActive} active / ${reading.bansIssued} issued / ${reading.bansExpired} expired`);
+        if (readings.length % 6 === 1) console.error(`soak ${((reading.atMs - t0) / 60_000).toFixed(1)} min: RSS ${fmt(reading.rssMB)} MB, fds ${reading.fds}, db ${fmt(reading.dbMB, 2)} + wal ${fmt(reading.walMB, 2)} MB, tick ${fmt(reading.tickMs)} ms, bans ${reading.bansActive} active / ${reading.bansIssued} issued / ${reading.bansExpired} expired`);
       }
     })();
     for (let i = 0; Date.now() + CYCLE_S * 1000 <= endAt; i++) await cycle(lab, real, conn, i, totals);
@@ -121,7 +121,7 @@ const result = await withLab({ attackers: 3 }, async (lab) => {
 });
 
 const rs = result.readings;
-if (csv) writeFileSync(csv, ['t_s,rss_mb,fds,db_mb,tick_ms,bans_active,bans_issued,bans_expired', ...rs.map((r) => [((r.atMs - rs[0]!.atMs) / 1000).toFixed(0), fmt(r.rssMB, 2), r.fds, fmt(r.dbMB, 3), fmt(r.tickMs, 2), r.bansActive, r.bansIssued, r.bansExpired].join(','))].join('\n') + '\n');
+if (csv) writeFileSync(csv, ['t_s,rss_mb,fds,db_mb,wal_mb,tick_ms,bans_active,bans_issued,bans_expired', ...rs.map((r) => [((r.atMs - rs[0]!.atMs) / 1000).toFixed(0), fmt(r.rssMB, 2), r.fds, fmt(r.dbMB, 3), fmt(r.walMB, 3), fmt(r.tickMs, 2), r.bansActive, r.bansIssued, r.bansExpired].join(','))].join('\n') + '\n');
 const t = result.totals;
 console.log([
   `Soak, ${started.toISOString().slice(0, 16)} UTC: ${minutes} min, ${rs.length} samples every ${sampleS} s. ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Linux ${release()}, Node ${process.version}.`,
@@ -132,11 +132,12 @@ console.log([
   '|---|---:|---:|---:|---:|---:|',
   row('daemon RSS', 'MB', rs, (r) => r.rssMB, 1),
   row('open fds', 'fds', rs, (r) => r.fds, 0),
-  row('SQLite db + wal', 'MB', rs, (r) => r.dbMB, 2),
+  row('SQLite db file', 'MB', rs, (r) => r.dbMB, 2),
+  row('SQLite -wal file', 'MB', rs, (r) => r.walMB, 2),
   row('mean tick (per sample window)', 'ms', rs, (r) => r.tickMs, 1),
   row('active bans', 'bans', rs, (r) => r.bansActive, 0),
   row('bans issued (cumulative)', 'bans', rs, (r) => r.bansIssued, 0),
   row('bans expired (cumulative)', 'bans', rs, (r) => r.bansExpired, 0),
   '',
-  `Store growth per ban issued: ${fmt((1024 * ((rs[rs.length - 1]?.dbMB ?? NaN) - (rs[0]?.dbMB ?? NaN))) / Math.max(1, rs[rs.length - 1]?.bansIssued ?? 0))} KB (decisions and events are records, kept; the WAL is checkpointed by SQLite).`,
+  `Database file growth per ban issued: ${fmt((1024 * ((rs[rs.length - 1]?.dbMB ?? NaN) - (rs[0]?.dbMB ?? NaN))) / Math.max(1, rs[rs.length - 1]?.bansIssued ?? 0))} KB (decisions and events are records, kept; the -wal file is checkpointed by SQLite at about 4 MB).`,
 ].join('\n'));
