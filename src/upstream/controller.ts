@@ -55,7 +55,6 @@ const TARGET_MEMORY_MS = 10 * 60_000;
 export class UpstreamController {
   private pressure: PressureState = CALM;
   private refused: string | null = null;
-  private speakerStartedAt = 0;
   private speakerError: string | null = null;
   /** When the speaker last came up (null: not running as far as the ticks saw), when it last failed, failures in a row. */
   private speakerUpAt: number | null = null;
@@ -76,7 +75,7 @@ export class UpstreamController {
     // so a restart mid-attack never withdraws (and flaps) what is still needed.
     if (due.some((r) => r.origin === 'auto')) this.pressure = { ...CALM, pressured: true, since: now };
     this.deps.log('info', 'upstream-start', { dryRun: this.deps.speaker === null, interface: this.cfg.interface, capacityBps: this.deps.capacityBps, due: due.length });
-    this.startSpeaker(now);
+    this.startSpeaker();
   }
 
   async stop(): Promise<void> {
@@ -171,13 +170,12 @@ export class UpstreamController {
       this.speakerError = status.error;
       this.deps.log('error', 'exabgp-exited', { error: status.error, note: 'no upstream announcements; host-level defence carries on', retry: `${restartDelayMs(this.speakerFailures) / 1000} s` });
     }
-    if (now - this.speakerDownAt >= restartDelayMs(this.speakerFailures)) this.startSpeaker(now);
+    if (now - this.speakerDownAt >= restartDelayMs(this.speakerFailures)) this.startSpeaker();
   }
 
-  private startSpeaker(now: number): void {
+  private startSpeaker(): void {
     const speaker = this.deps.speaker;
     if (!speaker) return;
-    this.speakerStartedAt = now;
     void speaker.start().then((ok) => {
       const error = speaker.status().error;
       if (ok) {
