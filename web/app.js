@@ -3,7 +3,7 @@
 // upstream) are fetched when the stream says they changed, and every 10 seconds.
 import { $, clockTime, duration } from './dom.js';
 import { Charts } from './charts.js';
-import { renderKpis, renderSenders, renderTables, renderVerdict } from './panels.js';
+import { renderKpis, renderSenders, renderStore, renderTables, renderVerdict } from './panels.js';
 import { Bans } from './bans.js';
 import { loadReports, loadTimeline, loadUpstream } from './lists.js';
 
@@ -27,6 +27,7 @@ function onFrame(frame) {
   lastFrame = frame;
   state('live', 'live');
   renderVerdict(frame, serverNow());
+  renderStore(frame, serverNow());
   renderKpis(frame);
   renderTables(frame);
   renderSenders(frame);

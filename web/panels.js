@@ -36,6 +36,21 @@ export function renderVerdict(frame, serverNow) {
     : '';
 }
 
+/** The banner's text while the store cannot write (null: no banner): the defence goes on, decisions wait in memory. */
+export function storeBannerText(degraded, serverNow) {
+  if (!degraded) return null;
+  const since = degraded.since ? ` for ${duration(serverNow - degraded.since)}` : '';
+  const held = `${num(degraded.held)} write${degraded.held === 1 ? '' : 's'} held in memory`;
+  return `Store degraded${since}: ${degraded.error ?? 'writes fail'}. Still defending (bans reach the kernel); ${held}, written to disk once it can write again.`;
+}
+
+export function renderStore(frame, serverNow) {
+  const text = storeBannerText(frame.storeDegraded, serverNow);
+  const banner = $('store-banner');
+  banner.hidden = text === null;
+  banner.textContent = text ?? '';
+}
+
 export function renderKpis(frame) {
   const p = frame.point;
   // the newest point first, so the numbers match the chart's right edge

@@ -1,7 +1,7 @@
 // Real-kernel test of socket kill: a source's established connections are gone after killSockets; others stay.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { exec, spawnLong } from '../core/exec.js';
+import { exec, spawnLong, type Exec } from '../core/exec.js';
 import { parseCidr } from '../core/address.js';
 import { addHostAddresses, withLab } from '../lab/topology.js';
 import { startVictimServer } from '../lab/victim.js';
@@ -79,6 +79,30 @@ describe('socket kill', () => {
         assert.equal(killed, 6);
         assert.equal(await established(lab.victim.ns, flooder), 0);
         assert.equal(await established(lab.victim.ns, spared), 2, 'the spared peer keeps its connections');
+      } finally {
+        for (const stop of stops) stop();
+        await server.stop();
+      }
+    });
+  }));
+
+  it('5,000 values at once: one listing first, ss -K only for the values with a socket; the same sockets die', needs([...LAB, 'ss'], async () => {
+    await withLab({ attackers: 1 }, async (lab) => {
+      const server = await startVictimServer(lab.victim.ns, { port: 8080, backlog: 128 });
+      const stops: (() => void)[] = [];
+      try {
+        const a = lab.attackers[0]!;
+        stops.push(await hold(a.ns, a.v4[0]!, lab.victim.v4[0]!, 20));
+        stops.push(await hold(a.ns, a.v6[0]!, lab.victim.v6[0]!, 5));
+        stops.push(await hold(lab.client.ns, lab.client.v4[0]!, lab.victim.v4[0]!, 3));
+        const others = Array.from({ length: 4998 }, (_, i) => `198.19.${i >> 8}.${i & 255}`);
+        const calls: string[][] = [];
+        const counting: Exec = (file, args, options) => { calls.push([file, ...args]); return exec(file, args, options); };
+        const killed = await killSockets([...others.slice(0, 2500), a.v4[0]!, `${a.v6[0]!.replace(/::2$/, '::')}/64`, ...others.slice(2500)], { netns: lab.victim.ns, exec: counting });
+        assert.equal(killed, 25);
+        assert.equal(calls.length, 2, `one listing, one ss -K: ${calls.map((c) => c.slice(0, 6).join(' ')).join(' | ')}`);
+        assert.equal(await established(lab.victim.ns, a.v4[0]!), 0);
+        assert.equal(await established(lab.victim.ns, lab.client.v4[0]!), 3, 'the client keeps its connections');
       } finally {
         for (const stop of stops) stop();
         await server.stop();

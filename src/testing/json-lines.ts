@@ -42,8 +42,11 @@ export function jsonLines(child: Spawned['child'], failOn: (l: Line) => string |
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 
-/** `synguard run` inside a namespace with its own state directory (and `extra` arguments), its log collected. */
-export function startDaemon(ns: string, stateDir: string, extra: readonly string[] = []): Spawned & JsonLines {
-  const spawned = spawnLong(process.execPath, [CLI, 'run', '--state-dir', stateDir, ...extra], { netns: ns });
+/**
+ * `synguard run` inside a namespace with its own state directory (and `extra` arguments), its log collected; `env`
+ * replaces its environment (a PATH with a stand-in `nft`, for fault tests).
+ */
+export function startDaemon(ns: string, stateDir: string, extra: readonly string[] = [], env?: NodeJS.ProcessEnv): Spawned & JsonLines {
+  const spawned = spawnLong(process.execPath, [CLI, 'run', '--state-dir', stateDir, ...extra], { netns: ns, ...(env ? { env } : {}) });
   return { ...spawned, ...jsonLines(spawned.child) };
 }

@@ -11,6 +11,7 @@ import type { SpeakerStatus } from './exabgp.js';
 import { decideUpstream, type Target } from './policy.js';
 import { CALM, nextPressure, readLink, type PressureState } from './saturation.js';
 import { attackedTarget } from './target.js';
+import { failuresAfter, restartDelayMs } from './backoff.js';
 
 /** Where announcements are recorded: the store's repository, or memory in dry-run. */
 export interface AnnouncementBook {
@@ -49,14 +50,16 @@ export interface UpstreamStatus {
   readonly announcements: readonly AnnouncementRecord[];
 }
 
-const RESTART_AFTER_MS = 60_000;
 const TARGET_MEMORY_MS = 10 * 60_000;
 
 export class UpstreamController {
   private pressure: PressureState = CALM;
   private refused: string | null = null;
-  private speakerStartedAt = 0;
   private speakerError: string | null = null;
+  /** When the speaker last came up (null: not running as far as the ticks saw), when it last failed, failures in a row. */
+  private speakerUpAt: number | null = null;
+  private speakerDownAt = 0;
+  private speakerFailures = 0;
   private lastTarget: { target: Target; at: number } | null = null;
 
   constructor(private readonly cfg: UpstreamConfig, private readonly deps: UpstreamDeps) {}
@@ -72,7 +75,7 @@ export class UpstreamController {
     // so a restart mid-attack never withdraws (and flaps) what is still needed.
     if (due.some((r) => r.origin === 'auto')) this.pressure = { ...CALM, pressured: true, since: now };
     this.deps.log('info', 'upstream-start', { dryRun: this.deps.speaker === null, interface: this.cfg.interface, capacityBps: this.deps.capacityBps, due: due.length });
-    this.startSpeaker(now);
+    this.startSpeaker();
   }
 
   async stop(): Promise<void> {
@@ -98,7 +101,7 @@ export class UpstreamController {
     for (const a of result.announce) this.record(a);
     if (result.refused !== this.refused && result.refused !== null) this.deps.log('warn', 'upstream-refused', { reason: result.refused });
     this.refused = result.refused;
-    if (this.deps.speaker?.status().state === 'failed' && now - this.speakerStartedAt >= RESTART_AFTER_MS) this.startSpeaker(now);
+    this.watchSpeaker(now);
     this.push(now);
   };
 
@@ -152,19 +155,41 @@ export class UpstreamController {
     void this.deps.speaker?.sync(this.wanted(now));
   }
 
-  private startSpeaker(now: number): void {
+  /**
+   * A speaker that died while running is said once (`exabgp-exited`); a failed one is started again a delay after
+   * the failure that doubles with each failure in a row (a crash loop: 1, 2, 4, 8, then 15 min), so the log and the
+   * restarts stay bounded whatever ExaBGP does.
+   */
+  private watchSpeaker(now: number): void {
+    const status = this.deps.speaker?.status();
+    if (status?.state !== 'failed') return;
+    if (this.speakerUpAt !== null) {
+      this.speakerFailures = failuresAfter(this.speakerFailures, now - this.speakerUpAt);
+      this.speakerUpAt = null;
+      this.speakerDownAt = now;
+      this.speakerError = status.error;
+      this.deps.log('error', 'exabgp-exited', { error: status.error, note: 'no upstream announcements; host-level defence carries on', retry: `${restartDelayMs(this.speakerFailures) / 1000} s` });
+    }
+    if (now - this.speakerDownAt >= restartDelayMs(this.speakerFailures)) this.startSpeaker();
+  }
+
+  private startSpeaker(): void {
     const speaker = this.deps.speaker;
     if (!speaker) return;
-    this.speakerStartedAt = now;
     void speaker.start().then((ok) => {
       const error = speaker.status().error;
       if (ok) {
+        this.speakerUpAt = this.deps.now();
         this.speakerError = null;
         this.deps.log('info', 'exabgp-started', { peer: this.cfg.bgp.peer });
         this.push(this.deps.now());
-      } else if (error !== this.speakerError) {
+        return;
+      }
+      this.speakerFailures = failuresAfter(this.speakerFailures, 0);
+      this.speakerDownAt = this.deps.now();
+      if (error !== this.speakerError) {
         this.speakerError = error;
-        this.deps.log('error', 'exabgp-failed', { error, note: 'no upstream announcements; host-level defence carries on', retry: `${RESTART_AFTER_MS / 1000} s` });
+        this.deps.log('error', 'exabgp-failed', { error, note: 'no upstream announcements; host-level defence carries on', retry: `${restartDelayMs(this.speakerFailures) / 1000} s, then less often while it keeps failing` });
       }
     });
   }

@@ -4,6 +4,7 @@
 import type { Assessment } from '../../detect/assess.js';
 import type { StatusReport } from '../../detect/report.js';
 import type { SynSender } from '../../detect/syn-senders.js';
+import type { StoreHealth } from '../../store/index.js';
 import type { Point } from './series.js';
 
 /** How many rows of each list a frame carries. */
@@ -56,11 +57,13 @@ export interface Frame {
   readonly synSenders: ReadonlyArray<{ address: string; synPerSecond: number; proven: boolean; dropped: boolean; capped?: true }>;
   /** Ignored listeners beyond FRAME_ROWS.listeners, so the page can say "and N more". */
   readonly moreListeners: number;
+  /** Set while the store cannot write (the page shows a banner): why, since when (ms), writes held in memory. */
+  readonly storeDegraded: { readonly error: string | null; readonly since: number | null; readonly held: number } | null;
 }
 
 const source = (s: StatusReport['sources'][number]) => ({ address: s.address, synRecv: s.synRecv, established: s.established, total: s.total });
 
-export function buildFrame(tick: TickInfo | null, report: StatusReport | null, attack: AttackInfo | null, now: number): Frame {
+export function buildFrame(tick: TickInfo | null, report: StatusReport | null, attack: AttackInfo | null, now: number, store: StoreHealth | null = null): Frame {
   const a = tick?.assessment ?? report?.assessment ?? null;
   const listeners = report?.listeners ?? [];
   const held = tick?.underAttack === true ? attack : null;
@@ -86,5 +89,6 @@ export function buildFrame(tick: TickInfo | null, report: StatusReport | null, a
     synSenders: (tick?.synSenders ?? []).slice(0, FRAME_ROWS.synSenders).map((s) => ({
       address: s.address, synPerSecond: s.synPerSecond, proven: s.proven, dropped: s.dropped, ...(s.capped ? { capped: true as const } : {}),
     })),
+    storeDegraded: store && !store.writable ? { error: store.error, since: store.since, held: store.held } : null,
   };
 }

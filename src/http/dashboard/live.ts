@@ -47,7 +47,7 @@ export function createLive(deps: HttpDeps, options: LiveOptions = {}): Live {
   let lastFrameAt = -Infinity;
   let pending = false;
 
-  const frame = (): Frame => buildFrame(tick, deps.status(), attack, deps.now());
+  const frame = (): Frame => buildFrame(tick, deps.status(), attack, deps.now(), deps.store.health?.() ?? null);
 
   // Runs outside the tick (setImmediate): the report walks every source, and it is built only for open pages.
   const publish = () => {

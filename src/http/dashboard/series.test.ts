@@ -122,3 +122,10 @@ test('a frame carries the kernel meter\'s top SYN senders from the tick: 10 at m
   assert.deepEqual(buildFrame(tick(), null, null, T0).synSenders, []);
   assert.deepEqual(buildFrame(null, null, null, T0).synSenders, []);
 });
+
+test('a frame carries the store\'s trouble while it cannot write, and nothing while it can', () => {
+  const health = { writable: false, error: 'SQLITE_FULL: database or disk is full', since: T0 - 90_000, held: 3, recoveries: 0 };
+  assert.deepEqual(buildFrame(null, null, null, T0, health).storeDegraded, { error: health.error, since: T0 - 90_000, held: 3 });
+  assert.equal(buildFrame(null, null, null, T0, { ...health, writable: true, error: null, since: null, held: 0 }).storeDegraded, null);
+  assert.equal(buildFrame(null, null, null, T0).storeDegraded, null, 'a store without health (not guarded)');
+});

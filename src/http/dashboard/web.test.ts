@@ -8,8 +8,12 @@ import { pathToFileURL } from 'node:url';
 import type { SynSender } from '../../detect/syn-senders.js';
 import { PREFIX, PROXY, sampleSenders } from '../../testing/syn-senders.js';
 import { WEB_DIR } from './static.js';
+import { T0 } from '../../testing/clock.js';
 
-interface Panels { senderCells: (s: SynSender) => string[] }
+interface Panels {
+  senderCells: (s: SynSender) => string[];
+  storeBannerText: (d: { error: string | null; since: number | null; held: number } | null, serverNow: number) => string | null;
+}
 interface Lists { timelineEntries: (history: unknown) => Array<{ tag: string; text: string }> }
 interface BansModule { ORIGINS: Record<string, string> }
 
@@ -52,4 +56,17 @@ test('the page has the kernel meter panel, hidden until a frame carries senders,
   assert.deepEqual([...head.matchAll(/<th[^>]*>([^<]*)/g)].map((m) => m[1]?.trim()), ['address', 'SYN/s', 'proven', 'dropped by the kernel']);
   const app = readFileSync(join(WEB_DIR, 'app.js'), 'utf8');
   assert.match(app, /renderSenders\(frame\)/, 'each frame redraws it');
+});
+
+test('a degraded store shows a banner: why, for how long, still defending, how many writes wait; none while it writes', async () => {
+  const { storeBannerText } = await load<Panels>('panels.js');
+  assert.equal(storeBannerText(null, T0), null);
+  assert.equal(
+    storeBannerText({ error: 'SQLITE_FULL: database or disk is full', since: T0 - 150_000, held: 12 }, T0),
+    'Store degraded for 2m 30s: SQLITE_FULL: database or disk is full. Still defending (bans reach the kernel); 12 writes held in memory, written to disk once it can write again.',
+  );
+  assert.match(storeBannerText({ error: null, since: null, held: 1 }, T0) ?? '', /^Store degraded: writes fail\. .* 1 write held in memory/);
+  const html = readFileSync(join(WEB_DIR, 'index.html'), 'utf8');
+  assert.match(html, /<p id="store-banner" class="banner" role="alert" hidden><\/p>/, 'hidden until a frame says the store is degraded');
+  assert.match(readFileSync(join(WEB_DIR, 'app.js'), 'utf8'), /renderStore\(frame, serverNow\(\)\)/, 'each frame redraws it');
 });
