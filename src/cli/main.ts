@@ -4,11 +4,16 @@
 // program.ts loads only the command asked for (docs/benchmarks.md, issue 11).
 import module from 'node:module';
 import { compileCacheDir } from './compile-cache.js';
+import { tooOldNode } from './node-version.js';
 import { VERSION } from './version.js';
 
 const argv = process.argv;
+const tooOld = tooOldNode(process.version, process.execPath);
 if (argv.length === 3 && (argv[2] === '--version' || argv[2] === '-V')) {
   process.stdout.write(`${VERSION}\n`); // what commander prints, without loading it
+} else if (tooOld !== null) {
+  process.stderr.write(`synguard: ${tooOld}\n`);
+  process.exitCode = 2;
 } else {
   // Best effort: an unwritable directory only costs the speed-up; a Node older than 22.1 has no cache (engines: 24).
   const dir = compileCacheDir(process.env, process.getuid?.() ?? -1);
