@@ -186,5 +186,6 @@ test('state directory deleted under the daemon: bans and the open attack are re-
   assert.equal(fresh.events.open().length, 1, 'the attack still open');
   fresh.close();
   assert.deepEqual(await kernel(r), banned);
+  assert.deepEqual(r.store.announcements.open(), [], 'announcements follow the fresh database, not the closed one');
   r.store.close();
 });

@@ -211,7 +211,9 @@ export function guardStore(opened0: Store, options: GuardOptions): Store {
     decisions,
     events,
     sysctls,
-    announcements: base.announcements, // upstream's own retries cover it (docs/reliability.md)
+    // Upstream's own retries cover a failed write (docs/reliability.md). A getter: a deleted database is replaced by a
+    // fresh one (retry()), and announcements must follow it, not the closed connection.
+    get announcements() { return base.announcements; },
     transaction: <T>(fn: () => T): T => {
       retry();
       if (fault || inTransaction) return fn();
