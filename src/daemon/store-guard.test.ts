@@ -189,3 +189,35 @@ test('state directory deleted under the daemon: bans and the open attack are re-
   assert.deepEqual(r.store.announcements.open(), [], 'announcements follow the fresh database, not the closed one');
   r.store.close();
 });
+
+test('upstream announcements while the store cannot write: held, seen by reads, written through once it can', () => {
+  const dir = tempDir('sg-guard-ann-');
+  const raw = openStore(dir);
+  const log = memoryLog();
+  const clock = { now: T0 };
+  const store = guardStore(raw, { now: () => clock.now, log, retryMs: 1000 });
+  const spec = (prefix: string) => ({
+    kind: 'rtbh', prefix, port: null, bytesPerSecond: null, reason: 'uplink full', evidence: ['rx 98%'], origin: 'auto', createdAt: clock.now, until: clock.now + 600_000,
+  } as const);
+  const before = store.announcements.add(spec('198.18.0.1/32'));
+  raw.pragma?.('query_only = 1');
+  clock.now += 1000;
+  const during = store.announcements.add(spec('198.18.0.2/32'));
+  assert.ok(during.id < 0, 'held: a temporary id');
+  assert.equal(events({ log } as Rig, 'store-unwritable').length, 1, 'said once');
+  assert.equal(store.announcements.end(before.id, clock.now, 'daemon', 'withdrawn'), true, 'a stored one ended while unwritable');
+  assert.equal(store.announcements.end(before.id, clock.now, 'daemon', 'withdrawn'), false, 'not twice');
+  assert.deepEqual(store.announcements.open().map((r) => r.prefix), ['198.18.0.2/32']);
+  assert.deepEqual(store.announcements.endedSince(T0).map((r) => r.prefix), ['198.18.0.1/32']);
+  assert.equal(store.health?.().held, 2);
+  raw.pragma?.('query_only = 0');
+  clock.now += 2000;
+  const open = store.announcements.open();
+  assert.equal(store.health?.().writable, true);
+  assert.deepEqual(open.map((r) => [r.prefix, r.id > 0]), [['198.18.0.2/32', true]], 'written through: a real id');
+  store.close();
+  const fresh = openStore(dir);
+  assert.deepEqual(fresh.announcements.open().map((r) => r.prefix), ['198.18.0.2/32']);
+  assert.deepEqual(fresh.announcements.history().map((r) => [r.prefix, r.endKind]), [['198.18.0.2/32', null], ['198.18.0.1/32', 'withdrawn']]);
+  fresh.close();
+});

@@ -7,8 +7,10 @@ import { statSync } from 'node:fs';
 import type { Decision } from '../core/decision.js';
 import type { KernelBan } from '../enforce/types.js';
 import { openStore, openStoreFrozen, type DecisionRecord, type Store, type StoreHealth, type StoredEvent } from '../store/index.js';
+import type { AnnouncementRecord } from '../store/announcements.js';
 import { isStoreFault } from '../store/faults.js';
 import { HeldWrites } from './held-writes.js';
+import { HeldAnnouncements } from './held-announcements.js';
 
 export { isStoreFault };
 import type { Log } from '../core/log.js';
@@ -31,6 +33,7 @@ export function guardStore(opened0: Store, options: GuardOptions): Store {
   const { now, log } = options;
   const retryMs = options.retryMs ?? 5000;
   const held = new HeldWrites();
+  const heldAnnouncements = new HeldAnnouncements();
   let fault: { error: string; since: number } | null = null;
   let lastTry = 0;
   let recoveries = 0;
@@ -88,7 +91,7 @@ export function guardStore(opened0: Store, options: GuardOptions): Store {
         reopen = false;
         lost = false;
       }
-      const written = held.writeThrough(base);
+      const written = held.writeThrough(base) + base.transaction(() => heldAnnouncements.writeThrough(base.announcements));
       fault = null;
       recoveries++;
       log('warn', 'store-writable', { written, heldForSeconds: Math.round((now() - since) / 1000) });
@@ -204,6 +207,23 @@ export function guardStore(opened0: Store, options: GuardOptions): Store {
     clear: (names) => write(() => base.sysctls.clear(names), () => held.clearSysctls(names)),
   };
 
+  // Always through `base`, never a repo captured once: a deleted database is replaced by a fresh one (retry()).
+  const storedOpen = (): AnnouncementRecord[] => read(() => base.announcements.open(), () => []);
+  const announcements: Store['announcements'] = {
+    add: (a) => write(() => base.announcements.add(a), () => heldAnnouncements.add(a)),
+    open: () => (retry(), heldAnnouncements.view(storedOpen()).filter((r) => r.endedAt === null)),
+    endedSince: (since) => heldAnnouncements.view([...read(() => base.announcements.endedSince(since), () => []), ...storedOpen()])
+      .filter((r) => r.endedAt !== null && r.endedAt >= since),
+    history: (o = {}) => {
+      const rows = heldAnnouncements.view(read(() => base.announcements.history(o), () => []))
+        .filter((r) => r.createdAt >= (o.since ?? 0)).sort((a, b) => b.createdAt - a.createdAt || b.id - a.id);
+      return o.limit === undefined || o.limit < 0 ? rows : rows.slice(0, o.limit);
+    },
+    end: (id, t, by, kind) => (id < 0
+      ? heldAnnouncements.end(id, { now: t, by, kind }, false)
+      : write(() => base.announcements.end(id, t, by, kind), () => heldAnnouncements.end(id, { now: t, by, kind }, storedOpen().some((r) => r.id === id)))),
+  };
+
   return {
     dir: base.dir,
     path: base.path,
@@ -211,9 +231,7 @@ export function guardStore(opened0: Store, options: GuardOptions): Store {
     decisions,
     events,
     sysctls,
-    // Upstream's own retries cover a failed write (docs/reliability.md). A getter: a deleted database is replaced by a
-    // fresh one (retry()), and announcements must follow it, not the closed connection.
-    get announcements() { return base.announcements; },
+    announcements,
     transaction: <T>(fn: () => T): T => {
       retry();
       if (fault || inTransaction) return fn();
@@ -229,11 +247,11 @@ export function guardStore(opened0: Store, options: GuardOptions): Store {
         inTransaction = false;
       }
     },
-    health: (): StoreHealth => ({ writable: fault === null, error: fault?.error ?? null, since: fault?.since ?? null, held: held.size, recoveries }),
+    health: (): StoreHealth => ({ writable: fault === null, error: fault?.error ?? null, since: fault?.since ?? null, held: held.size + heldAnnouncements.size, recoveries }),
     close: () => {
       retry(true);
-      if (held.size > 0) {
-        log('error', 'store-held-lost', { held: held.size, note: 'these writes never reached the store; the kernel keeps their bans until its timeouts' });
+      if (held.size + heldAnnouncements.size > 0) {
+        log('error', 'store-held-lost', { held: held.size + heldAnnouncements.size, note: 'these writes never reached the store; the kernel keeps their bans until its timeouts' });
       }
       base.close();
     },
