@@ -5,9 +5,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
+import { alive } from '../core/alive.js';
 import type { Decision } from '../core/decision.js';
 import { exec, spawnLong } from '../core/exec.js';
 import { NftablesEnforcer } from '../enforce/nftables.js';
@@ -153,6 +155,9 @@ test('kill -9 during the 100k-ban start-up transaction and during a reconcile th
     assert.equal(active.distinct, N);
     assert.deepEqual(await kernelBans(ns), active.values, 'bans in the kernel == bans in the store');
     assert.equal(last.line['inStore'], N);
+    // A daemon killed mid-commit leaves its batch file behind; the next one to commit removes it.
+    const leftovers = readdirSync(tmpdir()).filter((n) => /^synguard-nft-\d+-/.test(n) && !alive(Number(n.split('-')[2])));
+    assert.deepEqual(leftovers, [], 'no batch directory of a killed daemon is left');
     console.log(`# kill -9 points (seed ${seed}): ${points.join('; ')}; full start ${first.ms} ms, reconcile after: ${JSON.stringify(last.line)}`);
   });
 }));

@@ -1,4 +1,8 @@
 // Runs nft (arguments as an array, scripts on stdin) and turns its failures into short SynguardErrors.
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { alive } from '../core/alive.js';
 import { exec as realExec, type Exec } from '../core/exec.js';
 import { SynguardError } from '../core/errors.js';
 
@@ -15,6 +19,23 @@ export function nftErrorSummary(stderr: string): string {
   return picked.map((l) => (l.length > 200 ? `${l.slice(0, 200)}…` : l)).join(' / ') || 'no error text';
 }
 
+const BATCH_DIR = /^synguard-nft-(\d+)-/;
+let swept = false;
+
+/** Batch directories of synguard processes killed before they removed them (kill -9 mid-commit): once a process. */
+function sweepStale(dir: string): void {
+  if (swept) return;
+  swept = true;
+  try {
+    for (const name of readdirSync(dir)) {
+      const pid = Number(BATCH_DIR.exec(name)?.[1] ?? NaN);
+      if (Number.isInteger(pid) && pid !== process.pid && !alive(pid)) rmSync(join(dir, name), { recursive: true, force: true });
+    }
+  } catch {
+    // best effort: a leftover costs a few megabytes of temporary space
+  }
+}
+
 export class NftRunner {
   private readonly run: Exec;
   constructor(private readonly opts: NftOptions = {}) {
@@ -25,11 +46,24 @@ export class NftRunner {
     return { ...(this.opts.netns ? { netns: this.opts.netns } : {}), ...(input !== undefined ? { input } : {}), timeoutMs: 120_000 };
   }
 
-  /** Applies a script as one transaction (`nft -f -`); all of it or none of it. */
+  /**
+   * Applies a script as one transaction: all of it or none of it. nft reads it from a complete file (in a private
+   * directory, removed after), never from a pipe: a daemon killed while writing into a pipe leaves nft an input cut
+   * short, and a cut between two statements is a valid, smaller script — a kill -9 test saw 96,116 of 100,000 bans
+   * committed that way. Killed while writing the file, nft never starts; killed after, nft applies the whole of it.
+   */
   async apply(script: string): Promise<void> {
-    const r = await this.run('nft', ['-f', '-'], this.base(script));
-    if (r.spawnError === 'ENOENT') throw new SynguardError('missing-tool', 'nft is not installed (Debian package: nftables)');
-    if (r.failed) throw new SynguardError('exec', `nft transaction failed, nothing applied: ${nftErrorSummary(r.stderr)}`);
+    sweepStale(tmpdir());
+    const dir = mkdtempSync(join(tmpdir(), `synguard-nft-${process.pid}-`));
+    try {
+      const file = join(dir, 'batch.nft');
+      writeFileSync(file, script, { mode: 0o600 });
+      const r = await this.run('nft', ['-f', file], this.base());
+      if (r.spawnError === 'ENOENT') throw new SynguardError('missing-tool', 'nft is not installed (Debian package: nftables)');
+      if (r.failed) throw new SynguardError('exec', `nft transaction failed, nothing applied: ${nftErrorSummary(r.stderr)}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   /** Runs an nft command and returns stdout, or null when the object does not exist. */

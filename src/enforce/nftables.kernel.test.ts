@@ -1,4 +1,5 @@
 // Real-kernel tests of the nftables backend in throwaway namespaces: idempotent init, expiry, atomic batches, traffic.
+import { appendFileSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { exec, type Exec } from '../core/exec.js';
@@ -105,8 +106,11 @@ describe('nftables backend in a namespace', () => {
       const now = wallClock();
       let poison = false;
       // The kernel itself rejects this appended element (timeout out of range), after the enforcer's own statements.
-      const spiked: Exec = (file, args, o) =>
-        exec(file, args, poison && o?.input?.includes('element') ? { ...o, input: `${o.input}add element inet synguard ban4 { 198.18.9.9 timeout 1000000d }\n` } : o);
+      const spiked: Exec = (file, args, o) => {
+        const script = args[0] === '-f' ? args[1] : undefined; // the batch file nft is about to read
+        if (poison && script !== undefined && readFileSync(script, 'utf8').includes('element')) appendFileSync(script, 'add element inet synguard ban4 { 198.18.9.9 timeout 1000000d }\n');
+        return exec(file, args, o);
+      };
       const e = new NftablesEnforcer({ netns: ns, exec: spiked });
       await e.init();
       e.add({ value: '198.18.3.3', family: 4, until: now + 60_000 });

@@ -1,21 +1,15 @@
 // The daemon's pid file in its state directory: how the CLI knows whether a daemon will apply its changes.
 import { readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { alive } from '../core/alive.js';
 import { SynguardError } from '../core/errors.js';
+
+export { alive };
 
 export const PID_FILE = 'synguard.pid';
 /** Touched after every completed tick: its mtime is the last tick's time (`status` shows its age). */
 export const TICK_FILE = 'synguard.tick';
 
-/** Whether a process with this pid exists (EPERM: it exists, owned by someone else). */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** The pid of the daemon running on this state directory, or null. */
 export function runningDaemon(stateDir: string): number | null {
