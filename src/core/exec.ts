@@ -60,7 +60,9 @@ export const exec: Exec = (file, args, options = {}) => {
     );
     // A program that exits without reading its stdin makes the write fail with EPIPE: its exit code tells the story.
     child.stdin?.on('error', () => undefined);
+    // Without input, stdin is closed at once: a program that reads it sees its end, and never waits until the timeout.
     if (options.input !== undefined) child.stdin?.end(options.input);
+    else child.stdin?.end();
   });
 };
 

@@ -111,7 +111,7 @@ test('nft slow (2 s a call): the daemon keeps defending; the flood is banned in 
 
 test('nft failing every transaction for 3 s: commit-failed and retried, nothing half-applied; once nft works the ban lands and store and kernel agree', needs(FLOODS, async () => {
   const flag = join(tempDir('sg-nft-flag-'), 'fail');
-  const script = `if [ "$1" = "-f" ] && [ -e ${flag} ]; then cat >/dev/null; echo "Error: injected failure" >&2; exit 1; fi\nexec ${REAL_NFT} "$@"`;
+  const script = `if [ "$1" = "-f" ] && [ -e ${flag} ]; then echo "Error: injected failure" >&2; exit 1; fi\nexec ${REAL_NFT} "$@"`;
   await withDefender(withStandIn(script), async (lab, d, state, stderr) => {
     await d.waitFor((l) => l.event === 'reconcile');
     writeFileSync(flag, '');
