@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { exec, spawnLong, type Exec } from '../core/exec.js';
 import { parseCidr } from '../core/address.js';
-import { addHostAddresses, withLab } from '../lab/topology.js';
+import { addHostAddresses, withLab, type Lab } from '../lab/topology.js';
 import { startVictimServer } from '../lab/victim.js';
 import { countKilled, killSockets, ssFilter } from './socket-kill.js';
 import { LAB, needs } from '../testing/needs.js';
@@ -38,6 +38,20 @@ function hold(ns: string, from: string, to: string, n: number): Promise<() => vo
   });
 }
 
+/** A lab with the victim's server listening; `run` holds connections (each hold's stop goes in `stops`, all undone after). */
+async function withHolders(run: (lab: Lab, stops: (() => void)[]) => Promise<void>): Promise<void> {
+  await withLab({ attackers: 1 }, async (lab) => {
+    const server = await startVictimServer(lab.victim.ns, { port: 8080, backlog: 128 });
+    const stops: (() => void)[] = [];
+    try {
+      await run(lab, stops);
+    } finally {
+      for (const stop of stops) stop();
+      await server.stop();
+    }
+  });
+}
+
 describe('socket kill', () => {
   it('builds an or-filter from parsed values only', async () => {
     assert.deepEqual(ssFilter([parseCidr('::ffff:198.51.100.0/120'), parseCidr('2001:db8::/64')]), ['dst', '198.51.100.0/24', 'or', 'dst', '2001:db8::/64']);
@@ -45,68 +59,47 @@ describe('socket kill', () => {
   });
 
   it('destroys the established connections of banned sources only', needs([...LAB, 'ss'], async () => {
-    await withLab({ attackers: 1 }, async (lab) => {
-      const server = await startVictimServer(lab.victim.ns, { port: 8080, backlog: 128 });
-      const stops: (() => void)[] = [];
-      try {
-        const a = lab.attackers[0]!;
-        stops.push(await hold(a.ns, a.v4[0]!, lab.victim.v4[0]!, 20));
-        stops.push(await hold(a.ns, a.v6[0]!, lab.victim.v6[0]!, 5));
-        stops.push(await hold(lab.client.ns, lab.client.v4[0]!, lab.victim.v4[0]!, 3));
-        assert.equal(await established(lab.victim.ns, a.v4[0]!), 20);
-        const killed = await killSockets([a.v4[0]!, `${a.v6[0]!}/128`], { netns: lab.victim.ns, chunk: 1 });
-        assert.equal(killed, 25);
-        assert.equal(await established(lab.victim.ns, a.v4[0]!), 0);
-        assert.equal(await established(lab.victim.ns, a.v6[0]!), 0);
-        assert.equal(await established(lab.victim.ns, lab.client.v4[0]!), 3, 'the client keeps its connections');
-      } finally {
-        for (const stop of stops) stop();
-        await server.stop();
-      }
+    await withHolders(async (lab, stops) => {
+      const a = lab.attackers[0]!;
+      stops.push(await hold(a.ns, a.v4[0]!, lab.victim.v4[0]!, 20));
+      stops.push(await hold(a.ns, a.v6[0]!, lab.victim.v6[0]!, 5));
+      stops.push(await hold(lab.client.ns, lab.client.v4[0]!, lab.victim.v4[0]!, 3));
+      assert.equal(await established(lab.victim.ns, a.v4[0]!), 20);
+      const killed = await killSockets([a.v4[0]!, `${a.v6[0]!}/128`], { netns: lab.victim.ns, chunk: 1 });
+      assert.equal(killed, 25);
+      assert.equal(await established(lab.victim.ns, a.v4[0]!), 0);
+      assert.equal(await established(lab.victim.ns, a.v6[0]!), 0);
+      assert.equal(await established(lab.victim.ns, lab.client.v4[0]!), 3, 'the client keeps its connections');
     });
   }));
 
   it('spares the listed peers inside a killed prefix', needs([...LAB, 'ss'], async () => {
-    await withLab({ attackers: 1 }, async (lab) => {
-      const server = await startVictimServer(lab.victim.ns, { port: 8080, backlog: 128 });
-      const stops: (() => void)[] = [];
-      try {
-        const a = await addHostAddresses(lab.attackers[0]!, 1);
-        const [flooder = '', spared = ''] = a.v6;
-        stops.push(await hold(a.ns, flooder, lab.victim.v6[0]!, 6));
-        stops.push(await hold(a.ns, spared, lab.victim.v6[0]!, 2));
-        const killed = await killSockets([`${flooder.replace(/::2$/, '::')}/64`], { netns: lab.victim.ns, except: [spared] });
-        assert.equal(killed, 6);
-        assert.equal(await established(lab.victim.ns, flooder), 0);
-        assert.equal(await established(lab.victim.ns, spared), 2, 'the spared peer keeps its connections');
-      } finally {
-        for (const stop of stops) stop();
-        await server.stop();
-      }
+    await withHolders(async (lab, stops) => {
+      const a = await addHostAddresses(lab.attackers[0]!, 1);
+      const [flooder = '', spared = ''] = a.v6;
+      stops.push(await hold(a.ns, flooder, lab.victim.v6[0]!, 6));
+      stops.push(await hold(a.ns, spared, lab.victim.v6[0]!, 2));
+      const killed = await killSockets([`${flooder.replace(/::2$/, '::')}/64`], { netns: lab.victim.ns, except: [spared] });
+      assert.equal(killed, 6);
+      assert.equal(await established(lab.victim.ns, flooder), 0);
+      assert.equal(await established(lab.victim.ns, spared), 2, 'the spared peer keeps its connections');
     });
   }));
 
   it('5,000 values at once: one listing first, ss -K only for the values with a socket; the same sockets die', needs([...LAB, 'ss'], async () => {
-    await withLab({ attackers: 1 }, async (lab) => {
-      const server = await startVictimServer(lab.victim.ns, { port: 8080, backlog: 128 });
-      const stops: (() => void)[] = [];
-      try {
-        const a = lab.attackers[0]!;
-        stops.push(await hold(a.ns, a.v4[0]!, lab.victim.v4[0]!, 20));
-        stops.push(await hold(a.ns, a.v6[0]!, lab.victim.v6[0]!, 5));
-        stops.push(await hold(lab.client.ns, lab.client.v4[0]!, lab.victim.v4[0]!, 3));
-        const others = Array.from({ length: 4998 }, (_, i) => `198.19.${i >> 8}.${i & 255}`);
-        const calls: string[][] = [];
-        const counting: Exec = (file, args, options) => { calls.push([file, ...args]); return exec(file, args, options); };
-        const killed = await killSockets([...others.slice(0, 2500), a.v4[0]!, `${a.v6[0]!.replace(/::2$/, '::')}/64`, ...others.slice(2500)], { netns: lab.victim.ns, exec: counting });
-        assert.equal(killed, 25);
-        assert.equal(calls.length, 2, `one listing, one ss -K: ${calls.map((c) => c.slice(0, 6).join(' ')).join(' | ')}`);
-        assert.equal(await established(lab.victim.ns, a.v4[0]!), 0);
-        assert.equal(await established(lab.victim.ns, lab.client.v4[0]!), 3, 'the client keeps its connections');
-      } finally {
-        for (const stop of stops) stop();
-        await server.stop();
-      }
+    await withHolders(async (lab, stops) => {
+      const a = lab.attackers[0]!;
+      stops.push(await hold(a.ns, a.v4[0]!, lab.victim.v4[0]!, 20));
+      stops.push(await hold(a.ns, a.v6[0]!, lab.victim.v6[0]!, 5));
+      stops.push(await hold(lab.client.ns, lab.client.v4[0]!, lab.victim.v4[0]!, 3));
+      const others = Array.from({ length: 4998 }, (_, i) => `198.19.${i >> 8}.${i & 255}`);
+      const calls: string[][] = [];
+      const counting: Exec = (file, args, options) => { calls.push([file, ...args]); return exec(file, args, options); };
+      const killed = await killSockets([...others.slice(0, 2500), a.v4[0]!, `${a.v6[0]!.replace(/::2$/, '::')}/64`, ...others.slice(2500)], { netns: lab.victim.ns, exec: counting });
+      assert.equal(killed, 25);
+      assert.equal(calls.length, 2, `one listing, one ss -K: ${calls.map((c) => c.slice(0, 6).join(' ')).join(' | ')}`);
+      assert.equal(await established(lab.victim.ns, a.v4[0]!), 0);
+      assert.equal(await established(lab.victim.ns, lab.client.v4[0]!), 3, 'the client keeps its connections');
     });
   }));
 });
