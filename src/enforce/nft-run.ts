@@ -48,9 +48,9 @@ export class NftRunner {
 
   /**
    * Applies a script as one transaction: all of it or none of it. nft reads it from a complete file (in a private
-   * directory, removed after), never from a pipe: a daemon killed while writing into a pipe leaves nft an input cut
-   * short, and a cut between two statements is a valid, smaller script — a kill -9 test saw 96,116 of 100,000 bans
-   * committed that way. Killed while writing the file, nft never starts; killed after, nft applies the whole of it.
+   * directory, removed after), never from a pipe: a daemon killed while writing into a pipe would leave nft an input
+   * cut short, and a cut between two statements is a valid, smaller script. Killed while writing the file, nft never
+   * starts; killed after, the orphaned nft applies the whole of it.
    */
   async apply(script: string): Promise<void> {
     sweepStale(tmpdir());

@@ -128,6 +128,43 @@ describe('nftables backend in a namespace', () => {
     });
   }));
 
+  it('a torn listing (an element twice, another missing: a rehash between dump parts) is listed again', needs([...NETNS, 'nft'], async () => {
+    await withNs(async (ns) => {
+      const now = wallClock();
+      let tear = 0; // how many more listings of ban4 to tear
+      const lists: string[] = [];
+      // The kernel's real listing, torn the way a resize between two dump parts tears it: same length, the last element
+      // replaced by a copy of the first.
+      const torn: Exec = async (file, args, o) => {
+        const r = await exec(file, args, o);
+        if (args.includes('list') && args.at(-1) === 'ban4') {
+          lists.push('ban4');
+          if (tear > 0) {
+            tear--;
+            const doc = JSON.parse(r.stdout) as { nftables: Array<{ set?: { elem?: unknown[] } }> };
+            const elem = doc.nftables.find((i) => i.set)?.set?.elem;
+            assert.ok(elem && elem.length === 3, 'the real listing holds the three bans');
+            elem[2] = elem[0];
+            return { ...r, stdout: JSON.stringify(doc) };
+          }
+        }
+        return r;
+      };
+      const e = new NftablesEnforcer({ netns: ns, exec: torn });
+      await e.init();
+      for (const v of ['198.18.7.1', '198.18.7.2', '198.18.7.3']) e.add({ value: v, family: 4, until: now + 60_000 });
+      await e.commit(now);
+      tear = 2;
+      assert.deepEqual(sorted(await e.list(wallClock())), ['198.18.7.1/32', '198.18.7.2/32', '198.18.7.3/32']);
+      assert.equal(lists.length, 3, 'two torn listings, then a whole one');
+      // Torn every time: the distinct elements, once each, after five listings.
+      lists.length = 0;
+      tear = 99;
+      assert.deepEqual(sorted(await e.list(wallClock())), ['198.18.7.1/32', '198.18.7.2/32']);
+      assert.equal(lists.length, 5);
+    });
+  }));
+
   it('drops banned sources (v4 /32 and /24, v6 /128 and /64) and no one else', needs(LAB, async () => {
     await withLab({ attackers: 1, clientExtraAddrs: 2 }, async (lab) => {
       const server = await startVictimServer(lab.victim.ns, { port: 8080, backlog: 128 });

@@ -1,4 +1,5 @@
 // The default backend: one `table inet synguard` whose sets drop banned sources at prerouting/raw, with kernel expiry.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Ban } from '../core/decision.js';
 import { cidrContains, parseCidr } from '../core/address.js';
 import { ChangeBuffer, isHost } from './buffer.js';
@@ -6,6 +7,9 @@ import { parseNftBans } from './nft-parse.js';
 import { NftRunner, nftErrorSummary, type NftOptions } from './nft-run.js';
 import { PROVEN_SETS, SETS, SPARE_SETS, TABLE, hostStatements, initScript, netPlan, netStatements } from './nft-script.js';
 import type { CheckResult, CommitResult, Enforcer, KernelBan } from './types.js';
+
+/** Listings of one set before a torn one (see listSet) is given up on. */
+const LIST_ATTEMPTS = 5;
 
 export class NftablesEnforcer implements Enforcer {
   readonly name = 'nftables' as const;
@@ -93,9 +97,22 @@ export class NftablesEnforcer implements Enforcer {
     return out;
   }
 
+  /**
+   * One set's elements. A listing comes in parts, each resuming after a count of elements; when the kernel resizes the
+   * set's hash table in between (a deferred rehash, which on a busy host can run well after a big commit), the next
+   * part counts in a new order: the listing has the right length but some elements twice and others never (seen here
+   * under CPU load just after a 100k commit: 100,000 printed, 99,195 distinct). A duplicate is the sign: listed again.
+   */
   private async listSet(set: string, now: number): Promise<KernelBan[]> {
-    const out = await this.nft.query(['-j', 'list', 'set', 'inet', TABLE, set]);
-    return out === null ? [] : parseNftBans(out, now, new Set([set]));
+    let bans: KernelBan[] = [];
+    for (let attempt = 0; attempt < LIST_ATTEMPTS; attempt++) {
+      if (attempt > 0) await sleep(25 * attempt);
+      const out = await this.nft.query(['-j', 'list', 'set', 'inet', TABLE, set]);
+      bans = out === null ? [] : parseNftBans(out, now, new Set([set]));
+      if (new Set(bans.map((b) => b.value)).size === bans.length) return bans;
+    }
+    // Still torn after the retries: the distinct elements, the best this listing knows.
+    return [...new Map(bans.map((b) => [b.value, b])).values()];
   }
 
   /**
