@@ -1,5 +1,5 @@
 // What `status` says about the daemon: running or not (pid file), since when, its backend, and from its store the
-// active bans and the sysctls it holds raised.
+// active bans, the sysctls it holds raised and the attack it has open.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { lastTick, PID_FILE, runningDaemon } from '../store/pidfile.js';
@@ -20,17 +20,22 @@ export interface DaemonInfo {
   readonly activeBans: number | null;
   /** The sysctls raised whose originals the store holds for restoring; null when there is no store. */
   readonly hardeningHeld: readonly string[] | null;
+  /** The kind of the attack the running daemon has open (its proven limit is then in force); null when calm. */
+  readonly attack: string | null;
 }
 
-async function fromStore(stateDir: string, now: number): Promise<{ activeBans: number | null; hardeningHeld: string[] | null }> {
-  const none = { activeBans: null, hardeningHeld: null };
+type FromStore = Pick<DaemonInfo, 'activeBans' | 'hardeningHeld' | 'attack'>;
+
+async function fromStore(stateDir: string, now: number): Promise<FromStore> {
+  const none = { activeBans: null, hardeningHeld: null, attack: null };
   if (!hasStore(stateDir)) return none; // SQLite is loaded only when there is a store to read
   try {
     const { openStoreIfPresent } = await import('../store/open.js');
     const store = openStoreIfPresent(stateDir); // never creates the directory or a database
     if (!store) return none;
     try {
-      return { activeBans: store.decisions.activeCount(now), hardeningHeld: [...store.sysctls.originals().keys()].sort() };
+      const open = store.events.open().at(-1);
+      return { activeBans: store.decisions.activeCount(now), hardeningHeld: [...store.sysctls.originals().keys()].sort(), attack: open?.kind ?? null };
     } finally {
       store.close();
     }
@@ -52,7 +57,9 @@ export async function daemonInfo(stateDir: string, backend: string, now: number)
   }
   const tickAt = pid === null ? null : lastTick(stateDir);
   const lastTickSeconds = tickAt === null ? null : Math.max(0, Math.round((now - tickAt) / 100) / 10);
-  return { running: pid !== null, pid, stateDir, uptimeSeconds, lastTickSeconds, backend, ...(await fromStore(stateDir, now)) };
+  const stored = await fromStore(stateDir, now);
+  // An attack a stopped daemon left open is no attack in progress (the next start closes it).
+  return { running: pid !== null, pid, stateDir, uptimeSeconds, lastTickSeconds, backend, ...stored, attack: pid === null ? null : stored.attack };
 }
 
 /** A tick older than this many intervals means the daemon is stuck (or stopped without removing its pid file). */
@@ -69,5 +76,6 @@ export function daemonLine(d: DaemonInfo, intervalSeconds = 1): string {
   const held = d.hardeningHeld?.length ? `, hardening held (${d.hardeningHeld.length} sysctl${d.hardeningHeld.length === 1 ? '' : 's'})` : '';
   const bans = d.activeBans === null ? 'no store yet' : `${d.activeBans} active ban${d.activeBans === 1 ? '' : 's'}${held}`;
   const state = d.running ? `running (pid ${d.pid}${d.uptimeSeconds === null ? '' : `, up ${left(d.uptimeSeconds * 1000, 0)}`}${tick})` : 'not running';
-  return `daemon: ${state}, backend ${d.backend}, ${bans}, state ${d.stateDir}`;
+  const attack = d.attack === null ? '' : `, under attack (${d.attack})`;
+  return `daemon: ${state}${attack}, backend ${d.backend}, ${bans}, state ${d.stateDir}`;
 }

@@ -111,7 +111,7 @@ test('the daemon object: not running and no store on a fresh path (nothing creat
   writeFileSync(cfg, '{}\n');
   const none = await run(['status', '--json', '--interval', '0', '--config', cfg, '--state-dir', fresh]);
   assert.equal(none.exitCode, 0, none.stderr);
-  assert.deepEqual((JSON.parse(none.stdout) as { daemon: unknown }).daemon, { running: false, pid: null, stateDir: fresh, uptimeSeconds: null, lastTickSeconds: null, backend: 'nftables', activeBans: null, hardeningHeld: null });
+  assert.deepEqual((JSON.parse(none.stdout) as { daemon: unknown }).daemon, { running: false, pid: null, stateDir: fresh, uptimeSeconds: null, lastTickSeconds: null, backend: 'nftables', activeBans: null, hardeningHeld: null, attack: null });
   assert.equal(existsSync(fresh), false);
 
   const dir = tempDir('sg-daemon-');
@@ -119,14 +119,15 @@ test('the daemon object: not running and no store on a fresh path (nothing creat
   const store = openStore(dir);
   store.decisions.insert({ scope: 'ip', value: '198.51.100.7/32', action: 'ban', reason: 'x', evidence: [], origin: 'manual', createdAt: now, until: now + 600_000, offence: 1 });
   store.sysctls.saveOnce('net.ipv4.tcp_synack_retries', '5', now);
+  store.events.start('syn-flood', 'test', now);
   store.close();
   writeFileSync(join(dir, 'synguard.pid'), `${process.pid}\n`); // this test process stands in for a live daemon
   const live = await run(['status', '--json', '--interval', '0', '--config', cfg, '--state-dir', dir]);
-  const daemon = (JSON.parse(live.stdout) as { daemon: { running: boolean; pid: number; uptimeSeconds: number; activeBans: number; hardeningHeld: string[] } }).daemon;
-  assert.deepEqual([daemon.running, daemon.pid, daemon.activeBans, daemon.hardeningHeld], [true, process.pid, 1, ['net.ipv4.tcp_synack_retries']]);
+  const daemon = (JSON.parse(live.stdout) as { daemon: { running: boolean; pid: number; uptimeSeconds: number; activeBans: number; hardeningHeld: string[]; attack: string } }).daemon;
+  assert.deepEqual([daemon.running, daemon.pid, daemon.activeBans, daemon.hardeningHeld, daemon.attack], [true, process.pid, 1, ['net.ipv4.tcp_synack_retries'], 'syn-flood']);
   assert.ok(daemon.uptimeSeconds >= 0 && daemon.uptimeSeconds < 60, String(daemon.uptimeSeconds));
   const text = await run(['status', '--interval', '0', '--config', cfg, '--state-dir', dir]);
-  assert.match(text.stdout.split('\n')[0] ?? '', new RegExp(`^daemon: running \\(pid ${process.pid}, up \\d+s, no tick yet\\), backend nftables, 1 active ban, hardening held \\(1 sysctl\\), state ${dir}$`));
+  assert.match(text.stdout.split('\n')[0] ?? '', new RegExp(`^daemon: running \\(pid ${process.pid}, up \\d+s, no tick yet\\), under attack \\(syn-flood\\), backend nftables, 1 active ban, hardening held \\(1 sysctl\\), state ${dir}$`));
 
   // The last tick's age, from the mark the daemon touches after each tick; 30 s at 1 s ticks reads as stalled.
   const { markTick } = await import('../store/pidfile.js');
@@ -135,5 +136,5 @@ test('the daemon object: not running and no store on a fresh path (nothing creat
   const age = (JSON.parse(aged.stdout) as { daemon: { lastTickSeconds: number } }).daemon.lastTickSeconds;
   assert.ok(age >= 30 && age < 90, String(age));
   const stalled = await run(['status', '--interval', '0', '--config', cfg, '--state-dir', dir]);
-  assert.match(stalled.stdout.split('\n')[0] ?? '', /, last tick \d+(\.\d)?s ago \(STALLED\?\)\), backend/);
+  assert.match(stalled.stdout.split('\n')[0] ?? '', /, last tick \d+(\.\d)?s ago \(STALLED\?\)\), under attack \(syn-flood\), backend/);
 });

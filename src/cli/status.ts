@@ -65,11 +65,14 @@ Examples:
           meterBefore = await readMeter();
           await sleep(opts.interval * 1000);
         }
-        const [sample, meterNow] = await Promise.all([takeSample(), readMeter()]); // ss and nft run side by side
+        const [sample, meterNow, daemon] = await Promise.all([ // ss and nft run side by side
+          takeSample(), readMeter(), daemonInfo(opts.stateDir ?? config.defender.stateDir, config.defender.dryRun ? 'dry-run' : config.defender.backend, Date.now()),
+        ]);
         const cur = buildSnapshot(sample, config.prefixes);
-        const senders = meterNow ? meterFindings(meterBefore, meterNow, config.detection.synRate).senders : [];
+        // The proven limit is in force only while the daemon has an attack open: calm, no client is held to it.
+        const limits = daemon.attack === null ? { ...config.detection.synRate, proven: undefined } : config.detection.synRate;
+        const senders = meterNow ? meterFindings(meterBefore, meterNow, limits).senders : [];
         const report = buildReport(prev, cur, config.detection, opts.top, senders);
-        const daemon = await daemonInfo(opts.stateDir ?? config.defender.stateDir, config.defender.dryRun ? 'dry-run' : config.defender.backend, Date.now());
         return opts.json ? `${JSON.stringify({ ...report, daemon }, null, watch === undefined ? 2 : 0)}\n` : `${daemonLine(daemon, config.defender.interval)}\n${renderStatus(report)}`;
       };
       if (watch === undefined) {

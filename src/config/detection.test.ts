@@ -12,7 +12,7 @@ test('no file at all: every signal has its default', () => {
   assert.deepEqual(d.prefixEstablished, { ban: 1000, clear: 500 });
   assert.deepEqual(d.spoofed, { minSources: 64, maxCookieReturn: 0.05 });
   assert.deepEqual(d.weakConfig, { minListenerBacklog: 128, maxSynackRetries: 5 });
-  assert.deepEqual(d.synRate, { enabled: true, perSource: 50, burst: 100, perPrefix: 400, prefixBurst: 800, proven: 1000, hold: 60_000, size: 65_536 });
+  assert.deepEqual(d.synRate, { enabled: true, perSource: 50, burst: 100, perPrefix: 400, prefixBurst: 800, proven: 10_000, hold: 60_000, size: 65_536 });
   assert.deepEqual(d.capacity, { enabled: true, minAcceptQueue: 1, fullFor: 1000, share: 0.5, minHeld: 10, minConnections: 50, minPerAddress: 2, maxOffenders: 16 });
   assert.deepEqual(Object.keys(d).sort(), ['capacity', 'established', 'halfOpen', 'prefixEstablished', 'prefixHalfOpen', 'spoofed', 'synFlood', 'synRate', 'weakConfig']);
   assert.ok(Object.isFrozen(d.established));
@@ -40,5 +40,5 @@ test('the kernel meter lives at detection.synRate', () => {
   const c = parseConfig('detection:\n  synRate:\n    perSource: 100\n    hold: 2m\n');
   assert.equal(c.detection.synRate.perSource, 100);
   assert.equal(c.detection.synRate.hold, 120_000);
-  assert.throws(() => parseConfig('detection:\n  synRate: { perSource: 2000 }\n'), /detection\.synRate\.proven: must be at least perSource \(2000\)/);
+  assert.throws(() => parseConfig('detection:\n  synRate: { perSource: 20000 }\n'), /detection\.synRate\.proven: must be at least perSource \(20000\)/);
 });

@@ -94,14 +94,19 @@ test('a spoofed flood: the guard holds bans back and hardening goes up instead',
   assert.deepEqual(r.hardening, ['attack']);
 });
 
-test('calm for hardening.calmDown ends the attack and restores the sysctls', async () => {
-  const r = rig(configFrom({ defender: { hardening: { calmDown: '10s' } } }));
+test('calm for hardening.calmDown ends the attack, restores the sysctls and lifts the proven limit it put in force', async () => {
+  const meter = fakeMeter();
+  const r = rig(configFrom({ defender: { hardening: { calmDown: '10s' } } }), true, 'dry-run', meter);
   await r.defender.start();
+  await tick(r, 'idle');
+  assert.deepEqual(meter.armed, [], 'calm: the proven limit is not in force');
   await tick(r, 'concentrated-v4');
+  assert.deepEqual(meter.armed, [true]);
   await tick(r, 'idle', 5);
   assert.deepEqual(r.hardening, ['attack']);
   await tick(r, 'idle', 6);
   assert.deepEqual(r.hardening, ['attack', 'calm']);
+  assert.deepEqual(meter.armed, [true, false]);
   assert.ok(events(r).includes('attack-end'));
   assert.equal(r.store.events.list({}).length, 1);
 });
@@ -231,10 +236,12 @@ test('a prefix holding a full server\'s slots: the daemon looks again sooner unt
 });
 
 /** A meter whose next reading the test sets; it records what the daemon lifts. */
-function fakeMeter(): MeterReader & { next: (hosts: Array<[string, number]>, prefixes?: Array<[string, number]>) => void; lifted: string[]; fail: boolean } {
+function fakeMeter(): MeterReader & { next: (hosts: Array<[string, number]>, prefixes?: Array<[string, number]>) => void; lifted: string[]; armed: boolean[]; fail: boolean } {
   let sample: MeterSample | null = null;
   const m = {
     lifted: [] as string[],
+    armed: [] as boolean[],
+    arm(on: boolean) { m.armed.push(on); return Promise.resolve(); },
     fail: false,
     next(hosts: Array<[string, number]>, prefixes: Array<[string, number]> = []) {
       const el = ([value, packets]: [string, number]) => ({ value, packets, ageMs: 1000, expiresAt: 0 });

@@ -111,7 +111,7 @@ export class Defender {
       this.eventId = store.events.start(v.kind, v.summary, t, { evidence: v.evidence });
       emit({ type: 'attack-start', at: t, eventId: this.eventId, kind: v.kind, summary: v.summary, evidence: v.evidence });
       this.guardLogged = false;
-      this.meter.attackStarted();
+      await this.meter.attackStarted();
       if (SYN_KINDS.has(assessment.kind)) await this.setHardening('attack', t);
       for (const advice of backlogAdvice(cur.listeners, cfg.defender.hardening.somaxconn)) log('warn', 'listener-backlog', { advice });
     } else if (out.changed === 'ended') {
@@ -119,6 +119,7 @@ export class Defender {
       if (this.eventId !== null) store.events.end(this.eventId, t);
       emit({ type: 'attack-end', at: t, eventId: this.eventId, kind: ending.kind, startedAt: ending.since });
       this.eventId = null;
+      await this.meter.attackEnded();
       await this.setHardening('calm', t);
     }
     emit({ type: 'tick', at: t, prev, cur, assessment, sources, underAttack: out.state.attack.active, synSenders: this.meter.findings.senders });

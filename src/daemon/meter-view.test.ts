@@ -15,23 +15,33 @@ const reading = (at: number, total: number): MeterSample => ({
   takenAt: at, hosts: [], prefixes: [], busy: [{ value: '198.18.3.2/32', packets: total, ageMs: 60_000, expiresAt: at + 10_000 }],
 });
 
-test('a proven client over detection.synRate.proven: one proven-capped warning, again after ten minutes', async () => {
+test('a proven client over detection.synRate.proven under attack: one proven-capped warning, again after ten minutes; calm, never', async () => {
   const log = memoryLog();
   let next: MeterSample = reading(T0, 0);
-  const view = new MeterView({ read: () => Promise.resolve(next), lift: () => Promise.resolve() }, log);
+  const armed: boolean[] = [];
+  const view = new MeterView({ read: () => Promise.resolve(next), lift: () => Promise.resolve(), arm: (on) => { armed.push(on); return Promise.resolve(); } }, log);
   const capped = () => log.lines.filter((l) => l.event === 'proven-capped');
   const tick = async (at: number, total: number) => {
     next = reading(at, total);
     await view.read(at, LIMITS);
   };
   await tick(T0, 0);
-  await tick(T0 + 1000, 800); // 800/s: under the limit
+  await tick(T0 + 1000, 3000); // 3,000/s while calm: the limit is not in force
+  assert.equal(view.findings.senders[0]?.capped, undefined, 'calm: not capped');
+  await view.attackStarted();
+  assert.deepEqual(armed, [true], 'the kernel meter is armed when an attack starts');
+  await tick(T0 + 2000, 3800); // 800/s: under the limit
   assert.equal(capped().length, 0);
   assert.equal(view.findings.senders[0]?.capped, undefined);
-  for (let i = 2; i < 30; i++) await tick(T0 + i * 1000, 800 + (i - 1) * 3000); // 3,000/s for 28 s
+  for (let i = 3; i < 30; i++) await tick(T0 + i * 1000, 3800 + (i - 2) * 3000); // 3,000/s for 27 s
   assert.equal(view.findings.senders[0]?.capped, true);
   assert.equal(capped().length, 1, 'said once, not every tick');
   assert.deepEqual([capped()[0]?.address, capped()[0]?.synPerSecond, capped()[0]?.limit], ['198.18.3.2', 3000, 1000]);
-  await tick(T0 + 11 * 60_000, 800 + 29 * 3000 + 3000 * 60 * 10.5); // ten minutes later, still capped
+  await tick(T0 + 11 * 60_000, 3800 + 28 * 3000 + 3000 * 60 * 10.5); // ten minutes later, still capped
+  assert.equal(capped().length, 2);
+  await view.attackEnded();
+  assert.deepEqual(armed, [true, false], 'and lifted when it ends');
+  await tick(T0 + 11 * 60_000 + 1000, 3800 + 28 * 3000 + 3000 * 60 * 10.5 + 3000);
+  assert.equal(view.findings.senders[0]?.capped, undefined, 'calm again: not capped');
   assert.equal(capped().length, 2);
 });

@@ -7,10 +7,12 @@ import type { SynRateConfig } from '../config/syn-rate.js';
 import type { MeterSample } from '../observe/meter.js';
 import type { Log } from '../core/log.js';
 
-/** What the tick needs of the meter: its small sets, and a way to let a kernel-made drop go. */
+/** What the tick needs of the meter: its small sets, a way to let a kernel-made drop go, and the attack state. */
 export interface MeterReader {
   read(now: number): Promise<MeterSample | null>;
   lift(values: readonly string[]): Promise<void>;
+  /** Puts the proven limit in force (an attack started) or lifts it (calm); failures are the reader's to log. */
+  arm?(underAttack: boolean): Promise<void>;
 }
 
 const NOTHING: MeterFindings = { senders: [], offenders: [] };
@@ -22,6 +24,8 @@ export class MeterView {
   private guardLogged = false;
   /** Capped proven clients already logged, and when: said again after CAPPED_RELOG_MS, not every tick. */
   private readonly cappedLogged = new Map<string, number>();
+  /** The proven limit is in force only while an attack is on: calm, no proven client is slowed or called capped. */
+  private armed = false;
   findings: MeterFindings = NOTHING;
 
   constructor(private readonly reader: MeterReader | null, private readonly log: Log) {}
@@ -31,7 +35,7 @@ export class MeterView {
     if (!this.reader) return;
     try {
       const sample = await this.reader.read(t);
-      this.findings = sample ? meterFindings(this.sample, sample, limits) : NOTHING;
+      this.findings = sample ? meterFindings(this.sample, sample, this.armed ? limits : { ...limits, proven: undefined }) : NOTHING;
       this.sample = sample;
       this.sayCapped(t, limits.proven);
       if (this.failed) this.log('info', 'meter-read', { state: 'recovered' });
@@ -56,9 +60,20 @@ export class MeterView {
     }
   }
 
-  /** A new attack: the guard may speak again. */
-  attackStarted(): void {
+  /** A new attack: the guard may speak again, and the proven limit comes into force. */
+  async attackStarted(): Promise<void> {
     this.guardLogged = false;
+    await this.arm(true);
+  }
+
+  /** Calm again: proven clients are no longer held to their limit. */
+  async attackEnded(): Promise<void> {
+    await this.arm(false);
+  }
+
+  private async arm(on: boolean): Promise<void> {
+    this.armed = on;
+    await this.reader?.arm?.(on);
   }
 
   /**

@@ -1,5 +1,6 @@
 // The daemon's side of the kernel meter: installed at start when the backend can hold it (count-only in dry-run),
-// kept in step with the allow-list and SIGHUP, and left in the kernel at stop, like the bans.
+// kept in step with the allow-list and SIGHUP, its proven limit put in force while an attack is on, and left in the
+// kernel at stop, like the bans.
 import type { Config } from '../config/schema.js';
 import { NftMeter, meterOptions } from '../enforce/nft-meter.js';
 import type { Enforcer } from '../enforce/types.js';
@@ -36,7 +37,10 @@ export async function startMeter(config: Config, deps: MeterDeps): Promise<Daemo
   const meter = deps.meter ?? new NftMeter();
   let on = false;
   let current = '';
+  let underAttack = false;
+  let last = { cfg: config, allow: deps.allow };
   const apply = async (cfg: Config, allow: readonly string[]): Promise<void> => {
+    last = { cfg, allow };
     const why = offReason(cfg, deps);
     if (why !== null) {
       if (on) await meter.remove();
@@ -45,7 +49,7 @@ export async function startMeter(config: Config, deps: MeterDeps): Promise<Daemo
       current = 'off';
       return;
     }
-    const opts = meterOptions(cfg, deps.dryRun);
+    const opts = meterOptions(cfg, deps.dryRun, underAttack);
     const key = JSON.stringify(opts);
     if (on && key === current) return;
     await meter.install(opts, allow);
@@ -61,7 +65,17 @@ export async function startMeter(config: Config, deps: MeterDeps): Promise<Daemo
   return {
     read: (now) => (on ? meter.read(now) : Promise.resolve(null)),
     lift: (values) => (on ? meter.lift(values) : Promise.resolve()),
+    arm: async (attack) => {
+      if (attack === underAttack) return;
+      underAttack = attack;
+      try {
+        await apply(last.cfg, last.allow);
+      } catch (err) {
+        deps.log('error', 'meter-failed', { error: (err as Error).message, effect: attack ? 'proven sources are not held to detection.synRate.proven' : 'the proven limit stays in force' });
+      }
+    },
     allow: async (entries) => {
+      last = { ...last, allow: entries };
       try {
         if (on) await meter.allow(entries);
       } catch (err) {

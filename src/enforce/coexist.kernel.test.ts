@@ -14,7 +14,7 @@ import { LAB, needs } from '../testing/needs.js';
 
 const OPEN = 8080;
 const CLOSED = 9090;
-const METER: MeterOptions = { perSource: 50, burst: 100, perPrefix: 400, prefixBurst: 800, proven: 1000, holdMs: 60_000, size: 65_536, prefixes: { ipv4: 24, ipv6: 64 } };
+const METER: MeterOptions = { perSource: 50, burst: 100, perPrefix: 400, prefixBurst: 800, proven: 1000, capProven: true, holdMs: 60_000, size: 65_536, prefixes: { ipv4: 24, ipv6: 64 } };
 
 /** A typical host firewall (as `/etc/nftables.conf` would load it) and fail2ban's nftables action, one address banned. */
 const existing = (f2bBanned: string): string => `

@@ -11,8 +11,13 @@ export interface MeterOptions {
   /** The same for the unproven sources of one prefix together. */
   readonly perPrefix: number;
   readonly prefixBurst: number;
-  /** SYNs per second a proven source may send; only the excess is dropped, and it is never added to a drop set. */
+  /** SYNs per second a proven source may send while `capProven`; only the excess is dropped, never a drop set. */
   readonly proven: number;
+  /**
+   * Whether the proven limit is in force: only while an attack is on (the daemon re-installs the meter when one starts
+   * and ends). When calm, a proven source is counted (busy sets) and never slowed.
+   */
+  readonly capProven: boolean;
   /** How long a kernel-made drop lasts unless the daemon acts (ms). */
   readonly holdMs: number;
   /** Elements per set and family. */
@@ -67,8 +72,8 @@ function meterObjects(size: number): string[] {
  * The meter as one idempotent transaction, in its own base chain at prerouting priority raw − 1: just before the ban
  * chain (so a source it drops keeps counting, banned or not, for as long as it floods) and before conntrack (nothing
  * here creates a conntrack entry). Order per packet:
- * allow-listed → accept; kernel-dropped source → drop; proven source → its own, far higher limit (excess dropped,
- * never a drop set); kernel-dropped prefix → drop; then a SYN over the source's or the prefix's rate puts it in a drop
+ * allow-listed → accept; kernel-dropped source → drop; proven source → counted, and under attack held to its own, far
+ * higher limit (excess dropped, never a drop set); kernel-dropped prefix → drop; then a SYN over the source's or the prefix's rate puts it in a drop
  * set with a `hold` timeout, and is dropped. Every drop set counts packets per element, which is how the daemon reads
  * each source's rate without listing the large bucket sets.
  */
@@ -80,7 +85,9 @@ export function meterScript(o: MeterOptions): string {
   // have stopped it, so what is counted and what is flagged downstream is what the real meter would see.
   const drop = o.countOnly ? ' accept' : ' drop';
   const syn = 'tcp flags & (syn | ack) == syn';
-  const lines = [...meterObjects(size), ...proofStatements(), `flush chain ${t} ${METER_CHAIN}`, `flush chain ${t} ${PROVEN_CHAIN}`];
+  // The proven buckets are emptied too: an element keeps the limit it was made with for as long as its source sends.
+  const fast = [RATE_SETS.fast[4], RATE_SETS.fast[6]].map((set) => `flush set ${t} ${set}`);
+  const lines = [...meterObjects(size), ...proofStatements(), `flush chain ${t} ${METER_CHAIN}`, `flush chain ${t} ${PROVEN_CHAIN}`, ...fast];
   const rule = (chain: string, text: string) => lines.push(`add rule ${t} ${chain} ${text}`);
   const families = [[4, 'ip', maskText(4, o.prefixes.ipv4)], [6, 'ip6', maskText(6, o.prefixes.ipv6)]] as const;
   for (const [f, ip] of families) rule(METER_CHAIN, `${ip} saddr @${ALLOW_SETS[f]} accept`);
@@ -96,7 +103,7 @@ export function meterScript(o: MeterOptions): string {
     // Proven sources: listed while over perSource (counted per element by the lookup), only their excess over `proven` dropped.
     rule(PROVEN_CHAIN, `${nf} ${ip} saddr @${METER_SETS.busy[f]}`);
     rule(PROVEN_CHAIN, `${nf} update @${RATE_SETS.busy[f]} { ${ip} saddr ${limit(o.perSource, burst)} } add @${METER_SETS.busy[f]} { ${ip} saddr timeout ${BUSY_S}s }`);
-    rule(PROVEN_CHAIN, `${nf} update @${RATE_SETS.fast[f]} { ${ip} saddr ${limit(proven, 2 * proven)} }${drop}`);
+    if (o.capProven) rule(PROVEN_CHAIN, `${nf} update @${RATE_SETS.fast[f]} { ${ip} saddr ${limit(proven, 2 * proven)} }${drop}`);
   }
   return `${lines.join('\n')}\n`;
 }

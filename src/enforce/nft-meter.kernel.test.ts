@@ -5,6 +5,8 @@ import { exec } from '../core/exec.js';
 import { withLab, type Lab } from '../lab/topology.js';
 import { setSysctls, startVictimServer } from '../lab/victim.js';
 import { synFlood } from '../lab/attacks.js';
+import { countSynAcks } from '../lab/synack-count.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { canConnect } from '../testing/connect-probe.js';
 import { NftMeter, type MeterOptions } from './nft-meter.js';
 import { meterScript } from './meter-script.js';
@@ -27,7 +29,7 @@ for seq in (1000, 900000000):
     ph = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, 6, len(t))
     r.sendto(t[:16] + struct.pack("!H", csum(ph + t)) + t[18:], (dst, 0))
 `;
-const OPTS: MeterOptions = { perSource: 50, burst: 100, perPrefix: 400, prefixBurst: 800, proven: 1000, holdMs: 60_000, size: 65_536, prefixes: { ipv4: 24, ipv6: 64 } };
+const OPTS: MeterOptions = { perSource: 50, burst: 100, perPrefix: 400, prefixBurst: 800, proven: 1000, capProven: true, holdMs: 60_000, size: 65_536, prefixes: { ipv4: 24, ipv6: 64 } };
 
 async function withMeter(fn: (lab: Lab, meter: NftMeter) => Promise<void>, opts: MeterOptions = OPTS, allow: string[] = []): Promise<void> {
   await withLab({ attackers: 1 }, async (lab) => {
@@ -108,6 +110,36 @@ describe('nft SYN-rate meter', () => {
       assert.ok(busy && busy.packets > 0.5 * packetsSent, `listed as busy: ${JSON.stringify(sample?.busy)}`);
       assert.ok(await canConnect(a.ns, a.v4[0]!, lab.victim.v4[0]!, PORT), 'still connects');
     });
+  }));
+
+  it('the proven limit holds a proven source to its rate only while in force (an attack on); never a drop set', needs(FLOODS, async () => {
+    const calm: MeterOptions = { ...OPTS, proven: 60, capProven: false };
+    await withMeter(async (lab, meter) => {
+      const a = lab.attackers[0]!;
+      // No SYN-ACK retransmits: the second count sees only the second flood's answers.
+      await setSysctls(lab.victim.ns, { 'net.ipv4.tcp_synack_retries': 0 });
+      assert.ok(await canConnect(a.ns, a.v4[0]!, lab.victim.v4[0]!, PORT), 'one real connection proves the address');
+      /** SYNs sent in 2 s at 450/s, and how many of their ports the victim answered (each SYN comes from the next port). */
+      const flood = async (): Promise<{ sent: number; answered: number }> => {
+        const synAcks = await countSynAcks(a);
+        try {
+          const { packetsSent } = await synFlood(a, { target: lab.victim.v4[0]!, port: PORT, pps: 450, maxPackets: 900, durationS: 2 });
+          await sleep(300);
+          return { sent: packetsSent, answered: await synAcks.count() };
+        } finally {
+          await synAcks.stop();
+        }
+      };
+      const unheld = await flood();
+      assert.ok(unheld.sent > 300 && unheld.answered >= 0.9 * unheld.sent, `calm: every SYN answered, ${JSON.stringify(unheld)}`);
+      await meter.install({ ...calm, capProven: true }, ['127.0.0.0/8', '::1/128']);
+      const held = await flood();
+      // In force: a burst of 120, then 60/s: about 240 get through, the rest are dropped one by one.
+      assert.ok(held.answered <= 0.6 * held.sent && held.answered >= 100, `under attack: held to its limit, ${JSON.stringify(held)}`);
+      const sample = await meter.read(wallClock());
+      assert.deepEqual(sample?.hosts, [], 'never in the drop set');
+      assert.ok(await canConnect(a.ns, a.v4[0]!, lab.victim.v4[0]!, PORT), 'still connects');
+    }, calm);
   }));
 
   it('a bare ACK from a half-open request socket proves nothing: two SYNs from one port cannot forge a proof', needs(FLOODS, async () => {

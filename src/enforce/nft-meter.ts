@@ -9,11 +9,11 @@ import type { Config } from '../config/schema.js';
 
 export type { MeterOptions } from './meter-script.js';
 
-/** The meter's options from the config; count-only in dry-run. */
-export function meterOptions(config: Config, dryRun: boolean): MeterOptions {
+/** The meter's options from the config; count-only in dry-run; the proven limit in force only under attack. */
+export function meterOptions(config: Config, dryRun: boolean, underAttack = false): MeterOptions {
   const m = config.detection.synRate;
   return {
-    perSource: m.perSource, burst: m.burst, perPrefix: m.perPrefix, prefixBurst: m.prefixBurst, proven: m.proven,
+    perSource: m.perSource, burst: m.burst, perPrefix: m.perPrefix, prefixBurst: m.prefixBurst, proven: m.proven, capProven: underAttack,
     holdMs: m.hold, size: m.size, prefixes: config.prefixes, countOnly: dryRun,
   };
 }

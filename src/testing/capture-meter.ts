@@ -10,7 +10,7 @@ import { withLab } from '../lab/topology.js';
 import { setSysctls, startVictimServer } from '../lab/victim.js';
 import { fixturePath } from './fixtures.js';
 
-const OPTS = { perSource: 50, burst: 100, perPrefix: 400, prefixBurst: 800, proven: 1000, holdMs: 60_000, size: 65_536, prefixes: { ipv4: 24, ipv6: 64 } };
+const OPTS = { perSource: 50, burst: 100, perPrefix: 400, prefixBurst: 800, proven: 1000, capProven: true, holdMs: 60_000, size: 65_536, prefixes: { ipv4: 24, ipv6: 64 } };
 const SETS = ['meter4', 'meter6', 'pmeter4', 'pmeter6', 'busy4', 'busy6'];
 
 await withLab({ attackers: 2 }, async (lab) => {
