@@ -70,5 +70,6 @@ test('status calls a flood from forged sources spoofed, bans nobody, and sees th
 }));
 
 test('the floods left nothing behind', needs(FLOODS, async () => {
-  assert.deepEqual(await listLeftovers(), []);
+  // A lab another live process owns is a concurrent run on a shared machine, not this file's leftover.
+  assert.deepEqual(await listLeftovers({ excludeOthers: true }), []);
 }));

@@ -3,21 +3,33 @@ import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { exec, type Exec } from '../core/exec.js';
 import { LAB_PREFIX, labIdOf } from './names.js';
 import { deleteNs, listNs } from './netns.js';
-import { ownedRuns, releaseRun, runIsLive } from './owners.js';
+import { ownedRuns, releaseRun, runIsLive, runOwner } from './owners.js';
 
 export interface LeftoverOptions {
   /** Skip runs whose owning process is still alive (a concurrent run). Default false. */
   readonly excludeLive?: boolean;
+  /**
+   * Skip runs owned by another live process (a concurrent run on a shared machine), but list this process's own:
+   * what a test checks after its floods. Default false.
+   */
+  readonly excludeOthers?: boolean;
   /** Only look at this run id. */
   readonly id?: string;
   readonly run?: Exec;
 }
 
+/** Whether run `id` is left out of the look: another run's id, or a live run the options exclude. */
+function skipped(id: string, o: LeftoverOptions): boolean {
+  if (o.id !== undefined && id !== o.id) return true;
+  if (o.excludeLive && runIsLive(id)) return true;
+  if (!o.excludeOthers) return false;
+  const owner = runOwner(id);
+  return owner !== null && owner !== process.pid;
+}
+
 function wanted(name: string, o: LeftoverOptions): boolean {
   const id = labIdOf(name);
-  if (id === null) return false;
-  if (o.id !== undefined && id !== o.id) return false;
-  return !(o.excludeLive && runIsLive(id));
+  return id !== null && !skipped(id, o);
 }
 
 /** The real servers the lab runs (Debian's binaries, by their executable's name). */
@@ -67,7 +79,7 @@ export async function listLeftovers(o: LeftoverOptions = {}): Promise<string[]> 
   for (const ns of names) if (wanted(ns, o)) found.push(`netns ${ns}`);
   // A server in a live run's namespace belongs to that run; one in a deleted namespace belongs to no run at all.
   for (const p of serverProcesses(labNsInodes(names))) {
-    if ((o.id !== undefined && p.id !== o.id) || (o.excludeLive && runIsLive(p.id))) continue;
+    if (skipped(p.id, o)) continue;
     found.push(`server process ${p.pid} (${p.exe}, lab ${p.id})`);
   }
   const links = await run('ip', ['-o', 'link', 'show']);
@@ -86,7 +98,7 @@ export async function listLeftovers(o: LeftoverOptions = {}): Promise<string[]> 
     }
   }
   for (const id of ownedRuns()) {
-    if ((o.id === undefined || o.id === id) && !(o.excludeLive && runIsLive(id))) found.push(`owner file ${id}`);
+    if (!skipped(id, o)) found.push(`owner file ${id}`);
   }
   return found;
 }

@@ -27,13 +27,18 @@ export function ownedRuns(dir = OWNER_DIR): string[] {
   }
 }
 
-/** True when the process that owns run `id` is still alive. */
-export function runIsLive(id: string, dir = OWNER_DIR): boolean {
+/** The live process that owns run `id`, or null (no owner file, or its process is gone). */
+export function runOwner(id: string, dir = OWNER_DIR): number | null {
   let pid: number;
   try {
     pid = Number(readFileSync(join(dir, `${id}.pid`), 'utf8').trim());
   } catch {
-    return false;
+    return null;
   }
-  return Number.isInteger(pid) && pid > 1 && alive(pid);
+  return Number.isInteger(pid) && pid > 1 && alive(pid) ? pid : null;
+}
+
+/** True when the process that owns run `id` is still alive. */
+export function runIsLive(id: string, dir = OWNER_DIR): boolean {
+  return runOwner(id, dir) !== null;
 }
