@@ -61,11 +61,21 @@ try {
       const w0 = Date.now();
       await exec('wc', ['-l', '/proc/net/tcp'], { netns: table.ns, timeoutMs: 120_000 });
       const printS = (Date.now() - w0) / 1000;
+      // and what the start-up's socket kill lists before it kills (every connected socket: SYN_RECV included)
+      const s0 = Date.now();
+      const ss = await exec('ss', ['-Htn', 'state', 'connected'], { netns: table.ns, timeoutMs: 120_000 });
+      const ssS = (Date.now() - s0) / 1000;
+      const ssMB = Buffer.byteLength(ss.stdout) / 1024 / 1024;
       const passes = last.loop.count - first.loop.count;
       const ticksFailed = d.lines.filter((l) => l.event === 'tick-failed').length;
-      const events = new Map<string, number>();
-      for (const l of d.lines) events.set(String(l.event), (events.get(String(l.event)) ?? 0) + 1);
-      return { before: table.size, after: await halfOpenIn(table.ns), rec, upS, cpu, printS, passes, events: [...events].map(([e, n]) => `${e} ${n}`).join(', '), last: last.reading, ticksFailed };
+      // each event of the log: how many lines, and when the first came (s after the daemon's start)
+      const events = new Map<string, { n: number; atS: number }>();
+      for (const l of d.lines) {
+        const e = events.get(String(l.event));
+        if (e) e.n++;
+        else events.set(String(l.event), { n: 1, atS: (Date.parse(String(l['time'])) - started) / 1000 });
+      }
+      return { before: table.size, after: await halfOpenIn(table.ns), rec, upS, cpu, printS, ssS, ssMB, passes, events: [...events].map(([e, { n, atS }]) => `${e} ×${n} (first at ${atS.toFixed(1)} s)`).join(', '), last: last.reading, ticksFailed };
     } finally {
       d.child.kill('SIGTERM');
       await d.exited;
@@ -75,8 +85,8 @@ try {
   console.log([
     `Socket table: ${fmt(result.before)} SYN_RECV when the daemon started, ${fmt(result.after)} after the ${seconds} s measured; the flood sent ${fmt(packetsSent)} spoofed SYNs in ${floodS.toFixed(1)} s (${fmt(perSenderPps)} SYN/s, one sender); IPv4 request sockets in kernel memory ${fmt(requestSockMB[0])} → ${fmt(requestSockMB[1])} MB.`,
     `Daemon with ${fmt(bans)} active bans (reconcile: ${JSON.stringify({ inStore: result.rec['inStore'], inKernel: result.rec['inKernel'] })}), up and serving ${result.upS.toFixed(1)} s after its start. Node ${process.version}, load average ${load1?.toFixed(1) ?? '?'} at the end.`,
-    `Over ${seconds} s: ${result.passes} loop passes, mean loop pass ${result.last.tickMs.toFixed(0)} ms, daemon CPU ${((result.cpu.user + result.cpu.sys) * 100).toFixed(0)}% of one core (user ${(result.cpu.user * 100).toFixed(0)}%, system ${(result.cpu.sys * 100).toFixed(0)}%), RSS ${result.last.rssMB.toFixed(0)} MB, ${result.last.fds} fds, ${result.ticksFailed} tick-failed. The kernel alone printed /proc/net/tcp once in ${result.printS.toFixed(2)} s (wc -l, after the measurement).`,
-    `The daemon's log, lines by event: ${result.events}.`,
+    `Over ${seconds} s: ${result.passes} loop passes, mean loop pass ${result.last.tickMs.toFixed(0)} ms, daemon CPU ${((result.cpu.user + result.cpu.sys) * 100).toFixed(0)}% of one core (user ${(result.cpu.user * 100).toFixed(0)}%, system ${(result.cpu.sys * 100).toFixed(0)}%), RSS ${result.last.rssMB.toFixed(0)} MB, ${result.last.fds} fds, ${result.ticksFailed} tick-failed. The kernel alone printed /proc/net/tcp once in ${result.printS.toFixed(2)} s (wc -l, after the measurement); \`ss -Htn state connected\` took ${result.ssS.toFixed(2)} s for ${result.ssMB.toFixed(0)} MB of output.`,
+    `The daemon's log by event: ${result.events}; its reconcile line: ${JSON.stringify(result.rec)}.`,
   ].join('\n'));
 } finally {
   rmSync(state, { recursive: true, force: true });
