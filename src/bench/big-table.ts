@@ -78,6 +78,7 @@ try {
       const ssS = (Date.now() - s0) / 1000;
       const ssMB = Buffer.byteLength(ss.stdout) / 1024 / 1024;
       const passes = last.loop.count - first.loop.count;
+      const windowS = (last.reading.atMs - first.reading.atMs) / 1000;
       const ticksFailed = d.lines.filter((l) => l.event === 'tick-failed').length;
       // each event of the log: how many lines, and when the first came (s after the daemon's start)
       const events = new Map<string, { n: number; atS: number }>();
@@ -86,7 +87,7 @@ try {
         if (e) e.n++;
         else events.set(String(l.event), { n: 1, atS: (Date.parse(String(l['time'])) - started) / 1000 });
       }
-      return { before: table.size, after: await halfOpenIn(table.ns), rec, upS, cpu, printS, ssS, ssMB, metricsS, passes, events: [...events].map(([e, { n, atS }]) => `${e} ×${n} (first at ${atS.toFixed(1)} s)`).join(', '), last: last.reading, ticksFailed };
+      return { before: table.size, after: await halfOpenIn(table.ns), rec, upS, cpu, printS, ssS, ssMB, metricsS, passes, windowS, events: [...events].map(([e, { n, atS }]) => `${e} ×${n} (first at ${atS.toFixed(1)} s)`).join(', '), last: last.reading, ticksFailed };
     } finally {
       d.child.kill('SIGTERM');
       await d.exited;
@@ -96,7 +97,7 @@ try {
   console.log([
     `Socket table: ${fmt(result.before)} SYN_RECV when the daemon started, ${fmt(result.after)} after the ${seconds} s measured; the flood sent ${fmt(packetsSent)} spoofed SYNs in ${floodS.toFixed(1)} s (${fmt(perSenderPps)} SYN/s, one sender); kernel memory of IPv4 request sockets (all namespaces) ${fmt(requestSockMB[0])} MB before the flood, ${fmt(requestSockMB[1])} MB after.`,
     `Daemon with ${fmt(bans)} active bans (reconcile: ${JSON.stringify({ inStore: result.rec['inStore'], inKernel: result.rec['inKernel'] })}), up and serving ${result.upS.toFixed(1)} s after its start. Node ${process.version}, load average ${load1?.toFixed(1) ?? '?'} at the end.`,
-    `Over ${seconds} s: ${result.passes} loop passes, mean loop pass ${result.last.tickMs.toFixed(0)} ms, daemon CPU ${((result.cpu.user + result.cpu.sys) * 100).toFixed(0)}% of one core (user ${(result.cpu.user * 100).toFixed(0)}%, system ${(result.cpu.sys * 100).toFixed(0)}%), RSS ${result.last.rssMB.toFixed(0)} MB, ${result.last.fds} fds, ${result.ticksFailed} tick-failed. The kernel alone printed /proc/net/tcp once in ${result.printS.toFixed(2)} s (wc -l, after the measurement); \`ss -Htn state connected\` took ${result.ssS.toFixed(2)} s for ${result.ssMB.toFixed(0)} MB of output. Reading /metrics (a node child in the namespace) took ${result.metricsS.map((x) => `${x.toFixed(1)} s`).join(', ')}.`,
+    `Between the two /metrics readings (${result.windowS.toFixed(1)} s apart): ${result.passes} loop passes, mean loop pass ${result.last.tickMs.toFixed(0)} ms. Over the ${seconds} s: daemon CPU ${((result.cpu.user + result.cpu.sys) * 100).toFixed(0)}% of one core (user ${(result.cpu.user * 100).toFixed(0)}%, system ${(result.cpu.sys * 100).toFixed(0)}%), RSS ${result.last.rssMB.toFixed(0)} MB, ${result.last.fds} fds, ${result.ticksFailed} tick-failed. The kernel alone printed /proc/net/tcp once in ${result.printS.toFixed(2)} s (wc -l, after the measurement); \`ss -Htn state connected\` took ${result.ssS.toFixed(2)} s for ${result.ssMB.toFixed(0)} MB of output. Reading /metrics (a node child in the namespace) took ${result.metricsS.map((x) => `${x.toFixed(1)} s`).join(', ')}.`,
     `The daemon's log by event: ${result.events}; its reconcile line: ${JSON.stringify(result.rec)}.`,
   ].join('\n'));
 } finally {
