@@ -11,6 +11,7 @@
 //   and the kernel drops an entry whose SYN-ACK retransmit fails: half the table was gone within seconds.
 //   The victim still builds, sends and retransmits every SYN-ACK; only the attacker's side of the link is spared.
 import { readFileSync } from 'node:fs';
+import { exec } from '../core/exec.js';
 import { SPOOF_POOL_V4 } from '../lab/addressing.js';
 import { ipBatch } from '../lab/netns.js';
 import { vethName } from '../lab/names.js';
@@ -65,6 +66,9 @@ export async function withMillionTable<T>(entries: number, measure: (table: Floo
       return { result, packetsSent, perSenderPps: packetsSent / floodS, floodS, requestSockMB: [mb0, mb1] };
     } finally {
       await server.stop();
+      // The entries outlive the listener and the namespace (each dies at its next SYN-ACK timer, up to 64 s later) and
+      // sit in the kernel's one TCP hash table meanwhile, which every namespace's /proc/net/tcp walks: destroy them now.
+      await exec('ss', ['-K', '-Htn', 'state', 'syn-recv'], { netns: ns, timeoutMs: 120_000, maxBufferBytes: 1 << 30 });
     }
   });
 }
