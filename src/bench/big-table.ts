@@ -1,4 +1,4 @@
-// `node dist/bench/big-table.js [--entries 1100000] [--bans 100000] [--seconds 15]`: the daemon with 100k active bans
+// `node dist/bench/big-table.js [--entries 1100000] [--bans 100000] [--seconds 15] [--cpu-prof DIR]`: the daemon with 100k active bans
 // in a namespace whose socket table holds a million SYN_RECV entries or more (million-table.ts: a bounded spoofed
 // flood, one entry per SYN, cookies off, entries living ~127 s). Its loop time, CPU share, RSS and fds from /proc and
 // its own /metrics, and the table's size when the measurement starts and ends.
@@ -20,10 +20,9 @@ const argv = process.argv.slice(2);
 const opt = (name: string, dflt: number): number => { const i = argv.indexOf(name); return i >= 0 ? Number(argv[i + 1]) : dflt; };
 const bans = opt('--bans', 100_000);
 const seconds = opt('--seconds', 15);
-// `--cpu-prof DIR`: the daemon writes a V8 CPU profile there when it stops.
 const entries = opt('--entries', 1_100_000);
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
-
+// `--cpu-prof DIR`: the daemon writes a V8 CPU profile there when it stops.
 const profDir = argv.includes('--cpu-prof') ? argv[argv.indexOf('--cpu-prof') + 1] : undefined;
 
 /** The process's user and system CPU time so far, seconds. */

@@ -1,7 +1,7 @@
 // Bench support: a lab victim holding a socket table of a million SYN_RECV entries or more while a measurement runs
 // inside its namespace. Four things make that possible on a 2-core machine within the 30 s a lab flood may last:
 // - one sequential sender (seq-flood.ts): every SYN its own source address and port, so each leaves an entry
-//   (77k SYN/s here, against ~10k for one hping3, whose random sources also repeat);
+//   (50–80k SYN/s here, against ~10k for one hping3, whose random sources also repeat);
 // - listen backlog, somaxconn and tcp_max_syn_backlog at 4 × the entries: the kernel prunes a listener's old entries
 //   once its queue is over half the backlog, and (cookies off) drops SYNs once less than a quarter of
 //   tcp_max_syn_backlog is left;
