@@ -1,7 +1,7 @@
-// `node dist/bench/big-table.js [--entries 1100000] [--bans 100000] [--seconds 15] [--cpu-prof DIR]`: the daemon with 100k active bans
-// in a namespace whose socket table holds a million SYN_RECV entries or more (million-table.ts: a bounded spoofed
-// flood, one entry per SYN, cookies off, entries living ~127 s). Its loop time, CPU share, RSS and fds from /proc and
-// its own /metrics, and the table's size when the measurement starts and ends.
+// `node dist/bench/big-table.js [--entries 1100000] [--bans 100000] [--seconds 15] [--cpu-prof DIR]`: the daemon
+// with 100k active bans in a namespace whose socket table holds a million SYN_RECV entries or more (million-table.ts:
+// a bounded spoofed flood, one entry per SYN, cookies off, entries living ~127 s). Its loop time, CPU share, RSS and
+// fds from /proc and its own /metrics, and the table's size when the measurement starts and ends.
 // Hardening and the kernel meter are off (cookies would cap the table, the meter drop /24s of the flood); the bans
 // are IPv6 (2001:db8:ffff::/48), away from the flood's 198.19.0.0/16, so they do not shrink the table either.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
