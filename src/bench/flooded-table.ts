@@ -1,5 +1,6 @@
 // Bench support: a lab victim whose socket table is filled by a real spoofed SYN flood (cookies off, backlog 262144)
 // while a measurement runs inside the victim's namespace. The flood is bounded (30 s, 600k SYNs per sender).
+// A table of a million: million-table.ts.
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { exec } from '../core/exec.js';
@@ -27,6 +28,12 @@ export interface FloodResult<T> {
   readonly perSenderPps: number;
 }
 
+/** SYN_RECV entries in namespace `ns` now (IPv4 and IPv6), read by a snapshot in a child process. */
+export async function halfOpenIn(ns: string): Promise<number> {
+  const r = await exec(process.execPath, [SNAP, '/proc/net/tcp', '/proc/net/tcp6'], { netns: ns, timeoutMs: 120_000 });
+  return (JSON.parse(r.stdout) as { halfOpen: number }).halfOpen;
+}
+
 /** Floods a fresh lab's victim from two hping3 senders, waits for 150k SYN_RECV (at most 20 s), then measures. */
 export async function withFloodedTable<T>(measure: (table: FloodedTable) => Promise<T>): Promise<FloodResult<T>> {
   return withLab({ attackers: 1 }, async (lab) => {
@@ -42,12 +49,8 @@ export async function withFloodedTable<T>(measure: (table: FloodedTable) => Prom
       })));
       let ended = 0;
       void flood.finally(() => { ended = Date.now(); });
-      const probe = async (): Promise<number> => {
-        const r = await exec(process.execPath, [SNAP, '/proc/net/tcp', '/proc/net/tcp6'], { netns: ns });
-        return (JSON.parse(r.stdout) as { halfOpen: number }).halfOpen;
-      };
       let size = 0;
-      while (ended === 0 && (size = await probe()) < 150_000 && Date.now() - started < 20_000) await sleep(500);
+      while (ended === 0 && (size = await halfOpenIn(ns)) < 150_000 && Date.now() - started < 20_000) await sleep(500);
       const result = await measure({ ns, size, done: () => ended !== 0 });
       const packetsSent = (await flood).reduce((sum, r) => sum + (r.status === 'fulfilled' ? r.value.packetsSent : 0), 0);
       return { result, packetsSent, perSenderPps: packetsSent / SENDERS / ((ended - started) / 1000) };
