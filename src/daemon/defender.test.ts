@@ -100,8 +100,10 @@ test('calm for hardening.calmDown ends the attack, restores the sysctls and lift
   await r.defender.start();
   await tick(r, 'idle');
   assert.deepEqual(meter.armed, [], 'calm: the proven limit is not in force');
+  assert.equal(r.defender.quiet, true, 'calm: the run loop may reuse a walk of the table');
   await tick(r, 'concentrated-v4');
   assert.deepEqual(meter.armed, [true]);
+  assert.equal(r.defender.quiet, false, 'under attack: every tick walks the table');
   await tick(r, 'idle', 5);
   assert.deepEqual(r.hardening, ['attack']);
   await tick(r, 'idle', 6);

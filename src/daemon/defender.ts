@@ -66,6 +66,17 @@ export class Defender {
     this.kernel = new Reconciler({ enforcer: deps.enforcer, store: deps.store, log: deps.log, killSockets: deps.killSockets, config: () => this.config });
   }
 
+  /**
+   * Nothing to look closer at after the last tick: calm, nothing assessed but weak settings, no source near a
+   * threshold, no kernel drop to confirm, no listener full. The run loop may then reuse its last walk of the socket
+   * table for a few seconds while no counter shows SYN pressure and the established count holds (table-reuse.ts).
+   */
+  get quiet(): boolean {
+    const kind = this.lastAssessment?.kind ?? 'none';
+    return !this.tracker.attack.active && !this.urgent && this.climbing.size === 0 && (kind === 'none' || kind === 'weak-config')
+      && this.meter.findings.offenders.length === 0 && (this.tracker.capacity?.fullSince ?? null) === null;
+  }
+
   /** The same report `synguard status --json` prints, for the latest tick; null before the first one. */
   statusReport(top = 10): StatusReport | null {
     return this.prev ? buildReport(this.before, this.prev, this.config.detection, top, this.meter.findings.senders) : null;

@@ -66,7 +66,8 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
       enforcer = selected.enforcer;
     }
     const listeners = cachedListeners(10_000);
-    const table = new TableReuse(10_000); // a quiet tick reads the counters, not the socket table (table-reuse.ts)
+    // An idle tick reads the counters, not the socket table; a quiet one walks it at least every 5 s (table-reuse.ts).
+    const table = new TableReuse(10_000, 5_000, config.detection.established.clear);
     let sourcesHint = 1024;
     let allow = await allowList(config, log);
     const meter = await startMeter(config, { enforcer, dryRun, log, allow: allow.entries.map((e) => e.value) });
@@ -154,6 +155,7 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
         }
         try {
           await defender.tick();
+          table.setQuiet(defender.quiet);
           markTick(stateDir, Date.now());
         } catch (err) {
           log('error', 'tick-failed', { error: (err as Error).message });

@@ -18,9 +18,28 @@ test('the last walk is reused only while no segment moved and it is younger than
   assert.equal(r.reusable(c(5, 5), T0 - 1), null, 'the clock went back');
 });
 
-test('without the two counters (an odd kernel) the table is always walked', () => {
+test('without the two counters (an odd kernel) an idle table is always walked', () => {
   const r = new TableReuse(10_000);
   r.walked(new SocketTally(), { CurrEstab: 1 }, T0);
   assert.equal(r.reusable({ CurrEstab: 1 }, T0 + 1), null);
   assert.equal(r.reusable(c(1, 1), T0 + 1), null);
+});
+
+test('quiet: the last walk serves while no SYN-pressure counter rose and CurrEstab held, for at most quietMaxAgeMs', () => {
+  const r = new TableReuse(10_000, 5_000, 25);
+  const tally = new SocketTally();
+  const busy = (segs: number, extra: Record<string, number> = {}) => ({ InSegs: segs, OutSegs: segs, CurrEstab: 20, ListenOverflows: 3, SyncookiesSent: 7, ...extra });
+  r.walked(tally, busy(100), T0);
+  assert.equal(r.reusable(busy(9000), T0 + 1000), null, 'segments moved and the defender has not said quiet');
+  r.setQuiet(true);
+  assert.equal(r.reusable(busy(9000), T0 + 1000), tally, 'quiet: connections come and go, nothing presses');
+  assert.equal(r.reusable(busy(9000, { CurrEstab: 44 }), T0 + 1000), tally, 'the established gauge within the margin');
+  assert.equal(r.reusable(busy(9000, { CurrEstab: 45 }), T0 + 1000), null, 'connections pile up (a connection flood)');
+  assert.equal(r.reusable(busy(9000, { ListenOverflows: 4 }), T0 + 1000), null, 'an accept queue overflowed');
+  assert.equal(r.reusable(busy(9000, { SyncookiesSent: 8 }), T0 + 1000), null, 'a SYN queue filled: cookies');
+  assert.equal(r.reusable(busy(9000, { TCPReqQFullDrop: 1 }), T0 + 1000), null, 'a SYN queue filled: drops');
+  assert.equal(r.reusable(busy(9000), T0 + 5_000), null, 'walked at least every quietMaxAgeMs');
+  assert.equal(r.reusable({ InSegs: 9000, OutSegs: 9000 }, T0 + 1000), null, 'no CurrEstab: walk');
+  r.setQuiet(false);
+  assert.equal(r.reusable(busy(9000), T0 + 1000), null, 'not quiet any more: every tick walks');
 });

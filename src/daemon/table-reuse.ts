@@ -1,33 +1,55 @@
-// A quiet tick need not walk the socket table: the kernel's walk of /proc/net/tcp{,6} visits every bucket of the
-// established hash (262,144 here) however few sockets there are, ~4 ms a file, most of an idle daemon's CPU. No TCP
-// segment in or out of this namespace since the last walk (Tcp InSegs and OutSegs unchanged) means no socket moved
-// to or from SYN_RECV or ESTABLISHED: a SYN, a handshake, a close and a SYN-ACK retransmit are all segments. Only
-// timer-driven removals (TIME_WAIT ending) go unseen, for at most `maxAgeMs`. Pure; time passed in.
+// A tick need not always walk the socket table. The kernel's walk of /proc/net/tcp{,6} visits every bucket of the
+// established hash (262,144 here) however few sockets there are, ~4 ms a file, and formats every socket it finds:
+// on a busy web server mostly TIME_WAIT, which no detector reads (12k of them under 8k connections/s cost the daemon
+// ~16% of a core). Two ways the last walk stays good enough. Pure; time passed in.
+// - Idle: no TCP segment in or out since (Tcp InSegs and OutSegs unchanged) means no socket moved to or from
+//   SYN_RECV or ESTABLISHED: a SYN, a handshake, a close and a SYN-ACK retransmit are all segments. Only
+//   timer-driven removals (TIME_WAIT ending) go unseen, for at most `maxAgeMs`.
+// - Quiet (the defender's word after its tick: calm, no source near a threshold, no kernel drop, no full listener):
+//   busy with connections that come and go, but no counter of SYN pressure rose (a listen queue overflowing or
+//   dropping, SYN cookies sent or failing) and the established gauge (CurrEstab) grew by less than `estMargin` since
+//   the last walk: the table is walked at least every `quietMaxAgeMs` then. A connection flood raises CurrEstab, a SYN
+//   flood fills a queue or draws cookies, a source over the kernel meter's rate is a kernel drop: each walks at once.
 import type { SocketTally } from '../observe/socket-tally.js';
+
+/** Counters whose rise means SYN pressure on some listener: the table is read at once. */
+export const PRESSURE_COUNTERS = ['ListenOverflows', 'ListenDrops', 'TCPReqQFullDrop', 'TCPReqQFullDoCookies', 'SyncookiesSent', 'SyncookiesFailed'] as const;
 
 interface Walk {
   readonly tally: SocketTally;
-  readonly inSegs: number;
-  readonly outSegs: number;
+  readonly counters: Readonly<Record<string, number>>;
   readonly at: number;
 }
 
 export class TableReuse {
   private last: Walk | null = null;
+  private quiet = false;
 
-  constructor(private readonly maxAgeMs: number) {}
+  constructor(
+    private readonly maxAgeMs: number,
+    private readonly quietMaxAgeMs = 0,
+    private readonly estMargin = 25,
+  ) {}
 
-  /** The last walk's tally when nothing moved since and it is younger than maxAgeMs; null means walk the table. */
+  /** The defender's word after each tick: nothing to look closer at (Defender.quiet). */
+  setQuiet(quiet: boolean): void {
+    this.quiet = quiet;
+  }
+
+  /** The last walk's tally when nothing moved (idle) or nothing pressed (quiet) since; null means walk the table. */
   reusable(counters: Readonly<Record<string, number>>, now: number): SocketTally | null {
     const w = this.last;
-    const inSegs = counters['InSegs'], outSegs = counters['OutSegs'];
-    if (w === null || inSegs === undefined || outSegs === undefined) return null;
-    return inSegs === w.inSegs && outSegs === w.outSegs && now - w.at < this.maxAgeMs && now >= w.at ? w.tally : null;
+    if (w === null || now < w.at) return null;
+    const same = (name: string): boolean => counters[name] !== undefined && counters[name] === w.counters[name];
+    if (same('InSegs') && same('OutSegs') && now - w.at < this.maxAgeMs) return w.tally;
+    if (!this.quiet || now - w.at >= this.quietMaxAgeMs) return null;
+    const est = counters['CurrEstab'], before = w.counters['CurrEstab'];
+    if (est === undefined || before === undefined || est >= before + this.estMargin) return null;
+    return PRESSURE_COUNTERS.every((name) => (counters[name] ?? 0) <= (w.counters[name] ?? 0)) ? w.tally : null;
   }
 
   /** Records a fresh walk, with the counters read just before it (a segment during the walk makes the next tick walk). */
   walked(tally: SocketTally, counters: Readonly<Record<string, number>>, now: number): void {
-    const inSegs = counters['InSegs'], outSegs = counters['OutSegs'];
-    this.last = inSegs === undefined || outSegs === undefined ? null : { tally, inSegs, outSegs, at: now };
+    this.last = { tally, counters: { ...counters }, at: now };
   }
 }
