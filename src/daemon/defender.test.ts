@@ -22,6 +22,8 @@ interface Rig {
   clock: { now: number };
   feed: (capture: string) => void;
   kills: Array<{ values: readonly string[]; except: readonly string[] }>;
+  /** What each sample was told: may it reuse the last walk of the socket table? */
+  quietAsked: boolean[];
 }
 
 function rig(config: Config = configFrom({}), withEnforcer = true, backend: 'dry-run' | 'route' = 'dry-run', meter: MeterReader | null = null): Rig {
@@ -46,9 +48,10 @@ function rig(config: Config = configFrom({}), withEnforcer = true, backend: 'dry
   };
   const hardening: string[] = [];
   const kills: Rig['kills'] = [];
+  const quietAsked: boolean[] = [];
   const defender = new Defender(config, {
     store, log, enforcer, now: () => clock.now,
-    sample: () => Promise.resolve({ ...next, takenAt: clock.now }),
+    sample: (quiet) => { quietAsked.push(quiet); return Promise.resolve({ ...next, takenAt: clock.now }); },
     decide: policyFor(buildAllowList({ configured: config.defender.allowList }), config),
     killSockets: (values, except) => { kills.push({ values, except }); return Promise.resolve(0); },
     harden: (mode) => { hardening.push(mode); return Promise.resolve([mode]); },
@@ -56,7 +59,7 @@ function rig(config: Config = configFrom({}), withEnforcer = true, backend: 'dry
   });
   // Each feed alternates the capture's two counter samples, one second apart, so rates come out as captured.
   const feed = (capture: string) => { which = which === 0 ? 1 : 0; next = fixtureSample(capture, which); };
-  return { defender, store, log, enforcer, hardening, clock, feed, kills };
+  return { defender, store, log, enforcer, hardening, clock, feed, kills, quietAsked };
 }
 
 async function tick(r: Rig, capture: string, seconds = 1): Promise<void> {
@@ -262,8 +265,10 @@ test('a kernel drop becomes a ban with origin kernel in the same tick, once, eve
   const meter = fakeMeter();
   const r = rig(configFrom({}), true, 'dry-run', meter);
   await r.defender.start();
+  await tick(r, 'idle');
   meter.next([['198.18.7.7/32', 1900]]);
   await tick(r, 'spoofed-v4-nocookies');
+  assert.deepEqual(r.quietAsked, [true, false], 'calm, the walk may be reused; a kernel drop this tick: walk the table now');
   const active = r.store.decisions.active(r.clock.now);
   assert.deepEqual(active.map((d) => [d.value, d.origin, d.reason]), [['198.18.7.7/32', 'kernel', 'SYN flood (kernel meter)']]);
   assert.match(active[0]!.evidence[0]!, /1900 SYN\/s without completing handshakes/);

@@ -26,7 +26,8 @@ export interface DefenderDeps {
   /** The backend; the dry-run one (`enforces: false`) makes every decision a dry run's, stored flagged `dryRun`. */
   readonly enforcer: Enforcer;
   readonly log: Log;
-  readonly sample: () => Promise<RawSample>;
+  /** One sample of the kernel; `quiet` (see Defender.quiet) lets it reuse the last walk of the socket table. */
+  readonly sample: (quiet: boolean) => Promise<RawSample>;
   /** The ban policy with the allow-list already bound (src/decide). */
   readonly decide: (input: DecideInput) => PolicyResult;
   /** Destroys the sockets of these sources (but not of the `except` peers); resolves with how many were killed. */
@@ -67,9 +68,10 @@ export class Defender {
   }
 
   /**
-   * Nothing to look closer at after the last tick: calm, nothing assessed but weak settings, no source near a
-   * threshold, no kernel drop to confirm, no listener full. The run loop may then reuse its last walk of the socket
-   * table for a few seconds while no counter shows SYN pressure and the established count holds (table-reuse.ts).
+   * Nothing to look closer at: after the last tick calm, nothing assessed but weak settings, no source near a
+   * threshold, no listener full; and in the meter's reading of this tick no kernel drop. The sample may then reuse
+   * the last walk of the socket table for a few seconds while no counter shows SYN pressure and the established
+   * count holds (table-reuse.ts).
    */
   get quiet(): boolean {
     const kind = this.lastAssessment?.kind ?? 'none';
@@ -95,9 +97,10 @@ export class Defender {
   async tick(): Promise<void> {
     const { store, log, now } = this.deps;
     const cfg = this.config;
-    const cur = buildSnapshot(await this.deps.sample(), cfg.prefixes);
     const t = now();
+    // The kernel meter first: a source over its rate this very second means the socket table is walked, not reused.
     await this.meter.read(t, cfg.detection.synRate);
+    const cur = buildSnapshot(await this.deps.sample(this.quiet), cfg.prefixes);
     const sources = summarizeSources(cur, defenderSourceOptions(cfg.detection));
     const assessment = assess(this.prev, cur, cfg.detection, sources, this.meter.findings.senders);
     const approach = approaching(this.climbing, sources, cfg.detection);

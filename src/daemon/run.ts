@@ -81,7 +81,8 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
     events.on(notifier.handle);
     const defender = new Defender(config, {
       store, enforcer, log, now: Date.now,
-      sample: async () => {
+      sample: async (quiet) => {
+        table.setQuiet(quiet);
         const raw = await takeSample({ listeners, sources: sourcesHint, table });
         sourcesHint = Math.max(1024, Math.ceil(raw.tally.sourceCount * 1.25)); // size the next tally from this one
         return raw;
@@ -155,7 +156,6 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
         }
         try {
           await defender.tick();
-          table.setQuiet(defender.quiet);
           markTick(stateDir, Date.now());
         } catch (err) {
           log('error', 'tick-failed', { error: (err as Error).message });
