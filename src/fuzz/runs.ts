@@ -17,10 +17,10 @@ export function check<T>(target: string, property: fc.IProperty<T>, ciSlice = 20
   console.log(`# fuzz ${target}: ${numRuns} cases, 0 failures, ${((wallClock() - started) / 1000).toFixed(1)} s`);
 }
 
-/** Same for async properties. */
-export async function checkAsync<T>(target: string, property: fc.IAsyncProperty<T>, ciSlice = 500): Promise<void> {
+/** Same for async properties; `examples` run first, whatever the random cases reach. */
+export async function checkAsync<T>(target: string, property: fc.IAsyncProperty<T>, ciSlice = 500, examples: T[] = []): Promise<void> {
   const numRuns = runs(ciSlice);
   const started = wallClock();
-  await fc.assert(property, { numRuns, ...(numRuns === ciSlice ? { interruptAfterTimeLimit: 60_000 } : {}) });
+  await fc.assert(property, { numRuns, examples, ...(numRuns === ciSlice ? { interruptAfterTimeLimit: 60_000 } : {}) });
   console.log(`# fuzz ${target}: ${numRuns} cases, 0 failures, ${((wallClock() - started) / 1000).toFixed(1)} s`);
 }
