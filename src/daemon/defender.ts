@@ -68,10 +68,9 @@ export class Defender {
   }
 
   /**
-   * Nothing to look closer at: after the last tick calm, nothing assessed but weak settings, no source near a
-   * threshold, no listener full; and in the meter's reading of this tick no kernel drop. The sample may then reuse
-   * the last walk of the socket table for a few seconds while no counter shows SYN pressure and the established
-   * count holds (table-reuse.ts).
+   * Nothing to look closer at: calm, nothing assessed but weak settings, no source near a threshold, no listener
+   * full, no kernel drop in the meter's last reading. The sample may then reuse the last walk of the socket table for
+   * a few seconds while no counter shows SYN pressure and the established count holds (table-reuse.ts).
    */
   get quiet(): boolean {
     const kind = this.lastAssessment?.kind ?? 'none';
@@ -98,9 +97,13 @@ export class Defender {
     const { store, log, now } = this.deps;
     const cfg = this.config;
     const t = now();
-    // The kernel meter first: a source over its rate this very second means the socket table is walked, not reused.
+    const quiet = this.quiet;
+    let raw = await this.deps.sample(quiet);
     await this.meter.read(t, cfg.detection.synRate);
-    const cur = buildSnapshot(await this.deps.sample(this.quiet), cfg.prefixes);
+    // A quiet sample may reuse an old walk of the socket table; a kernel drop this very second means a flood has
+    // begun: the table is walked now (after the meter, so a source both see keeps origin 'kernel').
+    if (quiet && !this.quiet) raw = await this.deps.sample(false);
+    const cur = buildSnapshot(raw, cfg.prefixes);
     const sources = summarizeSources(cur, defenderSourceOptions(cfg.detection));
     const assessment = assess(this.prev, cur, cfg.detection, sources, this.meter.findings.senders);
     const approach = approaching(this.climbing, sources, cfg.detection);
