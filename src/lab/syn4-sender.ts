@@ -5,6 +5,8 @@
 // no source leaves the /16. The TCP checksum is updated, not recomputed (only the source's low word and the port vary).
 // Prints "sent N" when it stops: after COUNT packets, at END_EPOCH_S (wall clock), or on SIGINT/SIGTERM.
 // With "dry" it sends nothing and prints packets 0..COUNT-1 as hex, one a line (for the test).
+import { PY_STOP_AND_DEADLINE } from './py-sender.js';
+
 export const SYN4_SENDER = String.raw`
 import signal, socket, struct, sys, time
 target, port, pps, count, end_at, net16 = sys.argv[1:7]
@@ -19,14 +21,7 @@ struct.pack_into("!HHIIBBHHH", pkt, 20, 0, port, 0x53594e31, 0, 5 << 4, 0x02, 64
 words = struct.unpack("!14H", bytes(pkt[12:40])) + (6, 20)
 base = sum(words)
 sock = None if dry else socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
-stop = False
-def on_signal(*_):
-    global stop
-    stop = True
-signal.signal(signal.SIGINT, on_signal)
-signal.signal(signal.SIGTERM, on_signal)
-start = time.monotonic()
-deadline = start + (end_at - time.time())
+${PY_STOP_AND_DEADLINE}
 sent = 0
 pack = struct.pack_into
 while sent < count and not stop:

@@ -1,6 +1,8 @@
 // Source of a small python3 raw-socket IPv6 SYN sender (hping3 has no IPv6); run with `python3 -c`.
 // argv: TARGET PORT PPS COUNT END_EPOCH_S MODE SRC   where MODE is "fixed" (SRC = comma list) or "rotate" (SRC = PREFIX/LEN).
 // Prints "sent N" when it stops: after COUNT packets, at END_EPOCH_S (wall clock, so slow start-up eats no budget), or on SIGINT/SIGTERM.
+import { PY_STOP_AND_DEADLINE } from './py-sender.js';
+
 export const SYN6_SENDER = String.raw`
 import ipaddress, random, signal, socket, struct, sys, time
 target, port, pps, count, end_at, mode, src = sys.argv[1:8]
@@ -19,14 +21,7 @@ def csum(data):
     return (~s) & 0xFFFF
 sock = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW)
 sent = 0
-stop = False
-def on_signal(*_):
-    global stop
-    stop = True
-signal.signal(signal.SIGINT, on_signal)
-signal.signal(signal.SIGTERM, on_signal)
-start = time.monotonic()
-deadline = start + (end_at - time.time())
+${PY_STOP_AND_DEADLINE}
 while sent < count and not stop:
     now = time.monotonic()
     if now >= deadline: break
