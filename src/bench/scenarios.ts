@@ -23,8 +23,11 @@ const list = (name: string, dflt: readonly string[]): string[] => (args.includes
 const scale = opt('--scale', 0.5);
 const runs = opt('--runs', 0);
 const pairs = opt('--pairs', 0);
-/** The scenarios of the server table: the two SYN floods, connections held open, and slowloris in both shapes. */
-const SCENARIOS = ['spoofed-syn', 'concentrated-syn', 'connection-flood', 'slowloris', 'slowloris-spread'];
+/**
+ * The scenarios of the server table: the two SYN floods, connections held open, slowloris in both shapes, and the
+ * spoofed flood on a host with cookies already on (what the defender itself costs the server).
+ */
+const SCENARIOS = ['spoofed-syn', 'spoofed-syn-cookies', 'concentrated-syn', 'connection-flood', 'slowloris', 'slowloris-spread'];
 const only = list('--only', SCENARIOS);
 const servers = list('--servers', SERVER_KINDS) as ServerKind[];
 const client = (list('--client', ['wrk'])[0] ?? 'wrk') as 'wrk' | 'builtin';

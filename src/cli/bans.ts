@@ -35,7 +35,7 @@ async function activeBans(opts: StateOptions): Promise<{ bans: Iterable<BanView>
 export function registerBans(program: Command): void {
   const bans = withStateOptions(program.command('bans'))
     .description('list the active bans (from the running daemon\'s API, or from the store when no daemon runs)')
-    .option('--json', 'print a JSON array of {value, scope, reason, origin, until, dryRun, ...}')
+    .option('--json', 'print a JSON array of {value, scope, reason, origin, until, dryRun, ...}, one ban per line')
     .addHelpText('after', '\nWhy one address is banned: synguard bans show ADDR|CIDR [--json]')
     .action(async (opts: StateOptions & { json?: boolean }) => {
       const { bans: active, done } = await activeBans(opts);

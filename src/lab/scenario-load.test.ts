@@ -38,7 +38,7 @@ test('errors name the scenario and the field', () => {
 
 test('every shipped scenario validates, and the required ones exist', () => {
   const names = scenarioNames();
-  for (const n of ['baseline', 'spoofed-syn', 'concentrated-syn', 'concentrated-syn-v6', 'rotating-v6', 'connection-flood', 'mixed', 'trickle']) {
+  for (const n of ['baseline', 'spoofed-syn', 'spoofed-syn-cookies', 'concentrated-syn', 'concentrated-syn-v6', 'rotating-v6', 'connection-flood', 'mixed', 'trickle']) {
     assert.ok(names.includes(n), n);
   }
   for (const n of names) assert.doesNotThrow(() => loadScenario(n), n);

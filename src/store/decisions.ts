@@ -37,6 +37,18 @@ function fromRow(r: Row): DecisionRecord {
 
 const COLUMNS = 'id, scope, value, action, reason, evidence, origin, created_at, until, offence, ended_at, ended_by, end_kind, dry_run';
 
+/** What a list of bans shows of a decision (`synguard bans`): listing 100k, fewer columns to read is a tenth faster. */
+export type ListedBan = Pick<DecisionRecord, 'value' | 'scope' | 'reason' | 'origin' | 'until' | 'createdAt' | 'offence' | 'evidence' | 'dryRun'>;
+type ListedRow = [id: number, value: string, scope: 'ip' | 'prefix', reason: string, origin: Origin, createdAt: number, until: number, offence: number, evidence: string, dryRun: 0 | 1];
+const LISTED = 'id, value, scope, reason, origin, created_at, until, offence, evidence, dry_run';
+
+function listedFromRow(r: ListedRow): ListedBan {
+  return {
+    value: r[1], scope: r[2], reason: r[3], origin: r[4], createdAt: r[5], until: r[6], offence: r[7],
+    evidence: r[8] === '[]' ? [] : (JSON.parse(r[8]) as string[]), dryRun: r[9] === 1,
+  };
+}
+
 const LIVE = 'ended_at IS NULL AND until > @now';
 /** Rows per read when streaming the active decisions: short-lived pages instead of 100k records alive at once. */
 const PAGE = 1000;
@@ -57,7 +69,7 @@ export class DecisionRepo {
       insert: db.prepare<unknown[]>(`INSERT INTO decisions (scope, value, action, reason, evidence, origin, created_at, until, offence, dry_run)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       active: rows(`SELECT * FROM decisions WHERE ${LIVE_OF} ORDER BY id`),
-      activePage: rows(`SELECT * FROM decisions WHERE ${LIVE_OF} AND id > @after ORDER BY id LIMIT ${PAGE}`),
+      activePage: db.prepare<Record<string, unknown>, ListedRow>(`SELECT ${LISTED} FROM decisions WHERE ${LIVE_OF} AND id > @after ORDER BY id LIMIT ${PAGE}`).raw(true),
       findActive: rows(`SELECT * FROM decisions WHERE value = @value AND ${LIVE} ORDER BY until DESC LIMIT 1`),
       byValue: rows('SELECT * FROM decisions WHERE value = @value ORDER BY id DESC'),
       history: rows('SELECT * FROM decisions WHERE created_at >= @since ORDER BY id DESC LIMIT @limit'),
@@ -110,14 +122,14 @@ export class DecisionRepo {
   }
 
   /**
-   * The same decisions as `active`, read a page at a time (by id, so each page is one index range): for a reader
-   * that writes them out at once (`bans --json`), 100k records never live together and the garbage collector
-   * stays young.
+   * The same decisions as `active`, as a list shows them, read a page at a time (by id, so each page is one index
+   * range): for a reader that writes them out at once (`bans --json`), 100k records never live together and the
+   * garbage collector stays young.
    */
-  *iterateActive(now: number, dryRun = false): IterableIterator<DecisionRecord> {
+  *iterateActive(now: number, dryRun = false): IterableIterator<ListedBan> {
     for (let after = 0; ;) {
       const page = this.s.activePage.all({ now, dry: dryRun ? 1 : 0, after });
-      for (const row of page) yield fromRow(row);
+      for (const row of page) yield listedFromRow(row);
       const last = page.at(-1);
       if (!last || page.length < PAGE) return;
       after = last[0];

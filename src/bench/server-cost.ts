@@ -1,0 +1,101 @@
+// `node dist/bench/server-cost.js [--rounds N] [--seconds S] [--modes keep-alive,close]`: what synguard's parts cost
+// a real server with no attack at all. Debian's nginx in a lab victim namespace, wrk (`-t1 -c10`) from the client
+// namespace, alternated in one sitting: nothing of synguard; its nftables rules alone (ban chain, meter and proof, as
+// the daemon installs them at rest, applied with `nft -f`); the daemon itself with defaults. Prints each arm's
+// requests/s against the bare server (medians of the rounds' own ratios) and the daemon's CPU share.
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exec } from '../core/exec.js';
+import { configFrom } from '../config/load.js';
+import { initScript } from '../enforce/nft-script.js';
+import { meterScript } from '../enforce/meter-script.js';
+import { meterOptions } from '../enforce/nft-meter.js';
+import { startRealServer } from '../lab/real-server.js';
+import { withLab } from '../lab/topology.js';
+import { parseWrk, type WrkMode } from '../lab/wrk.js';
+import { startDaemon } from '../testing/json-lines.js';
+import { median } from './measure.js';
+
+const argv = process.argv.slice(2);
+const opt = (name: string, dflt: string): string => { const i = argv.indexOf(name); return i >= 0 ? (argv[i + 1] ?? dflt) : dflt; };
+const rounds = Number(opt('--rounds', '5'));
+const seconds = Number(opt('--seconds', '8'));
+const modes = opt('--modes', 'keep-alive,close').split(',') as WrkMode[];
+const ARMS = ['none', 'rules', 'daemon'] as const;
+type Arm = (typeof ARMS)[number];
+const RULES = initScript() + meterScript(meterOptions(configFrom({}), false, false));
+
+const cpuTicks = (pid: number): number => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(f[11]) + Number(f[12]);
+};
+
+const result = await withLab({ attackers: 1 }, async (lab) => {
+  const ns = lab.victim.ns;
+  // The server's workers run as nobody: the run directory must be searchable by them (mkdtemp makes it 0700).
+  const runDir = mkdtempSync(join(tmpdir(), 'sg-server-cost-'));
+  chmodSync(runDir, 0o755);
+  const server = await startRealServer('nginx', ns, runDir, lab.id, { port: 8080, backlog: 511 });
+  const rps = new Map<string, number[]>();
+  const cpu = new Map<WrkMode, number[]>();
+  const push = <K>(m: Map<K, number[]>, k: K, v: number) => m.set(k, [...(m.get(k) ?? []), v]);
+  try {
+    for (let r = 0; r < rounds; r++) {
+      for (const arm of r % 2 ? [...ARMS].reverse() : ARMS) {
+        await exec('nft', ['delete', 'table', 'inet', 'synguard'], { netns: ns }); // absent is fine
+        let daemon: ReturnType<typeof startDaemon> | null = null;
+        const state = mkdtempSync(join(tmpdir(), 'sg-server-cost-state-'));
+        try {
+          if (arm === 'rules') {
+            const applied = await exec('nft', ['-f', '-'], { netns: ns, input: RULES });
+            if (applied.failed) throw new Error(`nft -f failed: ${applied.stderr}`);
+          } else if (arm === 'daemon') {
+            daemon = startDaemon(ns, state);
+            await daemon.waitFor((l) => l.event === 'http' || l.event === 'reconcile', { ms: 20_000, what: 'the daemon start' });
+            await new Promise((resolve) => setTimeout(resolve, 1500));
+          }
+          for (const mode of modes) {
+            const pid = daemon?.child.pid;
+            const c0 = pid === undefined ? 0 : cpuTicks(pid), t0 = Date.now();
+            const url = `http://${lab.victim.v4[0]}:8080/`;
+            const args = ['-t1', '-c10', `-d${seconds}s`, ...(mode === 'close' ? ['-H', 'Connection: close'] : []), url];
+            const w = await exec('wrk', args, { netns: lab.client.ns, timeoutMs: (seconds + 15) * 1000 });
+            const parsed = parseWrk(w.stdout);
+            if (!parsed) throw new Error(`wrk gave no figures: ${w.stderr || w.stdout}`);
+            push(rps, `${arm} ${mode}`, parsed.requestsPerSec);
+            if (pid !== undefined) push(cpu, mode, (cpuTicks(pid) - c0) / ((Date.now() - t0) / 1000)); // clock ticks are 1/100 s
+          }
+        } finally {
+          if (daemon) {
+            daemon.child.kill('SIGTERM');
+            await daemon.exited;
+          }
+          rmSync(state, { recursive: true, force: true });
+        }
+      }
+    }
+  } finally {
+    await server.stop();
+    await exec('nft', ['delete', 'table', 'inet', 'synguard'], { netns: ns });
+    rmSync(runDir, { recursive: true, force: true });
+  }
+  const lines = [
+    `nginx (1 worker) and wrk -t1 -c10, ${rounds} rounds of ${seconds} s per arm and mode, alternated; Node ${process.version}, load average ${(loadavg()[0] ?? 0).toFixed(1)} at the end.`,
+    '',
+    '| wrk mode | nothing (req/s, median) | nftables rules alone, vs nothing | the daemon, vs nothing | daemon CPU, % of a core |',
+    '|---|---:|---:|---:|---:|',
+  ];
+  for (const mode of modes) {
+    const base = rps.get(`none ${mode}`) ?? [];
+    const ratio = (arm: Arm) => {
+      const rs = (rps.get(`${arm} ${mode}`) ?? []).map((v, i) => v / (base[i] ?? NaN));
+      return `${median(rs).toFixed(3)}× (${Math.min(...rs).toFixed(2)}–${Math.max(...rs).toFixed(2)})`;
+    };
+    const c = cpu.get(mode) ?? [];
+    lines.push(`| ${mode} | ${median(base).toFixed(0)} | ${ratio('rules')} | ${ratio('daemon')} | ${median(c).toFixed(1)} (${Math.min(...c).toFixed(1)}–${Math.max(...c).toFixed(1)}) |`);
+  }
+  return lines.join('\n');
+});
+console.log(result);
