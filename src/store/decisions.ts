@@ -37,7 +37,7 @@ function fromRow(r: Row): DecisionRecord {
 
 const COLUMNS = 'id, scope, value, action, reason, evidence, origin, created_at, until, offence, ended_at, ended_by, end_kind, dry_run';
 
-/** What a list of bans shows of a decision (`synguard bans`): listing 100k, fewer columns to read is a tenth faster. */
+/** What a list of bans shows of a decision (`synguard bans`): reading only these columns lists 100k about 7% faster. */
 export type ListedBan = Pick<DecisionRecord, 'value' | 'scope' | 'reason' | 'origin' | 'until' | 'createdAt' | 'offence' | 'evidence' | 'dryRun'>;
 type ListedRow = [id: number, value: string, scope: 'ip' | 'prefix', reason: string, origin: Origin, createdAt: number, until: number, offence: number, evidence: string, dryRun: 0 | 1];
 const LISTED = 'id, value, scope, reason, origin, created_at, until, offence, evidence, dry_run';
