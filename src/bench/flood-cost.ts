@@ -3,14 +3,14 @@
 // `cat /proc/net/tcp{,6}` and the netstat pipeline, interleaved (with --before, the same status from another build
 // in the same rounds); then the CPU share of a `synguard run --dry-run` at 1 s ticks while the table is still full
 // (dry-run: it reads, decides and stores, and applies nothing, so the table stays as the flood made it).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { startDaemon } from '../testing/json-lines.js';
 import { withFloodedTable } from './flooded-table.js';
-import { median, round, type Contender, type Timing } from './measure.js';
+import { cpuTicks, median, round, type Contender, type Timing } from './measure.js';
 
 const argv = process.argv.slice(2);
 const opt = (name: string): string | undefined => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
@@ -19,12 +19,6 @@ const rounds = Number(opt('--rounds') ?? 5);
 const daemonSeconds = Number(opt('--daemon-seconds') ?? 15);
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const PIPELINE = "netstat -ntu | awk '{print $5}' | cut -d: -f1 | sort | uniq -c | sort -n > /dev/null";
-
-const cpuTicks = (pid: number): number => {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(f[11]) + Number(f[12]);
-};
 
 const { result, packetsSent } = await withFloodedTable(async (table) => {
   const ns = table.ns;

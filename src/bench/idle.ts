@@ -8,17 +8,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnLong } from '../core/exec.js';
 import { withNs } from '../testing/test-ns.js';
 import { startDaemon } from '../testing/json-lines.js';
-import { median } from './measure.js';
+import { cpuTicks, median } from './measure.js';
 
 const seconds = Number(process.argv[2] ?? 30);
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
-
-/** utime + stime of a process, in clock ticks (/proc/PID/stat fields 14 and 15, after the command name). */
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-}
 
 function memoryMB(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -1,4 +1,5 @@
 // Runs competing commands in interleaved rounds and reports medians; the machine is shared, so only ratios matter.
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { exec, type ExecOptions } from '../core/exec.js';
 
@@ -16,6 +17,13 @@ export interface Timing {
   warmMs: number[];
   rssMB: number[];
   extra: Record<string, unknown>[];
+}
+
+/** utime + stime of a process, in clock ticks (1/100 s; /proc/PID/stat fields 14 and 15, after the command name). */
+export function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
 }
 
 export function median(xs: readonly number[]): number {

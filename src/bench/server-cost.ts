@@ -3,7 +3,7 @@
 // namespace, alternated in one sitting: nothing of synguard; its nftables rules alone (ban chain, meter and proof, as
 // the daemon installs them at rest, applied with `nft -f`); the daemon itself with defaults. Prints each arm's
 // requests/s against the bare server (medians of the rounds' own ratios) and the daemon's CPU share.
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exec } from '../core/exec.js';
@@ -15,7 +15,7 @@ import { startRealServer } from '../lab/real-server.js';
 import { withLab } from '../lab/topology.js';
 import { parseWrk, type WrkMode } from '../lab/wrk.js';
 import { startDaemon } from '../testing/json-lines.js';
-import { median } from './measure.js';
+import { cpuTicks, median } from './measure.js';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, dflt: string): string => { const i = argv.indexOf(name); return i >= 0 ? (argv[i + 1] ?? dflt) : dflt; };
@@ -25,12 +25,6 @@ const modes = opt('--modes', 'keep-alive,close').split(',') as WrkMode[];
 const ARMS = ['none', 'rules', 'daemon'] as const;
 type Arm = (typeof ARMS)[number];
 const RULES = initScript() + meterScript(meterOptions(configFrom({}), false, false));
-
-const cpuTicks = (pid: number): number => {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(f[11]) + Number(f[12]);
-};
 
 const result = await withLab({ attackers: 1 }, async (lab) => {
   const ns = lab.victim.ns;

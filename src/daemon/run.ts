@@ -82,8 +82,7 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
     const defender = new Defender(config, {
       store, enforcer, log, now: Date.now,
       sample: async (quiet) => {
-        table.setQuiet(quiet);
-        const raw = await takeSample({ listeners, sources: sourcesHint, table });
+        const raw = await takeSample({ listeners, sources: sourcesHint, table, quiet });
         sourcesHint = Math.max(1024, Math.ceil(raw.tally.sourceCount * 1.25)); // size the next tally from this one
         return raw;
       },

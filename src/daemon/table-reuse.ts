@@ -23,7 +23,6 @@ interface Walk {
 
 export class TableReuse {
   private last: Walk | null = null;
-  private quiet = false;
 
   constructor(
     private readonly maxAgeMs: number,
@@ -31,18 +30,16 @@ export class TableReuse {
     private readonly estMargin = 25,
   ) {}
 
-  /** The defender's word after each tick: nothing to look closer at (Defender.quiet). */
-  setQuiet(quiet: boolean): void {
-    this.quiet = quiet;
-  }
-
-  /** The last walk's tally when nothing moved (idle) or nothing pressed (quiet) since; null means walk the table. */
-  reusable(counters: Readonly<Record<string, number>>, now: number): SocketTally | null {
+  /**
+   * The last walk's tally when nothing moved (idle) or, `quiet` (the defender's word: Defender.quiet), nothing pressed
+   * since; null means walk the table.
+   */
+  reusable(counters: Readonly<Record<string, number>>, now: number, quiet = false): SocketTally | null {
     const w = this.last;
     if (w === null || now < w.at) return null;
     const same = (name: string): boolean => counters[name] !== undefined && counters[name] === w.counters[name];
     if (same('InSegs') && same('OutSegs') && now - w.at < this.maxAgeMs) return w.tally;
-    if (!this.quiet || now - w.at >= this.quietMaxAgeMs) return null;
+    if (!quiet || now - w.at >= this.quietMaxAgeMs) return null;
     const est = counters['CurrEstab'], before = w.counters['CurrEstab'];
     if (est === undefined || before === undefined || est >= before + this.estMargin) return null;
     return PRESSURE_COUNTERS.every((name) => (counters[name] ?? 0) <= (w.counters[name] ?? 0)) ? w.tally : null;

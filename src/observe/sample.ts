@@ -17,7 +17,7 @@ export function assertLinux(): void {
 
 /** The daemon's memory of its last socket-table walk (src/daemon/table-reuse.ts): a quiet tick reuses it. */
 export interface TableMemory {
-  reusable(counters: Readonly<Record<string, number>>, now: number): SocketTally | null;
+  reusable(counters: Readonly<Record<string, number>>, now: number, quiet: boolean): SocketTally | null;
   walked(tally: SocketTally, counters: Readonly<Record<string, number>>, now: number): void;
 }
 
@@ -26,12 +26,12 @@ export interface TableMemory {
  * point of the counter rates, so a status costs one table read, not two. With `table`, the counters are read first
  * and the last walk's tally is used again when they say no socket can have moved.
  */
-export async function takeSample(opts: { light?: boolean; now?: () => number; listeners?: () => Promise<ListenerRead>; sources?: number; table?: TableMemory } = {}): Promise<RawSample> {
+export async function takeSample(opts: { light?: boolean; now?: () => number; listeners?: () => Promise<ListenerRead>; sources?: number; table?: TableMemory; quiet?: boolean } = {}): Promise<RawSample> {
   const now = opts.now ?? Date.now;
   // `ss` runs while this process reads /proc: the sample costs the longer of the two, not their sum
   const pending = opts.light ? { ok: true as const, listeners: [], badLines: 0 } : (opts.listeners ?? readListeners)();
   const counters = readCounters();
-  const reused = opts.light ? null : (opts.table?.reusable(counters.counters, now()) ?? null);
+  const reused = opts.light ? null : (opts.table?.reusable(counters.counters, now(), opts.quiet ?? false) ?? null);
   const tally = reused ?? new SocketTally(opts.sources);
   const table = opts.light || reused ? { badLines: 0 } : readSocketTables(tally);
   if (!opts.light && !reused) opts.table?.walked(tally, counters.counters, now());

@@ -28,9 +28,12 @@ type Row = [
   endedAt: number | null, endedBy: string | null, endKind: EndKind | null, dryRun: 0 | 1,
 ];
 
+/** The evidence column (JSON text); most rows hold none and skip the parse. */
+const evidenceOf = (text: string): string[] => (text === '[]' ? [] : (JSON.parse(text) as string[]));
+
 function fromRow(r: Row): DecisionRecord {
   return {
-    id: r[0], scope: r[1], value: r[2], action: r[3], reason: r[4], evidence: r[5] === '[]' ? [] : (JSON.parse(r[5]) as string[]),
+    id: r[0], scope: r[1], value: r[2], action: r[3], reason: r[4], evidence: evidenceOf(r[5]),
     origin: r[6], createdAt: r[7], until: r[8], offence: r[9], endedAt: r[10], endedBy: r[11], endKind: r[12], dryRun: r[13] === 1,
   };
 }
@@ -45,7 +48,7 @@ const LISTED = 'id, value, scope, reason, origin, created_at, until, offence, ev
 function listedFromRow(r: ListedRow): ListedBan {
   return {
     value: r[1], scope: r[2], reason: r[3], origin: r[4], createdAt: r[5], until: r[6], offence: r[7],
-    evidence: r[8] === '[]' ? [] : (JSON.parse(r[8]) as string[]), dryRun: r[9] === 1,
+    evidence: evidenceOf(r[8]), dryRun: r[9] === 1,
   };
 }
 
