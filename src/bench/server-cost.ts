@@ -1,8 +1,10 @@
-// `node dist/bench/server-cost.js [--rounds N] [--seconds S] [--modes keep-alive,close]`: what synguard's parts cost
+// `node dist/bench/server-cost.js [--rounds N] [--seconds S] [--modes keep-alive,close] [--perf]`: what synguard's parts cost
 // a real server with no attack at all. Debian's nginx in a lab victim namespace, wrk (`-t1 -c10`) from the client
 // namespace, alternated in one sitting: nothing of synguard; its nftables rules alone (ban chain, meter and proof, as
 // the daemon installs them at rest, applied with `nft -f`); the daemon itself with defaults. Prints each arm's
-// requests/s against the bare server (medians of the rounds' own ratios) and the daemon's CPU share.
+// requests/s against the bare server (medians of the rounds' own ratios) and the daemon's CPU share. With --perf
+// (needs `perf`, Debian's linux-perf), `perf record -a` runs beside wrk in every arm (its own cost then falls on all), and the table gives the
+// share of all CPU samples spent in nftables and its hooks: a ratio within one run, steadier than requests/s here.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +24,18 @@ const opt = (name: string, dflt: string): string => { const i = argv.indexOf(nam
 const rounds = Number(opt('--rounds', '5'));
 const seconds = Number(opt('--seconds', '8'));
 const modes = opt('--modes', 'keep-alive,close').split(',') as WrkMode[];
+const perf = argv.includes('--perf');
+if (perf && (await exec('perf', ['--version'])).failed) throw new Error('--perf needs perf (apt-get install linux-perf)');
+
+/** Share (%) of all samples in a `perf record -a` file spent in nftables' expressions, sets and hooks. */
+async function nftShare(file: string): Promise<number> {
+  const report = await exec('perf', ['report', '-i', file, '--sort', 'sym', '--stdio'], { timeoutMs: 60_000 });
+  let share = 0;
+  for (const m of report.stdout.matchAll(/^\s+([\d.]+)%\s+\[k\] (\S+)/gm)) {
+    if (/^(nft_|__nft_|nf_hook_slow$|jhash)/.test(m[2] ?? '')) share += Number(m[1]);
+  }
+  return share;
+}
 const ARMS = ['none', 'rules', 'daemon'] as const;
 type Arm = (typeof ARMS)[number];
 const RULES = initScript() + meterScript(meterOptions(configFrom({}), false, false));
@@ -34,6 +48,7 @@ const result = await withLab({ attackers: 1 }, async (lab) => {
   const server = await startRealServer('nginx', ns, runDir, lab.id, { port: 8080, backlog: 511 });
   const rps = new Map<string, number[]>();
   const cpu = new Map<WrkMode, number[]>();
+  const shares = new Map<string, number[]>();
   const push = <K>(m: Map<K, number[]>, k: K, v: number) => m.set(k, [...(m.get(k) ?? []), v]);
   try {
     for (let r = 0; r < rounds; r++) {
@@ -55,7 +70,10 @@ const result = await withLab({ attackers: 1 }, async (lab) => {
             const c0 = pid === undefined ? 0 : cpuTicks(pid), t0 = Date.now();
             const url = `http://${lab.victim.v4[0]}:8080/`;
             const args = ['-t1', '-c10', `-d${seconds}s`, ...(mode === 'close' ? ['-H', 'Connection: close'] : []), url];
+            const perfFile = join(state, 'perf.data');
+            const sampling = perf ? exec('perf', ['record', '-a', '-F', '999', '-o', perfFile, '--', 'sleep', String(seconds - 1)], { timeoutMs: (seconds + 15) * 1000 }) : null;
             const w = await exec('wrk', args, { netns: lab.client.ns, timeoutMs: (seconds + 15) * 1000 });
+            if (sampling) push(shares, `${arm} ${mode}`, (await sampling).failed ? NaN : await nftShare(perfFile));
             const parsed = parseWrk(w.stdout);
             if (!parsed) throw new Error(`wrk gave no figures: ${w.stderr || w.stdout}`);
             push(rps, `${arm} ${mode}`, parsed.requestsPerSec);
@@ -89,6 +107,11 @@ const result = await withLab({ attackers: 1 }, async (lab) => {
     };
     const c = cpu.get(mode) ?? [];
     lines.push(`| ${mode} | ${median(base).toFixed(0)} | ${ratio('rules')} | ${ratio('daemon')} | ${median(c).toFixed(1)} (${Math.min(...c).toFixed(1)}–${Math.max(...c).toFixed(1)}) |`);
+  }
+  if (perf) {
+    lines.push('', '| wrk mode | nftables share of all CPU samples: rules alone | the daemon |', '|---|---:|---:|');
+    const share = (key: string) => { const v = shares.get(key) ?? []; return `${median(v).toFixed(2)} % (${Math.min(...v).toFixed(2)}–${Math.max(...v).toFixed(2)})`; };
+    for (const mode of modes) lines.push(`| ${mode} | ${share(`rules ${mode}`)} | ${share(`daemon ${mode}`)} |`);
   }
   return lines.join('\n');
 });

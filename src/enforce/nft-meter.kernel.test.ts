@@ -15,19 +15,31 @@ import { wallClock } from '../testing/clock.js';
 import { FLOODS, needs } from '../testing/needs.js';
 
 const PORT = 8080;
-/** Two raw SYNs from one source port, the second with a sequence number far outside the first's window. */
-const TWO_SYNS = String.raw`
+/** Python that sends hand-made TCP segments over a raw socket, tcp(sport, seq, ack, flags); argv: src dst port n. */
+const RAW_TCP = String.raw`
 import socket, struct, sys
-src, dst, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+src, dst, port, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 def csum(b):
     if len(b) % 2: b += b"\0"
     s = sum(struct.unpack("!%dH" % (len(b) // 2), b)); s = (s >> 16) + (s & 0xffff); s += s >> 16
     return (~s) & 0xffff
 r = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
-for seq in (1000, 900000000):
-    t = struct.pack("!HHIIBBHHH", 40000, port, seq, 0, 5 << 4, 0x02, 64240, 0, 0)
+def tcp(sport, seq, ack, flags):
+    t = struct.pack("!HHIIBBHHH", sport, port, seq, ack, 5 << 4, flags, 64240, 0, 0)
     ph = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, 6, len(t))
     r.sendto(t[:16] + struct.pack("!H", csum(ph + t)) + t[18:], (dst, 0))
+`;
+/** Two raw SYNs from one source port, the second with a sequence number far outside the first's window. */
+const TWO_SYNS = `${RAW_TCP}
+for seq in (1000, 900000000): tcp(40000, seq, 0, 0x02)
+`;
+/** N bare ACKs (from ports no socket owns) and N UDP datagrams to `dst:port`. */
+const STRAYS = `${RAW_TCP}
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.bind((src, 0))
+for i in range(n):
+    tcp(41000 + i, 1000, 1, 0x10)
+    u.sendto(b"x", (dst, port))
 `;
 const OPTS: MeterOptions = { perSource: 50, burst: 100, perPrefix: 400, prefixBurst: 800, proven: 1000, capProven: true, holdMs: 60_000, size: 65_536, prefixes: { ipv4: 24, ipv6: 64 } };
 
@@ -68,6 +80,27 @@ describe('nft SYN-rate meter', () => {
       assert.deepEqual(sample.prefixes, [], 'one address is judged as an address, not as its /24');
       assert.equal(await canConnect(a.ns, a.v4[0]!, lab.victim.v4[0]!, PORT), false, 'the metered source is dropped');
       assert.ok(await canConnect(lab.client.ns, lab.client.v4[0]!, lab.victim.v4[0]!, PORT), 'the client still connects');
+    });
+  }));
+
+  it('meters SYNs only: a dropped source\'s other packets pass it and are not counted', needs(FLOODS, async () => {
+    await withMeter(async (lab, meter) => {
+      const a = lab.attackers[0]!;
+      const victim = lab.victim.v4[0]!;
+      await synFlood(a, { target: victim, port: PORT, pps: 2000, maxPackets: 2000, durationS: 2 });
+      const dropped = async () => (await meter.read(wallClock()))?.hosts.find((h) => h.value === `${a.v4[0]!}/32`);
+      const before = await dropped();
+      assert.ok(before, 'the flooder is in the drop set');
+      // Counted after the meter (-301) and the ban chain (-300): what got through them.
+      const probe = `add table ip probe; add chain ip probe pre { type filter hook prerouting priority 0; }; add rule ip probe pre ip saddr ${a.v4[0]!} tcp flags == ack counter; add rule ip probe pre ip saddr ${a.v4[0]!} udp dport 8081 counter`;
+      assert.equal((await exec('nft', [probe], { netns: lab.victim.ns })).exitCode, 0);
+      const sent = await exec('python3', ['-c', STRAYS, a.v4[0]!, victim, '8081', '20'], { netns: a.ns, timeoutMs: 10_000 });
+      assert.equal(sent.exitCode, 0, sent.stderr);
+      await new Promise((r) => setTimeout(r, 300));
+      const listing = (await exec('nft', ['list', 'table', 'ip', 'probe'], { netns: lab.victim.ns })).stdout;
+      assert.deepEqual([...listing.matchAll(/counter packets (\d+)/g)].map((m) => Number(m[1])), [20, 20], `every ACK and datagram passed: ${listing}`);
+      assert.equal((await dropped())?.packets, before.packets, 'and none was counted as a SYN');
+      assert.equal(await canConnect(a.ns, a.v4[0]!, victim, PORT), false, 'its SYNs are still dropped');
     });
   }));
 
@@ -150,7 +183,7 @@ describe('nft SYN-rate meter', () => {
       // The attacker keeps its kernel from resetting the half-open connection; the victim counts the bare ACKs it sends.
       assert.equal((await nft(a.ns, ['add table ip quiet; add chain ip quiet out { type filter hook output priority 0; }; add rule ip quiet out tcp flags rst drop'])).exitCode, 0);
       assert.equal((await nft(lab.victim.ns, [`add table ip probe; add chain ip probe out { type filter hook output priority 0; }; add rule ip probe out ip daddr ${a.v4[0]!} tcp flags == ack counter`])).exitCode, 0);
-      const sent = await exec('python3', ['-c', TWO_SYNS, a.v4[0]!, victim, String(PORT)], { netns: a.ns, timeoutMs: 10_000 });
+      const sent = await exec('python3', ['-c', TWO_SYNS, a.v4[0]!, victim, String(PORT), '2'], { netns: a.ns, timeoutMs: 10_000 });
       assert.equal(sent.exitCode, 0, sent.stderr);
       await new Promise((r) => setTimeout(r, 300));
       const probe = (await nft(lab.victim.ns, ['list', 'table', 'ip', 'probe'])).stdout;
@@ -187,7 +220,7 @@ describe('nft SYN-rate meter', () => {
       assert.match(chains, /chain prerouting/);
       await meter.remove();
       const after = (await exec('nft', ['list', 'table', 'inet', 'synguard'], { netns: lab.victim.ns })).stdout;
-      assert.doesNotMatch(after, /synrate|meter4|rate4/);
+      assert.doesNotMatch(after, /synrate|synmeter|synproven|meter4|rate4/);
       assert.deepEqual((await bans.list(wallClock())).map((b) => b.value), ['198.18.9.9/32']);
       await bans.shutdown();
       assert.equal(await meter.read(wallClock()), null);
