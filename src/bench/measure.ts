@@ -26,6 +26,17 @@ export function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]);
 }
 
+/** The machine's CPU time so far, all cores, and of it the time the hypervisor gave to other guests (steal). */
+export function machineTicks(): { total: number; steal: number } {
+  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1, 9).map(Number);
+  return { total: fields.reduce((a, b) => a + b, 0), steal: fields[7] ?? 0 };
+}
+
+/** Share of the machine's CPU time stolen between two readings of machineTicks(). */
+export function stealShare(a: { total: number; steal: number }, b: { total: number; steal: number }): number {
+  return b.total > a.total ? (b.steal - a.steal) / (b.total - a.total) : 0;
+}
+
 export function median(xs: readonly number[]): number {
   if (xs.length === 0) return NaN;
   const s = [...xs].sort((a, b) => a - b);

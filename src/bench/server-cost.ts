@@ -5,6 +5,9 @@
 // requests/s against the bare server (medians of the rounds' own ratios) and the daemon's CPU share. With --perf
 // (needs `perf`, Debian's linux-perf), `perf record -a` runs beside wrk in every arm (its own cost then falls on all), and the table gives the
 // share of all CPU samples spent in nftables and its hooks: a ratio within one run, steadier than requests/s here.
+// On a shared VM, requests/s follow the CPU the hypervisor steals (steal 0–30 % from one run to the next here,
+// correlation −0.84 with requests/s): each run's steal is read from /proc/stat and the steal-adjusted ratio divides
+// each run's requests/s by the share of the CPU it kept.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +20,7 @@ import { startRealServer } from '../lab/real-server.js';
 import { withLab } from '../lab/topology.js';
 import { parseWrk, type WrkMode } from '../lab/wrk.js';
 import { startDaemon } from '../testing/json-lines.js';
-import { cpuTicks, median } from './measure.js';
+import { cpuTicks, machineTicks, median, stealShare } from './measure.js';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, dflt: string): string => { const i = argv.indexOf(name); return i >= 0 ? (argv[i + 1] ?? dflt) : dflt; };
@@ -49,6 +52,8 @@ const result = await withLab({ attackers: 1 }, async (lab) => {
   const rps = new Map<string, number[]>();
   const cpu = new Map<WrkMode, number[]>();
   const shares = new Map<string, number[]>();
+  const kept = new Map<string, number[]>(); // requests/s per share of the CPU not stolen
+  const steal = new Map<string, number[]>();
   const push = <K>(m: Map<K, number[]>, k: K, v: number) => m.set(k, [...(m.get(k) ?? []), v]);
   try {
     for (let r = 0; r < rounds; r++) {
@@ -72,11 +77,15 @@ const result = await withLab({ attackers: 1 }, async (lab) => {
             const args = ['-t1', '-c10', `-d${seconds}s`, ...(mode === 'close' ? ['-H', 'Connection: close'] : []), url];
             const perfFile = join(state, 'perf.data');
             const sampling = perf ? exec('perf', ['record', '-a', '-F', '999', '-o', perfFile, '--', 'sleep', String(seconds - 1)], { timeoutMs: (seconds + 15) * 1000 }) : null;
+            const m0 = machineTicks();
             const w = await exec('wrk', args, { netns: lab.client.ns, timeoutMs: (seconds + 15) * 1000 });
+            const stolen = stealShare(m0, machineTicks());
             if (sampling) push(shares, `${arm} ${mode}`, (await sampling).failed ? NaN : await nftShare(perfFile));
             const parsed = parseWrk(w.stdout);
             if (!parsed) throw new Error(`wrk gave no figures: ${w.stderr || w.stdout}`);
             push(rps, `${arm} ${mode}`, parsed.requestsPerSec);
+            push(kept, `${arm} ${mode}`, parsed.requestsPerSec / (1 - Math.min(stolen, 0.9)));
+            push(steal, `${arm} ${mode}`, 100 * stolen);
             if (pid !== undefined) push(cpu, mode, (cpuTicks(pid) - c0) / ((Date.now() - t0) / 1000)); // clock ticks are 1/100 s
           }
         } finally {
@@ -99,18 +108,25 @@ const result = await withLab({ attackers: 1 }, async (lab) => {
     '| wrk mode | nothing (req/s, median) | nftables rules alone, vs nothing | the daemon, vs nothing | daemon CPU, % of a core |',
     '|---|---:|---:|---:|---:|',
   ];
+  const span = (v: readonly number[], digits: number) => `(${Math.min(...v).toFixed(digits)}–${Math.max(...v).toFixed(digits)})`;
+  /** Median of the rounds' own ratios of `arm` against nothing, from one of the per-run maps. */
+  const ratio = (m: Map<string, number[]>, arm: Arm, mode: WrkMode) => {
+    const base = m.get(`none ${mode}`) ?? [];
+    const rs = (m.get(`${arm} ${mode}`) ?? []).map((v, i) => v / (base[i] ?? NaN));
+    return `${median(rs).toFixed(3)}× ${span(rs, 2)}`;
+  };
   for (const mode of modes) {
-    const base = rps.get(`none ${mode}`) ?? [];
-    const ratio = (arm: Arm) => {
-      const rs = (rps.get(`${arm} ${mode}`) ?? []).map((v, i) => v / (base[i] ?? NaN));
-      return `${median(rs).toFixed(3)}× (${Math.min(...rs).toFixed(2)}–${Math.max(...rs).toFixed(2)})`;
-    };
     const c = cpu.get(mode) ?? [];
-    lines.push(`| ${mode} | ${median(base).toFixed(0)} | ${ratio('rules')} | ${ratio('daemon')} | ${median(c).toFixed(1)} (${Math.min(...c).toFixed(1)}–${Math.max(...c).toFixed(1)}) |`);
+    lines.push(`| ${mode} | ${median(rps.get(`none ${mode}`) ?? []).toFixed(0)} | ${ratio(rps, 'rules', mode)} | ${ratio(rps, 'daemon', mode)} | ${median(c).toFixed(1)} ${span(c, 1)} |`);
+  }
+  lines.push('', '| wrk mode | steal-adjusted: rules alone | the daemon | CPU stolen, % (all runs) |', '|---|---:|---:|---:|');
+  for (const mode of modes) {
+    const stolen = ARMS.flatMap((arm) => steal.get(`${arm} ${mode}`) ?? []);
+    lines.push(`| ${mode} | ${ratio(kept, 'rules', mode)} | ${ratio(kept, 'daemon', mode)} | ${median(stolen).toFixed(1)} ${span(stolen, 1)} |`);
   }
   if (perf) {
     lines.push('', '| wrk mode | nftables share of all CPU samples: rules alone | the daemon |', '|---|---:|---:|');
-    const share = (key: string) => { const v = shares.get(key) ?? []; return `${median(v).toFixed(2)} % (${Math.min(...v).toFixed(2)}–${Math.max(...v).toFixed(2)})`; };
+    const share = (key: string) => { const v = shares.get(key) ?? []; return `${median(v).toFixed(2)} % ${span(v, 2)}`; };
     for (const mode of modes) lines.push(`| ${mode} | ${share(`rules ${mode}`)} | ${share(`daemon ${mode}`)} |`);
   }
   return lines.join('\n');
