@@ -26,14 +26,26 @@ export function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]);
 }
 
-/** The machine's CPU time so far, all cores, and of it the time the hypervisor gave to other guests (steal). */
-export function machineTicks(): { total: number; steal: number } {
-  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1, 9).map(Number);
-  return { total: fields.reduce((a, b) => a + b, 0), steal: fields[7] ?? 0 };
+/** The whole machine's CPU time so far, in clock ticks (/proc/stat, first line; guest time is already in user). */
+export interface MachineTicks {
+  readonly total: number;
+  /** Neither idle nor waiting on I/O (steal included). */
+  readonly busy: number;
+  /** system + irq + softirq: packets are handled in softirq (and system, for the socket work). */
+  readonly kernel: number;
+  /** Time the hypervisor gave to other guests. */
+  readonly steal: number;
 }
 
-/** Share of the machine's CPU time stolen between two readings of machineTicks(). */
-export function stealShare(a: { total: number; steal: number }, b: { total: number; steal: number }): number {
+export function machineTicks(): MachineTicks {
+  // user nice system idle iowait irq softirq steal
+  const f = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = f.reduce((s, x) => s + x, 0);
+  return { total, busy: total - (f[3] ?? 0) - (f[4] ?? 0), kernel: (f[2] ?? 0) + (f[5] ?? 0) + (f[6] ?? 0), steal: f[7] ?? 0 };
+}
+
+/** Share of the machine's CPU time stolen between two readings. */
+export function stealShare(a: MachineTicks, b: MachineTicks): number {
   return b.total > a.total ? (b.steal - a.steal) / (b.total - a.total) : 0;
 }
 

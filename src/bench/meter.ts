@@ -14,7 +14,7 @@ import { withLab } from '../lab/topology.js';
 import { setSysctls, startVictimServer } from '../lab/victim.js';
 import { startDaemon } from '../testing/json-lines.js';
 import { tempDir } from '../testing/temp.js';
-import { median } from './measure.js';
+import { cpuTicks, machineTicks, median } from './measure.js';
 
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1] ?? 5) || 5;
@@ -30,11 +30,9 @@ const MODES: Mode[] = ['meter on (defaults)', 'meter off (daemon only)'];
 function treeTicks(pid: number): number {
   const ticks = (p: number): number => {
     try {
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return Number(f[11]) + Number(f[12]);
+      return cpuTicks(p);
     } catch {
-      return 0;
+      return 0; // gone
     }
   };
   let kids: number[] = [];
@@ -44,14 +42,6 @@ function treeTicks(pid: number): number {
     // gone
   }
   return ticks(pid) + kids.reduce((s, k) => s + ticks(k), 0);
-}
-
-/** Busy and total jiffies of the whole machine (/proc/stat, first line). */
-function machineTicks(): { busy: number; kernel: number; total: number } {
-  const f = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
-  const total = f.reduce((s, x) => s + x, 0);
-  // user nice system idle iowait irq softirq: packets are handled in softirq (and system, for the socket work)
-  return { busy: total - (f[3] ?? 0) - (f[4] ?? 0), kernel: (f[2] ?? 0) + (f[5] ?? 0) + (f[6] ?? 0), total };
 }
 
 async function inSegs(ns: string): Promise<number> {

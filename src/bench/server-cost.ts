@@ -1,13 +1,13 @@
-// `node dist/bench/server-cost.js [--rounds N] [--seconds S] [--modes keep-alive,close] [--perf]`: what synguard's parts cost
-// a real server with no attack at all. Debian's nginx in a lab victim namespace, wrk (`-t1 -c10`) from the client
-// namespace, alternated in one sitting: nothing of synguard; its nftables rules alone (ban chain, meter and proof, as
-// the daemon installs them at rest, applied with `nft -f`); the daemon itself with defaults. Prints each arm's
-// requests/s against the bare server (medians of the rounds' own ratios) and the daemon's CPU share. With --perf
-// (needs `perf`, Debian's linux-perf), `perf record -a` runs beside wrk in every arm (its own cost then falls on all), and the table gives the
-// share of all CPU samples spent in nftables and its hooks: a ratio within one run, steadier than requests/s here.
-// On a shared VM, requests/s follow the CPU the hypervisor steals (steal 0–30 % from one run to the next here,
-// correlation −0.84 with requests/s): each run's steal is read from /proc/stat and the steal-adjusted ratio divides
-// each run's requests/s by the share of the CPU it kept.
+// `node dist/bench/server-cost.js [--rounds N] [--seconds S] [--modes keep-alive,close] [--perf]`: what synguard's
+// parts cost a real server with no attack at all. Debian's nginx in a lab victim namespace, wrk (`-t1 -c10`) from the
+// client namespace, alternated in one sitting: nothing of synguard; its nftables rules alone (ban chain, meter and
+// proof, as the daemon installs them at rest, applied with `nft -f`); the daemon itself with defaults. Prints each
+// arm's requests/s against the bare server (medians of the rounds' own ratios) and the daemon's CPU share.
+// On a shared VM, requests/s follow the CPU the hypervisor steals (0–30 % from one run to the next here, correlation
+// −0.84 with requests/s): each run's steal is read from /proc/stat, and the steal-adjusted ratio divides each run's
+// requests/s by the share of the CPU it kept. With --perf (needs `perf`, Debian's linux-perf), `perf record -a` runs
+// beside wrk in every arm (its own cost then falls on all), and a third table gives the share of all CPU samples spent
+// in nftables and its hooks: a ratio within one run, steadier than requests/s here.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,8 +52,7 @@ const result = await withLab({ attackers: 1 }, async (lab) => {
   const rps = new Map<string, number[]>();
   const cpu = new Map<WrkMode, number[]>();
   const shares = new Map<string, number[]>();
-  const kept = new Map<string, number[]>(); // requests/s per share of the CPU not stolen
-  const steal = new Map<string, number[]>();
+  const steal = new Map<string, number[]>(); // share of the CPU stolen during each run
   const push = <K>(m: Map<K, number[]>, k: K, v: number) => m.set(k, [...(m.get(k) ?? []), v]);
   try {
     for (let r = 0; r < rounds; r++) {
@@ -84,8 +83,7 @@ const result = await withLab({ attackers: 1 }, async (lab) => {
             const parsed = parseWrk(w.stdout);
             if (!parsed) throw new Error(`wrk gave no figures: ${w.stderr || w.stdout}`);
             push(rps, `${arm} ${mode}`, parsed.requestsPerSec);
-            push(kept, `${arm} ${mode}`, parsed.requestsPerSec / (1 - Math.min(stolen, 0.9)));
-            push(steal, `${arm} ${mode}`, 100 * stolen);
+            push(steal, `${arm} ${mode}`, stolen);
             if (pid !== undefined) push(cpu, mode, (cpuTicks(pid) - c0) / ((Date.now() - t0) / 1000)); // clock ticks are 1/100 s
           }
         } finally {
@@ -119,9 +117,11 @@ const result = await withLab({ attackers: 1 }, async (lab) => {
     const c = cpu.get(mode) ?? [];
     lines.push(`| ${mode} | ${median(rps.get(`none ${mode}`) ?? []).toFixed(0)} | ${ratio(rps, 'rules', mode)} | ${ratio(rps, 'daemon', mode)} | ${median(c).toFixed(1)} ${span(c, 1)} |`);
   }
+  // Requests/s per share of the CPU the run kept.
+  const kept = new Map([...rps].map(([key, v]) => [key, v.map((x, i) => x / (1 - Math.min(steal.get(key)?.[i] ?? 0, 0.9)))]));
   lines.push('', '| wrk mode | steal-adjusted: rules alone | the daemon | CPU stolen, % (all runs) |', '|---|---:|---:|---:|');
   for (const mode of modes) {
-    const stolen = ARMS.flatMap((arm) => steal.get(`${arm} ${mode}`) ?? []);
+    const stolen = ARMS.flatMap((arm) => steal.get(`${arm} ${mode}`) ?? []).map((x) => 100 * x);
     lines.push(`| ${mode} | ${ratio(kept, 'rules', mode)} | ${ratio(kept, 'daemon', mode)} | ${median(stolen).toFixed(1)} ${span(stolen, 1)} |`);
   }
   if (perf) {
