@@ -35,6 +35,7 @@ const COMMANDS: ReadonlyArray<readonly [label: string, args: readonly string[]]>
   ['status --json --interval 0', ['status', '--json', '--interval', '0']],
   ['bans --json (no store)', ['bans', '--json', '--state-dir', state]],
   ['--help', ['--help']],
+  ['run --help', ['run', '--help']],
   [`bans --json, ${bans.toLocaleString('en-US')} bans in the store`, ['bans', '--json', '--state-dir', full]],
 ];
 const cli = (build: string, label: string, args: readonly string[], e = env): Contender =>

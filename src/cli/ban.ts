@@ -2,16 +2,7 @@
 // once); with a daemon whose API is off or out of reach, through the store (the daemon applies it within one tick);
 // with no daemon, through the store and then the kernel at once. The output is the same on every path.
 import type { Command } from 'commander';
-import { loadConfig } from '../config/load.js';
 import { SynguardError } from '../core/errors.js';
-import { manualUnbanValue } from '../decide/index.js';
-import { applyNow } from '../ops/apply.js';
-import { banByHand, unbanByHand } from '../ops/bans.js';
-import { currentAllowList } from '../ops/allow.js';
-import { runningDaemon } from '../store/pidfile.js';
-import { assertLinux } from '../observe/sample.js';
-import { ApiError, connectDaemon } from './api-client.js';
-import { openStore } from '../store/index.js';
 import { withStateOptions, type StateOptions } from './state-dir.js';
 
 const note = (line: string): void => { process.stderr.write(`synguard: note: ${line}\n`); };
@@ -19,6 +10,15 @@ const warn = (line: string): void => { process.stderr.write(`synguard: warning: 
 const RUNNING_BAN = 'the running daemon applies it within one tick';
 const RUNNING_UNBAN = 'the running daemon lifts it within one tick';
 const noActiveBan = (value: string) => new SynguardError('input', `no active ban on ${value} (synguard bans lists them)`);
+
+/** What both commands run, imported when one of them runs (registering them for --help loads none of it). */
+async function modules() {
+  const [config, decide, apply, bans, allow, pidfile, sample, api, store] = await Promise.all([
+    import('../config/load.js'), import('../decide/index.js'), import('../ops/apply.js'), import('../ops/bans.js'), import('../ops/allow.js'),
+    import('../store/pidfile.js'), import('../observe/sample.js'), import('./api-client.js'), import('../store/index.js'),
+  ]);
+  return { ...config, ...decide, ...apply, ...bans, ...allow, ...pidfile, ...sample, ...api, ...store };
+}
 
 export function registerBan(program: Command): void {
   withStateOptions(program.command('ban'))
@@ -31,6 +31,7 @@ With a daemon running on this state directory, the ban goes through its HTTP API
 <stateDir>/api-token) and the daemon applies it at once; if that API is off or out of reach, through the store
 (a note says so) and the daemon applies it within one tick. With no daemon, it is applied to the kernel now.`)
     .action(async (target: string, opts: StateOptions & { for?: string; reason?: string }) => {
+      const { assertLinux, loadConfig, manualUnbanValue, connectDaemon, openStore, currentAllowList, banByHand, runningDaemon, applyNow } = await modules();
       assertLinux();
       const config = loadConfig(opts.config);
       const stateDir = opts.stateDir ?? config.defender.stateDir;
@@ -59,6 +60,7 @@ With a daemon running on this state directory, the ban goes through its HTTP API
     .argument('<address>', 'ADDR or ADDR/LEN exactly as banned (see synguard bans)')
     .description('lift a ban (in the store and the kernel)')
     .action(async (target: string, opts: StateOptions) => {
+      const { assertLinux, loadConfig, manualUnbanValue, connectDaemon, ApiError, openStore, unbanByHand, runningDaemon, applyNow } = await modules();
       assertLinux();
       const config = loadConfig(opts.config);
       const stateDir = opts.stateDir ?? config.defender.stateDir;

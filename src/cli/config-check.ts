@@ -1,10 +1,7 @@
 // `synguard config check`: the config test (like `fail2ban-client -t`), and the effective config with its allow-list.
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
-import { DEFAULT_CONFIG_PATH, loadConfig } from '../config/load.js';
-import { printableConfig } from '../config/printable.js';
-import { currentAllowList } from '../ops/allow.js';
+import { DEFAULT_CONFIG_PATH } from '../config/path.js';
 
 interface CheckOptions {
   config?: string;
@@ -35,6 +32,7 @@ Examples:
   synguard config check -c ./config.yaml --print   the effective config and allow-list, as YAML
   synguard config check --print --json             the same as one JSON object`)
     .action(async (opts: CheckOptions) => {
+      const { loadConfig } = await import('../config/load.js'); // zod and yaml: loaded when a command runs, not for --help
       const loaded = loadConfig(opts.config); // throws the SynguardError `run` would: one line, exit 2
       const file = fileRead(opts.config);
       const name = file ?? `built-in defaults (no ${DEFAULT_CONFIG_PATH})`;
@@ -42,6 +40,7 @@ Examples:
         process.stdout.write(opts.json ? `${JSON.stringify({ ok: true, file })}\n` : `${name}: OK\n`);
         return;
       }
+      const [{ stringify }, { printableConfig }, { currentAllowList }] = await Promise.all([import('yaml'), import('../config/printable.js'), import('../ops/allow.js')]);
       const allow = await currentAllowList(loaded, (line) => process.stderr.write(`synguard: warning: ${line}\n`));
       const allowList = allow.entries.map((e) => ({ value: e.value, source: e.source }));
       const effective = printableConfig(loaded);

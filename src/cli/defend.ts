@@ -1,19 +1,17 @@
-// `synguard run`, `synguard off` and `synguard harden`: the defender and its kernel state.
+// `synguard run`, `synguard off` and `synguard harden`: the defender and its kernel state. Registering them loads no
+// daemon, store or kernel code (`synguard --help` registers every command): each action imports what it runs.
 import { Option, type Command } from 'commander';
-import { readConfig } from '../config/read.js';
 import type { Config } from '../config/schema.js';
 import { SynguardError } from '../core/errors.js';
-import { applyHardening, hardeningPlan, restoreHardening } from '../ops/hardening.js';
-import { runDaemon } from '../daemon/run.js';
-import { logFor, type LogFormat } from '../core/log.js';
-import { off } from '../ops/off.js';
-import { assertLinux, takeSample } from '../observe/sample.js';
-import { buildSnapshot } from '../detect/snapshot.js';
-import { configNotes } from '../detect/notes.js';
+import { readConfig } from '../config/read.js';
+import type { LogFormat } from '../core/log.js';
 import { openState, withStateOptions, type StateOptions } from './state-dir.js';
 
 /** `harden --check`: what --apply would change, and the listeners whose own backlog no sysctl can fix. */
 async function hardenCheck(config: Config, json: boolean): Promise<void> {
+  const [{ hardeningPlan }, { takeSample }, { buildSnapshot }, { configNotes }] = await Promise.all([
+    import('../ops/hardening.js'), import('../observe/sample.js'), import('../detect/snapshot.js'), import('../detect/notes.js'),
+  ]);
   const plan = hardeningPlan(config.defender.hardening);
   const snapshot = buildSnapshot(await takeSample(), config.prefixes);
   const small = configNotes(snapshot, config.detection).filter((note) => note.subject.startsWith('listener '));
@@ -48,12 +46,14 @@ Decisions are stored in SQLite under the state directory before they are applied
 Logs: one line per decision and state change on stdout: readable text on a terminal, JSON lines otherwise
 (journald, pipes; --log-format to choose). SIGHUP reloads the config; SIGTERM stops.`)
     .action(async (opts: StateOptions & { dryRun?: boolean; logFormat?: LogFormat }) => {
+      const [{ runDaemon }, { logFor }] = await Promise.all([import('../daemon/run.js'), import('../core/log.js')]);
       await runDaemon({ ...(opts.config ? { configPath: opts.config } : {}), ...(opts.stateDir ? { stateDir: opts.stateDir } : {}), dryRun: opts.dryRun === true }, logFor(opts.logFormat));
     });
 
   withStateOptions(program.command('off'))
     .description('remove every trace of synguard from the kernel (table, sets, routes), restore the sysctls, end the active bans')
     .action(async (opts: StateOptions) => {
+      const [{ assertLinux }, { off }] = await Promise.all([import('../observe/sample.js'), import('../ops/off.js')]);
       assertLinux();
       const { stateDir, store } = await openState(opts);
       try {
@@ -79,12 +79,14 @@ Examples:
   synguard harden --check --json
   synguard harden --apply          (root) record the originals, then raise the defences; --restore undoes it`)
     .action(async (opts: StateOptions & { check?: boolean; apply?: boolean; restore?: boolean; json?: boolean }) => {
+      const { assertLinux } = await import('../observe/sample.js');
       assertLinux();
       if ([opts.check, opts.apply, opts.restore].filter(Boolean).length > 1) throw new SynguardError('usage', 'choose one of --check, --apply, --restore');
       if (!opts.apply && !opts.restore) {
         await hardenCheck(await readConfig(opts.config), opts.json === true); // reads the kernel only: no store, nothing created
         return;
       }
+      const { applyHardening, restoreHardening } = await import('../ops/hardening.js');
       const { config, store } = await openState(opts);
       try {
         if (opts.apply) {

@@ -3,15 +3,13 @@ import { accessSync, constants, existsSync, mkdtempSync, realpathSync, rmSync } 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { exec } from '../core/exec.js';
 import { SynguardError } from '../core/errors.js';
-import { installService, uninstallService, type ServiceDeps } from '../install/actions.js';
-import { isUnderHome, shippedConfig, shippedUnit, type UnitTarget } from '../install/service.js';
-import { assertLinux } from '../observe/sample.js';
+import type { ServiceDeps } from '../install/actions.js';
+import type { UnitTarget } from '../install/service.js';
 import { registerDefend } from './defend.js';
 
 /** How the unit should start this very synguard: its bin link when executable, else node and the script. */
-function currentTarget(): UnitTarget {
+function currentTarget(isUnderHome: (path: string) => boolean): UnitTarget {
   const script = resolve(process.argv[1] ?? '');
   let command: string[];
   try {
@@ -36,10 +34,15 @@ async function removeKernelState(stateDir: string): Promise<void> {
   }
 }
 
-function deps(): ServiceDeps {
+/** What install and uninstall run, imported when one of them runs (registering them for --help loads none of it). */
+async function deps(): Promise<ServiceDeps> {
+  const [{ exec }, { isUnderHome, shippedConfig, shippedUnit }, { assertLinux }] = await Promise.all([
+    import('../core/exec.js'), import('../install/service.js'), import('../observe/sample.js'),
+  ]);
+  assertLinux();
   return {
     exec, out: (line) => process.stdout.write(`${line}\n`), systemdRunning: existsSync('/run/systemd/system'),
-    unitTemplate: shippedUnit(), configTemplate: shippedConfig(), target: currentTarget(), removeKernelState,
+    unitTemplate: shippedUnit(), configTemplate: shippedConfig(), target: currentTarget(isUnderHome), removeKernelState,
   };
 }
 
@@ -60,8 +63,8 @@ Writes /etc/systemd/system/synguard.service (ExecStart runs this synguard) and, 
 enable --now. Where systemd is not running (containers), the unit is enabled offline and the command says how
 to start synguard. Run it again after an upgrade: the unit is rewritten, the config kept. See docs/install.md.`)
     .action(async (opts: { root?: string; start: boolean }) => {
-      assertLinux();
-      await installService(rootOf(opts), opts.start, deps());
+      const [{ installService }, d] = await Promise.all([import('../install/actions.js'), deps()]);
+      await installService(rootOf(opts), opts.start, d);
     });
 
   program.command('uninstall')
@@ -69,7 +72,7 @@ to start synguard. Run it again after an upgrade: the unit is rewritten, the con
     .option('--root <dir>', 'uninstall from under this directory instead of /')
     .option('--purge', 'also remove /etc/synguard and the state directory (the store, its history and the API token)')
     .action(async (opts: { root?: string; purge?: boolean }) => {
-      assertLinux();
-      await uninstallService(rootOf(opts), opts.purge === true, deps());
+      const [{ uninstallService }, d] = await Promise.all([import('../install/actions.js'), deps()]);
+      await uninstallService(rootOf(opts), opts.purge === true, d);
     });
 }

@@ -1,11 +1,7 @@
 // `synguard lab`: run a flood rehearsal scenario in throwaway namespaces, list scenarios, and clean up leftovers.
+// Registering the commands loads no lab code (`synguard --help` registers every command): each action imports it.
 import type { Command } from 'commander';
 import { SynguardError } from '../core/errors.js';
-import { listLeftovers, removeLeftovers } from '../lab/leftovers.js';
-import { renderText } from '../lab/render-text.js';
-import { runScenario } from '../lab/runner.js';
-import { loadScenario, scenarioNames } from '../lab/scenario-load.js';
-import { ensureRoot } from '../lab/tools.js';
 import { SERVER_KINDS, type ServerKind } from '../lab/server-config.js';
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
@@ -62,6 +58,7 @@ export function registerLab(program: Command): void {
     .option('--server <kind>', `victim server: ${SERVER_KINDS.join(', ')} (Debian's packages, own config under the run's directory)`)
     .option('--client <kind>', 'load client beside the probe: builtin (the probe alone) or wrk (keep-alive and Connection: close)')
     .action(async (name: string, f: RunFlags) => {
+      const [{ loadScenario }, { runScenario }, { renderText }] = await Promise.all([import('../lab/scenario-load.js'), import('../lab/runner.js'), import('../lab/render-text.js')]);
       const server = oneOf<ServerKind>('--server', f.server, SERVER_KINDS);
       const client = oneOf('--client', f.client, ['builtin', 'wrk'] as const);
       const { name: scenarioName, scenario } = loadScenario(name);
@@ -81,6 +78,7 @@ export function registerLab(program: Command): void {
     .command('list')
     .description('list the shipped scenarios and any lab namespaces present')
     .action(async () => {
+      const [{ loadScenario, scenarioNames }, { listLeftovers }] = await Promise.all([import('../lab/scenario-load.js'), import('../lab/leftovers.js')]);
       for (const n of scenarioNames()) {
         process.stdout.write(`${n.padEnd(22)}${loadScenario(n).scenario.description}\n`);
       }
@@ -96,6 +94,7 @@ export function registerLab(program: Command): void {
     .command('down')
     .description('remove leftovers of earlier lab runs (never a run still in progress)')
     .action(async () => {
+      const [{ ensureRoot }, { removeLeftovers }] = await Promise.all([import('../lab/tools.js'), import('../lab/leftovers.js')]);
       ensureRoot();
       const { removed, failed } = await removeLeftovers();
       process.stdout.write(removed.length ? `removed:\n${removed.map((r) => `  ${r}`).join('\n')}\n` : 'nothing to remove\n');
