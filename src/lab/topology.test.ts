@@ -9,8 +9,12 @@ import { canConnect } from '../testing/connect-probe.js';
 import { LAB, needs } from '../testing/needs.js';
 
 const [PORT_A, PORT_B] = [8081, 8082];
+const PORT_SYSCTLS = ['net.ipv4.tcp_tw_reuse', 'net.ipv4.ip_local_port_range'];
+const portSysctls = async (ns?: string): Promise<string[]> =>
+  (await exec('sysctl', ['-n', ...PORT_SYSCTLS], ns ? { netns: ns } : {})).stdout.trim().split('\n').map((l) => l.replace(/\s+/g, ' '));
 
 test('two concurrent labs are isolated, and teardown leaves nothing behind', needs(LAB, async () => {
+  const hostBefore = await portSysctls();
   const a = await createLab();
   const b = await createLab({ attackers: 2, clientExtraAddrs: 3 });
   const servers: { stop(): Promise<void> }[] = [];
@@ -24,6 +28,9 @@ test('two concurrent labs are isolated, and teardown leaves nothing behind', nee
     for (const addr of [...a.client.v4, ...a.client.v6]) assert.ok(addrs.stdout.includes(`${addr}/`), addr);
     const rootLinks = await exec('ip', ['-o', 'link', 'show']);
     assert.ok(!rootLinks.stdout.includes(`sgl-${a.id}`), 'no lab interface in the root namespace');
+    // The client's own port space is never the bottleneck (topology.ts): set in its namespace, never in the host's.
+    assert.deepEqual(await portSysctls(a.client.ns), ['1', '1024 65535']);
+    assert.deepEqual(await portSysctls(), hostBefore, 'the host\'s own values are untouched');
 
     // Real traffic. Both labs use the same addresses; each victim serves its own port. A client completes a handshake
     // with its own lab's victim, over IPv4 and IPv6, and never with the other lab's: the other port is refused.

@@ -1,6 +1,7 @@
 // Builds and tears down one lab: a victim namespace joined by veth pairs to a client and attacker namespaces, never to the root namespace.
 import { LINK_LOCAL_PEER, LINK_LOCAL_VICTIM, VICTIM_V4, VICTIM_V6, planPeers, type PeerPlan } from './addressing.js';
 import { newLabId, nsName, vethName } from './names.js';
+import { execOrThrow } from '../core/exec.js';
 import { addNs, deleteNs, ipBatch, nftApply } from './netns.js';
 import { claimRun, ownedRuns, releaseRun } from './owners.js';
 import { ensureRoot, ensureTools } from './tools.js';
@@ -32,6 +33,15 @@ const ATTACKER_RULES = `table inet sgl_attacker {
   chain out { type filter hook output priority 0; policy accept; tcp flags & rst == rst counter drop; }
 }
 `;
+
+/**
+ * In the client namespace, which stands for many real clients: its own ephemeral ports must never be what limits
+ * it. Opening ~15,000 connections/s (wrk with `Connection: close`), its TIME_WAIT sockets filled the default port
+ * range within a few runs, and each connect() then spent milliseconds in the kernel's port search
+ * (`__inet_hash_connect`): requests/s fell from ~15,000 to 300–600 with or without synguard (docs/benchmarks.md).
+ * TIME_WAIT reuse for outgoing connections and the whole unprivileged range remove that.
+ */
+const CLIENT_SYSCTLS = ['net.ipv4.tcp_tw_reuse=1', 'net.ipv4.ip_local_port_range=1024 65535'];
 
 function victimLines(id: string, peers: readonly PeerPlan[]): string[] {
   const lines = ['link set lo up', `addr add ${VICTIM_V4}/32 dev lo`, `addr add ${VICTIM_V6}/128 dev lo nodad`];
@@ -93,6 +103,7 @@ export async function createLab(opts: LabOptions = {}): Promise<Lab> {
     await ipBatch(victimNs, peers.map((p) => `link add ${vethName(id, 'v', p.link)} type veth peer name ${vethName(id, 'p', p.link)} netns ${nsName(id, p.role)}`));
     await ipBatch(victimNs, victimLines(id, peers));
     for (const p of peers) await ipBatch(nsName(id, p.role), peerLines(id, p));
+    await execOrThrow('sysctl', ['-q', '-w', ...CLIENT_SYSCTLS], { netns: lab.client.ns });
     for (const a of lab.attackers) await nftApply(a.ns, ATTACKER_RULES);
   } catch (err) {
     await teardown().catch(() => undefined);
