@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite (dist/, after `npm run build`) one file at a time and prints how many tests were skipped.
 # A test skips only through needs() (src/testing/needs.ts) and only when CI is unset: with CI set, a skipped test
-# fails the run here too, whatever skipped it.
+# fails the run here too, whatever skipped it. The tests run with TMPDIR set to a directory of their own: a file or
+# directory a test leaves there fails the run (it is named, then removed).
 # Usage: bash scripts/node-test.sh [FILE|DIR ...]   (default dist/; scripts/test.sh runs it after install and lint)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,9 +14,11 @@ for arg in "${@:-dist/}"; do
 done
 
 tap=$(mktemp)
-trap 'rm -f "$tap"' EXIT
+scratch=$(mktemp -d)
+chmod 1777 "$scratch" # what /tmp is: lab servers' workers and unprivileged test processes use it too
+trap 'rm -f "$tap"; rm -rf "$scratch"' EXIT
 rc=0
-node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
+TMPDIR="$scratch" node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=tap --test-reporter-destination="$tap" "${files[@]}" || rc=$?
 count() { sed -n "s/^# $1 \([0-9][0-9]*\)$/\1/p" "$tap" | tail -n 1; }
 skipped=$(count skipped)
@@ -25,6 +28,12 @@ if [ -z "$skipped" ]; then
   rc=1
 elif [ -n "${CI:-}" ] && [ "$skipped" != 0 ]; then
   echo "node-test: CI=$CI and $skipped test(s) skipped: under CI every test runs (install what they need)" >&2
+  rc=1
+fi
+left=$(find "$scratch" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort)
+if [ -n "$left" ]; then
+  echo "node-test: the tests left these in their temporary directory (each test removes what it creates):" >&2
+  echo "$left" | sed 's/^/  /' >&2
   rc=1
 fi
 exit "$rc"

@@ -5,6 +5,7 @@ import { spawnLong } from '../core/exec.js';
 import type { Decision } from '../core/decision.js';
 import { openStore } from '../store/index.js';
 import { jsonLines, type Line } from '../testing/json-lines.js';
+import { tempDir } from '../testing/temp.js';
 
 const DRIVER = fileURLToPath(new URL('./dashboard-driver.js', import.meta.url));
 /** The daemon's default listen address, as seen from inside its namespace. */
@@ -22,7 +23,9 @@ export interface Sample {
 /** Chromium inside the namespace; `send` a command and wait for its answer. */
 export function startDriver(ns: string) {
   const spawned = spawnLong(process.execPath, [DRIVER, JSON.stringify({ url: URL_IN_NS })], {
-    netns: ns, env: { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' },
+    // Chromium's profile and playwright's artifacts go to a directory removed when this process exits: a browser
+    // ended by a signal leaves them behind otherwise.
+    netns: ns, env: { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', TMPDIR: tempDir('sg-chromium-') },
   });
   const io = jsonLines(spawned.child, (l) => (l.event === 'error' ? `driver: ${String(l['message'])}` : null));
   const send = async (cmd: Record<string, unknown>, answer: string, ms = 60_000): Promise<Line> => {

@@ -3,13 +3,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exec, spawnLong } from '../core/exec.js';
 import { listNs } from './netns.js';
 import { listLeftovers } from './leftovers.js';
 import { claimRun, releaseRun } from './owners.js';
 import { FLOODS, LAB, needs } from '../testing/needs.js';
+import { tempDir } from '../testing/temp.js';
 
 const main = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const cli = (...args: string[]): ReturnType<typeof exec> => exec(process.execPath, [main, 'lab', ...args], { timeoutMs: 60_000 });
@@ -17,7 +17,7 @@ const labNs = async (): Promise<string[]> => (await listNs()).filter((n) => n.st
 
 test('bad input: one line on stderr, exit 2, nothing created', needs(LAB, async () => {
   const before = await labNs();
-  const bad = join(tmpdir(), `sgl-bad-${process.pid}.yaml`);
+  const bad = join(tempDir('sgl-bad-'), 'bad.yaml');
   writeFileSync(bad, 'description: x\ndurationS: 10\nvictim: { backlog: 64 }\nattacks: [{ kind: syn-flood, startS: 1, stopS: 5, pps: fast, maxPackets: 10 }]\n');
   for (const [args, re] of [
     [['run', 'no-such-scenario'], /unknown scenario "no-such-scenario" \(known: baseline/],
@@ -67,7 +67,7 @@ test('lab down removes leftovers of dead runs but never a live run', needs(LAB, 
 
 test('SIGINT during a run tears the lab down', { timeout: 60_000 }, needs(FLOODS, async () => {
   const before = new Set(await labNs());
-  const { child, exited } = spawnLong(process.execPath, [main, 'lab', 'run', 'spoofed-syn', '--short']);
+  const { child, exited } = spawnLong(process.execPath, [main, 'lab', 'run', 'spoofed-syn', '--short', '--out', join(tempDir('sgl-sigint-'), 'run')]);
   let mine: string[] = [];
   for (let i = 0; i < 100 && mine.length < 3; i++) {
     await new Promise((r) => setTimeout(r, 100));

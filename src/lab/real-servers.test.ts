@@ -2,8 +2,7 @@
 // the run's directory; no server process, namespace or host file remains after success, failure or SIGINT.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exec, spawnLong } from '../core/exec.js';
@@ -13,10 +12,11 @@ import type { LabReport } from './report.js';
 import { runScenario } from './runner.js';
 import { loadScenario } from './scenario-load.js';
 import { FLOODS, needs } from '../testing/needs.js';
+import { tempDir } from '../testing/temp.js';
 
 const REAL = [...FLOODS, 'nginx', 'apache2', 'wrk', 'setsid'];
 const main = fileURLToPath(new URL('../cli/main.js', import.meta.url));
-const out = mkdtempSync(join(tmpdir(), 'sgl-real-'));
+const out = tempDir('sgl-real-');
 chmodSync(out, 0o755); // the servers' workers (www-data, nobody) read the document root under it
 /** Where Debian's packages would write if a server fell back to its built-in paths. */
 const HOST_PATHS = ['/var/log/nginx', '/var/log/apache2', '/run/nginx.pid', '/run/apache2', '/var/lib/nginx'];
@@ -45,7 +45,7 @@ for (const server of ['nginx', 'apache-prefork']) {
 }
 
 test('a run directory the workers cannot enter: one clear line, nothing left', { timeout: 60_000 }, needs(REAL, async () => {
-  const closed = mkdtempSync(join(tmpdir(), 'sgl-closed-')); // mode 700
+  const closed = tempDir('sgl-closed-'); // mode 700
   const r = await exec(process.execPath, [main, 'lab', 'run', 'baseline', '--short', '--server', 'nginx', '--out', join(closed, 'run')], { timeoutMs: 60_000 });
   assert.notEqual(r.exitCode, 0);
   assert.match(r.stderr, /nginx's workers cannot read .*is not searchable by other users \(mode 700\)/);

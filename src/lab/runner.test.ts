@@ -1,8 +1,7 @@
 // A lab run with a stand-in defender plugged into the seam: its actions reach the report and time to mitigate is measured.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { exec } from '../core/exec.js';
 import { runScenario } from './runner.js';
@@ -11,6 +10,7 @@ import { nftApply } from './netns.js';
 import type { DefenderEvent, DefenderLauncher } from './defender.js';
 import { wallClock } from '../testing/clock.js';
 import { FLOODS, needs } from '../testing/needs.js';
+import { tempDir } from '../testing/temp.js';
 
 
 /** Bans attacker 1's /24 in the victim namespace once more than 100 SYN_RECV entries show up. */
@@ -39,7 +39,7 @@ const fakeDefender: DefenderLauncher = ({ ns, stateDir }) => {
 
 test('a defender plugged into the seam: actions in the report, time to mitigate measured', { timeout: 60_000 }, needs(FLOODS, async () => {
   const { scenario } = loadScenario('concentrated-syn');
-  const r = await runScenario('concentrated-syn', scenario, { scale: 0.3, defend: true, defender: fakeDefender, outDir: mkdtempSync(join(tmpdir(), 'sgl-def-')) });
+  const r = await runScenario('concentrated-syn', scenario, { scale: 0.3, defend: true, defender: fakeDefender, outDir: tempDir('sgl-def-') });
   assert.equal(r.defender?.actions.length, 1);
   assert.equal(r.defender?.actions[0]?.kind, 'ban');
   assert.ok(r.timeToMitigateMs !== null && r.timeToMitigateMs >= 0 && r.timeToMitigateMs < 3000, `mitigated after ${r.timeToMitigateMs} ms`);

@@ -1,5 +1,6 @@
 // Runs one scenario for real: builds the lab, starts the victim and probe, fires the timed attacks and changes, then builds the report.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { networkOf } from '../core/address.js';
 import { VICTIM_V4, VICTIM_V6 } from './addressing.js';
@@ -25,7 +26,7 @@ export interface RunOptions {
   scale?: number;
   /** Overrides the scenario's defender.enabled. */
   defend?: boolean;
-  /** Where the CSV, SVG and JSON go; default /tmp/synguard-lab/<scenario>-<lab id>. */
+  /** Where the CSV, SVG and JSON go; default $TMPDIR (else /tmp)/synguard-lab/<scenario>-<lab id>. */
   outDir?: string;
   /** Extra victim sysctls applied over the scenario's. */
   sysctls?: Record<string, string | number>;
@@ -103,7 +104,7 @@ export async function runScenario(name: string, loaded: Scenario, opts: RunOptio
   return withLab(s.topology, async (lab) => {
     log(`lab ${lab.id} up: namespaces sgl-${lab.id}-*; running ${name} for ${s.durationS} s`);
     await setSysctls(lab.victim.ns, s.victim.sysctls);
-    const dir = opts.outDir ?? join('/tmp/synguard-lab', `${name}-${lab.id}`);
+    const dir = opts.outDir ?? join(tmpdir(), 'synguard-lab', `${name}-${lab.id}`);
     mkdirSync(dir, { recursive: true });
     const listen = { port: s.victim.port, backlog: s.victim.backlog };
     const server = s.victim.server === 'builtin'

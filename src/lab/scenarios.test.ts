@@ -2,16 +2,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exec } from '../core/exec.js';
 import { listLeftovers } from './leftovers.js';
 import type { LabReport } from './report.js';
 import { FLOODS, needs } from '../testing/needs.js';
+import { tempDir } from '../testing/temp.js';
 
 const main = fileURLToPath(new URL('../cli/main.js', import.meta.url));
-const out = mkdtempSync(join(tmpdir(), 'sgl-test-'));
+const out = tempDir('sgl-test-');
 
 let runs = 0;
 async function run(name: string, ...extra: string[]): Promise<LabReport> {

@@ -144,5 +144,6 @@ test('looseModes names the state directory, database or token others can read; n
     assert.ok(warnings.some((w) => w.includes('synguard.db is mode 0644')), warnings.join('; '));
   } finally {
     store.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
