@@ -3,13 +3,14 @@ import { accessSync, constants, existsSync, mkdtempSync, realpathSync, rmSync } 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
+import { exec } from '../core/exec.js';
 import { SynguardError } from '../core/errors.js';
 import type { ServiceDeps } from '../install/actions.js';
-import type { UnitTarget } from '../install/service.js';
+import { isUnderHome, shippedConfig, shippedUnit, type UnitTarget } from '../install/service.js';
 import { registerDefend } from './defend.js';
 
 /** How the unit should start this very synguard: its bin link when executable, else node and the script. */
-function currentTarget(isUnderHome: (path: string) => boolean): UnitTarget {
+function currentTarget(): UnitTarget {
   const script = resolve(process.argv[1] ?? '');
   let command: string[];
   try {
@@ -34,15 +35,12 @@ async function removeKernelState(stateDir: string): Promise<void> {
   }
 }
 
-/** What install and uninstall run, imported when one of them runs (registering them for --help loads none of it). */
+/** On Linux only; the kernel readers behind assertLinux are imported when a command runs, not for --help. */
 async function deps(): Promise<ServiceDeps> {
-  const [{ exec }, { isUnderHome, shippedConfig, shippedUnit }, { assertLinux }] = await Promise.all([
-    import('../core/exec.js'), import('../install/service.js'), import('../observe/sample.js'),
-  ]);
-  assertLinux();
+  (await import('../observe/sample.js')).assertLinux();
   return {
     exec, out: (line) => process.stdout.write(`${line}\n`), systemdRunning: existsSync('/run/systemd/system'),
-    unitTemplate: shippedUnit(), configTemplate: shippedConfig(), target: currentTarget(isUnderHome), removeKernelState,
+    unitTemplate: shippedUnit(), configTemplate: shippedConfig(), target: currentTarget(), removeKernelState,
   };
 }
 

@@ -58,9 +58,9 @@ export function registerLab(program: Command): void {
     .option('--server <kind>', `victim server: ${SERVER_KINDS.join(', ')} (Debian's packages, own config under the run's directory)`)
     .option('--client <kind>', 'load client beside the probe: builtin (the probe alone) or wrk (keep-alive and Connection: close)')
     .action(async (name: string, f: RunFlags) => {
-      const [{ loadScenario }, { runScenario }, { renderText }] = await Promise.all([import('../lab/scenario-load.js'), import('../lab/runner.js'), import('../lab/render-text.js')]);
       const server = oneOf<ServerKind>('--server', f.server, SERVER_KINDS);
       const client = oneOf('--client', f.client, ['builtin', 'wrk'] as const);
+      const [{ loadScenario }, { runScenario }, { renderText }] = await Promise.all([import('../lab/scenario-load.js'), import('../lab/runner.js'), import('../lab/render-text.js')]);
       const { name: scenarioName, scenario } = loadScenario(name);
       const sysctls = parseSysctls(f.sysctl);
       const report = await runScenario(scenarioName, scenario, {
