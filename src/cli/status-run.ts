@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { readConfig } from '../config/read.js';
 import { buildReport } from '../detect/report.js';
 import { buildSnapshot, type Snapshot } from '../detect/snapshot.js';
-import { meterFindings } from '../detect/syn-senders.js';
+import { capsProven, meterFindings } from '../detect/syn-senders.js';
 import { NftMeter } from '../enforce/nft-meter.js';
 import type { MeterSample } from '../observe/meter.js';
 import { assertLinux, takeSample } from '../observe/sample.js';
@@ -39,8 +39,8 @@ export async function runStatus(opts: StatusOptions): Promise<void> {
       takeSample(), readMeter(), daemonInfo(opts.stateDir ?? config.defender.stateDir, config.defender.dryRun ? 'dry-run' : config.defender.backend, Date.now()),
     ]);
     const cur = buildSnapshot(sample, config.prefixes);
-    // The proven limit is in force only while the daemon has an attack open: calm, no client is held to it.
-    const limits = daemon.attack === null ? { ...config.detection.synRate, proven: undefined } : config.detection.synRate;
+    // The proven limit is in force only while the daemon has an attack with real sources open (capsProven).
+    const limits = capsProven(daemon.attack) ? config.detection.synRate : { ...config.detection.synRate, proven: undefined };
     const senders = meterNow ? meterFindings(meterBefore, meterNow, limits).senders : [];
     const report = buildReport(prev, cur, config.detection, opts.top, senders);
     return opts.json ? `${JSON.stringify({ ...report, daemon }, null, watch === undefined ? 2 : 0)}\n` : `${daemonLine(daemon, config.defender.interval)}\n${renderStatus(report)}`;

@@ -21,9 +21,10 @@ export const synRateSchema = z.strictObject({
   prefixBurst: int(1, 10_000_000).default(800),
   /**
    * SYNs per second a proven source (this host sent it a packet of an established connection in the last
-   * 15 minutes: a proxy, a NAT, a busy client) may send while an attack is on; calm, it is never slowed. Only the
-   * excess is dropped; it is never banned for rate. One wrk client without keep-alive opened 7,200–7,600
-   * connections/s against the lab's nginx: 1,000 held it to ~1,050.
+   * 15 minutes: a proxy, a NAT, a busy client) may send while an attack from real sources is on (a SYN flood from a
+   * few addresses, a connection flood); calm, or in a spoofed SYN flood, it is never slowed. Only the excess is
+   * dropped; it is never banned for rate. One wrk client without keep-alive opened 7,200–7,600 connections/s against
+   * the lab's nginx: 1,000 held it to ~1,050.
    */
   proven: int(1, 10_000_000).default(10_000),
   /** How long a kernel-made drop lasts by itself, if the daemon does not turn it into a ban (it is down, say). */

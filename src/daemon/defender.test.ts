@@ -87,14 +87,19 @@ test('a concentrated flood: stored, then in the kernel; the attack starts and SY
   assert.equal(report?.intervalSeconds, 1);
 });
 
-test('a spoofed flood: the guard holds bans back and hardening goes up instead', async () => {
-  const r = rig();
+test('a spoofed flood: the guard holds bans back, hardening goes up instead, and proven clients are not held back', async () => {
+  const meter = fakeMeter();
+  const r = rig(configFrom({ defender: { hardening: { calmDown: '10s' } } }), true, 'dry-run', meter);
   await r.defender.start();
   await tick(r, 'spoofed-v4-nocookies');
   await tick(r, 'spoofed-v4-nocookies');
   assert.equal(r.store.decisions.active(r.clock.now).length, 0);
   assert.ok(events(r).includes('spoofing-guard'));
   assert.deepEqual(r.hardening, ['attack']);
+  assert.deepEqual(meter.armed, [], 'forged sources are never proven: the proven limit stays off');
+  await tick(r, 'idle', 11);
+  assert.ok(events(r).includes('attack-end'));
+  assert.deepEqual(meter.armed, [], 'and the end has nothing to lift');
 });
 
 test('calm for hardening.calmDown ends the attack, restores the sysctls and lifts the proven limit it put in force', async () => {

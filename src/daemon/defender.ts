@@ -128,7 +128,7 @@ export class Defender {
       this.eventId = store.events.start(v.kind, v.summary, t, { evidence: v.evidence });
       emit({ type: 'attack-start', at: t, eventId: this.eventId, kind: v.kind, summary: v.summary, evidence: v.evidence });
       this.guardLogged = false;
-      await this.meter.attackStarted();
+      await this.meter.attackStarted(v.kind);
       if (SYN_KINDS.has(assessment.kind)) await this.setHardening('attack', t);
       for (const advice of backlogAdvice(cur.listeners, cfg.defender.hardening.somaxconn)) log('warn', 'listener-backlog', { advice });
     } else if (out.changed === 'ended') {

@@ -28,8 +28,8 @@ test('a proven client over detection.synRate.proven under attack: one proven-cap
   await tick(T0, 0);
   await tick(T0 + 1000, 3000); // 3,000/s while calm: the limit is not in force
   assert.equal(view.findings.senders[0]?.capped, undefined, 'calm: not capped');
-  await view.attackStarted();
-  assert.deepEqual(armed, [true], 'the kernel meter is armed when an attack starts');
+  await view.attackStarted('syn-flood');
+  assert.deepEqual(armed, [true], 'the kernel meter is armed when an attack from real sources starts');
   await tick(T0 + 2000, 3800); // 800/s: under the limit
   assert.equal(capped().length, 0);
   assert.equal(view.findings.senders[0]?.capped, undefined);
@@ -44,4 +44,21 @@ test('a proven client over detection.synRate.proven under attack: one proven-cap
   await tick(T0 + 11 * 60_000 + 1000, 3800 + 28 * 3000 + 3000 * 60 * 10.5 + 3000);
   assert.equal(view.findings.senders[0]?.capped, undefined, 'calm again: not capped');
   assert.equal(capped().length, 2);
+});
+
+test('a spoofed SYN flood (or cookies coping) leaves the proven limit off: its forged sources are never proven', async () => {
+  for (const kind of ['spoofed-syn-flood', 'cookies-coping']) {
+    const log = memoryLog();
+    let next: MeterSample = reading(T0, 0);
+    const armed: boolean[] = [];
+    const view = new MeterView({ read: () => Promise.resolve(next), lift: () => Promise.resolve(), arm: (on) => { armed.push(on); return Promise.resolve(); } }, log);
+    await view.read(T0, LIMITS);
+    await view.attackStarted(kind);
+    next = reading(T0 + 1000, 3000); // 3,000/s, three times the limit
+    await view.read(T0 + 1000, LIMITS);
+    assert.equal(view.findings.senders[0]?.capped, undefined, `${kind}: not capped`);
+    assert.equal(log.lines.filter((l) => l.event === 'proven-capped').length, 0);
+    await view.attackEnded();
+    assert.deepEqual(armed, [], `${kind}: never armed, nothing to lift`);
+  }
 });

@@ -1,6 +1,6 @@
 // The defender's view of the kernel's SYN-rate meter between ticks: the last reading (rates come from two), the drops
 // to confirm as bans, and the lifting of a drop the policy refused for the allow-list.
-import { meterFindings, type MeterFindings } from '../detect/syn-senders.js';
+import { capsProven, meterFindings, type MeterFindings } from '../detect/syn-senders.js';
 import type { Offender } from '../detect/tracker.js';
 import type { PolicyResult } from '../decide/index.js';
 import type { SynRateConfig } from '../config/syn-rate.js';
@@ -24,7 +24,7 @@ export class MeterView {
   private guardLogged = false;
   /** Capped proven clients already logged, and when: said again after CAPPED_RELOG_MS, not every tick. */
   private readonly cappedLogged = new Map<string, number>();
-  /** The proven limit is in force only while an attack is on: calm, no proven client is slowed or called capped. */
+  /** The proven limit is in force only while an attack with real sources is on: otherwise no proven client is slowed or called capped. */
   private armed = false;
   findings: MeterFindings = NOTHING;
 
@@ -60,15 +60,15 @@ export class MeterView {
     }
   }
 
-  /** A new attack: the guard may speak again, and the proven limit comes into force. */
-  async attackStarted(): Promise<void> {
+  /** A new attack: the guard may speak again, and the proven limit comes into force if the attack has real sources (capsProven). */
+  async attackStarted(kind: string): Promise<void> {
     this.guardLogged = false;
-    await this.arm(true);
+    if (capsProven(kind)) await this.arm(true);
   }
 
   /** Calm again: proven clients are no longer held to their limit. */
   async attackEnded(): Promise<void> {
-    await this.arm(false);
+    if (this.armed) await this.arm(false);
   }
 
   private async arm(on: boolean): Promise<void> {

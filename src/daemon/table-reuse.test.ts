@@ -41,3 +41,20 @@ test('quiet: the last walk serves while no SYN-pressure counter rose and CurrEst
   assert.equal(r.reusable({ InSegs: 9000, OutSegs: 9000 }, T0 + 1000, true), null, 'no CurrEstab: walk');
   assert.equal(r.reusable(busy(9000), T0 + 1000, false), null, 'not quiet any more: every tick walks');
 });
+
+// assert.ok, not equal: a failing equal would print two 3 MB tallies
+test('costly: a walk that cost c ms of CPU is not repeated within c / costShare ms, nor later than costMaxAgeMs', () => {
+  const r = new TableReuse(10_000, 5_000, 25, 0.1, 5_000);
+  const tally = new SocketTally();
+  const moving = (segs: number) => ({ InSegs: segs, OutSegs: segs, CurrEstab: 20, SyncookiesSent: segs });
+  r.walked(tally, moving(100), T0, 5); // a cheap walk: 5 ms
+  assert.ok(r.reusable(moving(200), T0 + 49) === tally, 'within 50 ms of a 5 ms walk');
+  assert.ok(r.reusable(moving(200), T0 + 1000) === null, 'under attack, not quiet: a cheap walk is done every tick');
+  r.walked(tally, moving(100), T0, 300); // ~27,000 TIME_WAIT rows under load
+  assert.ok(r.reusable(moving(900), T0 + 1000) === tally, 'under attack too: 300 ms of CPU is not spent again after 1 s');
+  assert.ok(r.reusable(moving(900), T0 + 2999) === tally);
+  assert.ok(r.reusable(moving(900), T0 + 3000) === null, 'after 3 s it is: at most a tenth of a core');
+  r.walked(tally, moving(100), T0, 2400); // a million rows
+  assert.ok(r.reusable(moving(900), T0 + 4999) === tally);
+  assert.ok(r.reusable(moving(900), T0 + 5000) === null, 'never older than costMaxAgeMs');
+});

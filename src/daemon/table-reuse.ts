@@ -1,7 +1,7 @@
 // A tick need not always walk the socket table. The kernel's walk of /proc/net/tcp{,6} visits every bucket of the
 // established hash (262,144 here) however few sockets there are, ~4 ms a file, and formats every socket it finds:
 // on a busy web server mostly TIME_WAIT, which no detector reads (12k of them under 8k connections/s cost the daemon
-// ~16% of a core). Two ways the last walk stays good enough. Pure; time passed in.
+// ~16% of a core). Three ways the last walk stays good enough. Pure; time and cost passed in.
 // - Idle: no TCP segment in or out since (Tcp InSegs and OutSegs unchanged) means no socket moved to or from
 //   SYN_RECV or ESTABLISHED: a SYN, a handshake, a close and a SYN-ACK retransmit are all segments. Only
 //   timer-driven removals (TIME_WAIT ending) go unseen, for at most `maxAgeMs`.
@@ -10,6 +10,12 @@
 //   dropping, SYN cookies sent or failing) and the established gauge (CurrEstab) grew by less than `estMargin` since
 //   the last walk: the table is walked at least every `quietMaxAgeMs` then. A connection flood raises CurrEstab, a SYN
 //   flood fills a queue or draws cookies, a source over the kernel meter's rate is a kernel drop: each walks at once.
+// - Costly (any tick, under attack too): a walk that cost the daemon c ms of CPU is not repeated within c / `costShare`
+//   ms, and never waits over `costMaxAgeMs`: the walks take at most `costShare` of a core however large the table.
+//   Under a spoofed SYN flood with nginx and a `Connection: close` client, ~27,000 TIME_WAIT rows made each walk cost
+//   the daemon tens to hundreds of ms, 10–50 % of a core taken from the server it defends (docs/benchmarks.md, issue
+//   14). The kernel meter still drops SYN floods within a packet, and bans from its drops come every tick; only what
+//   the table alone shows (a connection flood, SYN_RECV per source) is then up to that long old.
 import type { SocketTally } from '../observe/socket-tally.js';
 
 /** Counters whose rise means SYN pressure on some listener: the table is read at once. */
@@ -19,6 +25,8 @@ interface Walk {
   readonly tally: SocketTally;
   readonly counters: Readonly<Record<string, number>>;
   readonly at: number;
+  /** CPU the walk cost this process, ms. */
+  readonly costMs: number;
 }
 
 export class TableReuse {
@@ -28,6 +36,8 @@ export class TableReuse {
     private readonly maxAgeMs: number,
     private readonly quietMaxAgeMs = 0,
     private readonly estMargin = 25,
+    private readonly costShare = 0.1,
+    private readonly costMaxAgeMs = 5_000,
   ) {}
 
   /**
@@ -39,14 +49,18 @@ export class TableReuse {
     if (w === null || now < w.at) return null;
     const same = (name: string): boolean => counters[name] !== undefined && counters[name] === w.counters[name];
     if (same('InSegs') && same('OutSegs') && now - w.at < this.maxAgeMs) return w.tally;
+    if (now - w.at < Math.min(w.costMs / this.costShare, this.costMaxAgeMs)) return w.tally;
     if (!quiet || now - w.at >= this.quietMaxAgeMs) return null;
     const est = counters['CurrEstab'], before = w.counters['CurrEstab'];
     if (est === undefined || before === undefined || est >= before + this.estMargin) return null;
     return PRESSURE_COUNTERS.every((name) => (counters[name] ?? 0) <= (w.counters[name] ?? 0)) ? w.tally : null;
   }
 
-  /** Records a fresh walk, with the counters read just before it (a segment during the walk makes the next tick walk). */
-  walked(tally: SocketTally, counters: Readonly<Record<string, number>>, now: number): void {
-    this.last = { tally, counters: { ...counters }, at: now };
+  /**
+   * Records a fresh walk, with the counters read just before it (a segment during the walk makes the next tick walk)
+   * and the CPU it cost this process (ms).
+   */
+  walked(tally: SocketTally, counters: Readonly<Record<string, number>>, now: number, costMs = 0): void {
+    this.last = { tally, counters: { ...counters }, at: now, costMs };
   }
 }

@@ -9,9 +9,10 @@ test('takeSample passes the quiet word to the table memory and uses the walk it 
   const kept = new SocketTally();
   const asked: boolean[] = [];
   let walks = 0;
+  const costs: number[] = [];
   const table: TableMemory = {
     reusable: (_counters, _now, quiet) => { asked.push(quiet); return quiet ? kept : null; },
-    walked: () => { walks++; },
+    walked: (_tally, _counters, _now, costMs) => { walks++; costs.push(costMs); },
   };
   const listeners = () => Promise.resolve({ ok: true as const, listeners: [], badLines: 0 });
   const quiet = await takeSample({ table, quiet: true, listeners, now: () => T0 });
@@ -20,5 +21,6 @@ test('takeSample passes the quiet word to the table memory and uses the walk it 
   const loud = await takeSample({ table, listeners, now: () => T0 });
   assert.notEqual(loud.tally, kept, 'not quiet: the table is walked');
   assert.equal(walks, 1);
+  assert.ok(costs.length === 1 && Number.isFinite(costs[0]) && (costs[0] ?? -1) >= 0, `the walk's CPU cost is handed over: ${String(costs)}`);
   assert.deepEqual(asked, [true, false]);
 });

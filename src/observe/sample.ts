@@ -18,7 +18,8 @@ export function assertLinux(): void {
 /** The daemon's memory of its last socket-table walk (src/daemon/table-reuse.ts): a quiet tick reuses it. */
 export interface TableMemory {
   reusable(counters: Readonly<Record<string, number>>, now: number, quiet: boolean): SocketTally | null;
-  walked(tally: SocketTally, counters: Readonly<Record<string, number>>, now: number): void;
+  /** `costMs`: the CPU the walk cost this process. */
+  walked(tally: SocketTally, counters: Readonly<Record<string, number>>, now: number, costMs: number): void;
 }
 
 /**
@@ -33,8 +34,12 @@ export async function takeSample(opts: { light?: boolean; now?: () => number; li
   const counters = readCounters();
   const reused = opts.light ? null : (opts.table?.reusable(counters.counters, now(), opts.quiet ?? false) ?? null);
   const tally = reused ?? new SocketTally(opts.sources);
+  const before = opts.table ? process.threadCpuUsage() : null;
   const table = opts.light || reused ? { badLines: 0 } : readSocketTables(tally);
-  if (!opts.light && !reused) opts.table?.walked(tally, counters.counters, now());
+  if (!opts.light && !reused && before) {
+    const spent = process.threadCpuUsage(before); // this thread's: the walk is synchronous
+    opts.table?.walked(tally, counters.counters, now(), (spent.user + spent.system) / 1000);
+  }
   const listeners = await pending;
   return {
     takenAt: now(),
