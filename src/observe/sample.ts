@@ -34,11 +34,11 @@ export async function takeSample(opts: { light?: boolean; now?: () => number; li
   const counters = readCounters();
   const reused = opts.light ? null : (opts.table?.reusable(counters.counters, now(), opts.quiet ?? false) ?? null);
   const tally = reused ?? new SocketTally(opts.sources);
-  const before = opts.table ? process.threadCpuUsage() : null;
+  const before = process.threadCpuUsage();
   const table = opts.light || reused ? { badLines: 0 } : readSocketTables(tally);
-  if (!opts.light && !reused && before) {
+  if (!opts.light && !reused && opts.table) {
     const spent = process.threadCpuUsage(before); // this thread's: the walk is synchronous
-    opts.table?.walked(tally, counters.counters, now(), (spent.user + spent.system) / 1000);
+    opts.table.walked(tally, counters.counters, now(), (spent.user + spent.system) / 1000);
   }
   const listeners = await pending;
   return {
