@@ -34,17 +34,18 @@ export async function takeSample(opts: { light?: boolean; now?: () => number; li
   const counters = readCounters();
   const reused = opts.light ? null : (opts.table?.reusable(counters.counters, now(), opts.quiet ?? false) ?? null);
   const tally = reused ?? new SocketTally(opts.sources);
-  const before = process.threadCpuUsage();
-  const table = opts.light || reused ? { badLines: 0 } : readSocketTables(tally);
-  if (!opts.light && !reused && opts.table) {
+  let tableBadLines = 0;
+  if (!opts.light && !reused) {
+    const before = process.threadCpuUsage();
+    tableBadLines = readSocketTables(tally).badLines;
     const spent = process.threadCpuUsage(before); // this thread's: the walk is synchronous
-    opts.table.walked(tally, counters.counters, now(), (spent.user + spent.system) / 1000);
+    opts.table?.walked(tally, counters.counters, now(), (spent.user + spent.system) / 1000);
   }
   const listeners = await pending;
   return {
     takenAt: now(),
     tally,
-    tableBadLines: table.badLines,
+    tableBadLines,
     listeners,
     counters: counters.counters,
     counterBadLines: counters.badLines,
