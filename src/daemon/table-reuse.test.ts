@@ -58,3 +58,19 @@ test('costly: a walk that cost c ms of CPU is not repeated within c / costShare 
   assert.ok(r.reusable(moving(900), T0 + 4999) === tally);
   assert.ok(r.reusable(moving(900), T0 + 5000) === null, 'never older than costMaxAgeMs');
 });
+
+test('TIME_WAIT-heavy: counted, not walked, when over twMin and over twRatio times the other rows of the last walk', () => {
+  const r = new TableReuse(10_000, 5_000);
+  assert.equal(r.skipTimeWait(50_000), false, 'no walk yet: /proc first');
+  const tally = new SocketTally();
+  for (let i = 0; i < 1000; i++) tally.row(0, 80, i + 1, 40_000, 1, 0, 0); // 1,000 ESTABLISHED
+  tally.countTimeWait(90_000); // the last walk's own TIME_WAIT do not count as others
+  r.walked(tally, {}, T0);
+  assert.equal(r.skipTimeWait(2_999), false, 'under 3x the others');
+  assert.equal(r.skipTimeWait(3_000), true);
+  const few = new SocketTally();
+  few.row(0, 80, 1, 40_000, 1, 0, 0);
+  r.walked(few, {}, T0);
+  assert.equal(r.skipTimeWait(1_999), false, 'under twMin');
+  assert.equal(r.skipTimeWait(2_000), true);
+});

@@ -16,7 +16,13 @@
 //   the daemon tens to hundreds of ms, 10–50 % of a core taken from the server it defends (docs/benchmarks.md, issue
 //   14). The kernel meter still drops SYN floods within a packet, and bans from its drops come every tick; only what
 //   the table alone shows (a connection flood, SYN_RECV per source) is then up to that long old.
+// - TIME_WAIT-heavy: when the kernel's count of TIME_WAIT sockets (/proc/net/sockstat) is over `twMin` and over
+//   `twRatio` times the last walk's other rows, the walk leaves them to the kernel: inet_diag (`ss`) skips each before
+//   formatting it, where /proc formats every one. With ~25,000 of them under nginx and a `Connection: close` client,
+//   `cat /proc/net/tcp{,6}` took 48–50 ms and `ss -tanH exclude time-wait` 14–22 ms, start-up included, for 85 rows
+//   left to parse instead of 25,000 (docs/benchmarks.md, issue 14).
 import type { SocketTally } from '../observe/socket-tally.js';
+import { STATE } from '../observe/tcp-table.js';
 
 /** Counters whose rise means SYN pressure on some listener: the table is read at once. */
 export const PRESSURE_COUNTERS = ['ListenOverflows', 'ListenDrops', 'TCPReqQFullDrop', 'TCPReqQFullDoCookies', 'SyncookiesSent', 'SyncookiesFailed'] as const;
@@ -38,7 +44,18 @@ export class TableReuse {
     private readonly estMargin = 25,
     private readonly costShare = 0.1,
     private readonly costMaxAgeMs = 5_000,
+    private readonly twMin = 2_000,
+    private readonly twRatio = 3,
   ) {}
+
+  /** Whether the next walk counts these TIME_WAIT sockets instead of walking them; the first walk always walks /proc. */
+  skipTimeWait(timeWait: number): boolean {
+    const w = this.last;
+    if (w === null) return false;
+    let others = 0;
+    for (const [state, n] of w.tally.states.entries()) if (state !== STATE.TIME_WAIT) others += n;
+    return timeWait >= this.twMin && timeWait >= this.twRatio * others;
+  }
 
   /**
    * The last walk's tally when nothing moved (idle) or, `quiet` (the defender's word: Defender.quiet), nothing pressed

@@ -1,4 +1,4 @@
-// Fuzz: the parsers of kernel and tool output (/proc/net/tcp{,6}, /proc/net/dev, netstat/snmp counters, ss, nft -j,
+// Fuzz: the parsers of kernel and tool output (/proc/net/tcp{,6}, /proc/net/dev, netstat/snmp counters, sockstat, ss, nft -j,
 // ip -j, the meter's nft JSON) on random, truncated and re-chunked bytes. They never throw anything but the tool's
 // one-line error, and on valid input they never miscount, however the bytes arrive.
 import { test } from 'node:test';
@@ -9,13 +9,15 @@ import { parseNftBans } from '../enforce/nft-parse.js';
 import { parseOwnAddresses } from '../observe/addresses.js';
 import { parseCounterPairs } from '../observe/counters.js';
 import { parseSsListeners } from '../observe/listeners.js';
+import { parseTimeWait } from '../observe/sockstat.js';
+import { parseSsTable } from '../observe/ss-table.js';
 import { meterElements } from '../observe/meter.js';
 import { parseNetDev } from '../observe/netdev.js';
 import { parseGateways } from '../observe/routes.js';
 import { parseSysctlValue } from '../observe/sysctls.js';
 import { SocketTally } from '../observe/socket-tally.js';
 import { TcpTableParser } from '../observe/tcp-table.js';
-import { CAPTURES, fixtureBytes } from '../testing/fixtures.js';
+import { CAPTURES, fixtureBytes, fixtureText } from '../testing/fixtures.js';
 import { T0 } from '../testing/clock.js';
 import { check } from './runs.js';
 
@@ -93,6 +95,8 @@ test('fuzz: /proc/net/dev, netstat/snmp, ss, ip -j, sysctl and meter readers nev
   const sample = fc.oneof(
     fc.string({ maxLength: 300 }),
     fc.string({ unit: fc.constantFrom(...'Tcp: Ext 0123456789 \n:|-abcxyz'), maxLength: 300 }),
+    fc.string({ unit: fc.constantFrom(...'ESTAB LISTEN SYN-RECV tw 0123456789abcdef.:[]*%\n'), maxLength: 300 }),
+    fc.constant(fixtureText('mixed-table', 'ss-tan-no-tw')),
     fc.jsonValue().map((v) => JSON.stringify([v])),
     fc.json(),
   );
@@ -102,6 +106,8 @@ test('fuzz: /proc/net/dev, netstat/snmp, ss, ip -j, sysctl and meter readers nev
       quiet(() => parseNetDev(s));
       quiet(() => parseCounterPairs(s));
       quiet(() => parseSsListeners(s));
+      quiet(() => parseSsTable(s, new SocketTally()));
+      quiet(() => parseTimeWait(s));
       quiet(() => parseGateways(s));
       quiet(() => parseOwnAddresses(s));
       quiet(() => parseSysctlValue(s));

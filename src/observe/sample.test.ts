@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { takeSample, type TableMemory } from './sample.js';
 import { SocketTally } from './socket-tally.js';
+import { STATE } from './tcp-table.js';
 import { T0 } from '../testing/clock.js';
 
 test('takeSample passes the quiet word to the table memory and uses the walk it gives back', async () => {
@@ -13,6 +14,7 @@ test('takeSample passes the quiet word to the table memory and uses the walk it 
   const table: TableMemory = {
     reusable: (_counters, _now, quiet) => { asked.push(quiet); return quiet ? kept : null; },
     walked: (_tally, _counters, _now, costMs) => { walks++; costs.push(costMs); },
+    skipTimeWait: () => false,
   };
   const listeners = () => Promise.resolve({ ok: true as const, listeners: [], badLines: 0 });
   const quiet = await takeSample({ table, quiet: true, listeners, now: () => T0 });
@@ -23,4 +25,31 @@ test('takeSample passes the quiet word to the table memory and uses the walk it 
   assert.equal(walks, 1);
   assert.ok(costs.length === 1 && Number.isFinite(costs[0]) && (costs[0] ?? -1) >= 0, `the walk's CPU cost is handed over: ${String(costs)}`);
   assert.deepEqual(asked, [true, false]);
+});
+
+test('TIME_WAIT-heavy: the walk goes without them when the table memory says so, their count from the kernel; /proc when ss fails', async () => {
+  const listeners = () => Promise.resolve({ ok: true as const, listeners: [], badLines: 0 });
+  const asked: number[] = [];
+  const table: TableMemory = { reusable: () => null, walked: () => undefined, skipTimeWait: (tw) => { asked.push(tw); return tw >= 2000; } };
+  let ssRuns = 0;
+  const readers = (timeWait: number | null, ssWorks: boolean) => ({
+    timeWait: () => timeWait,
+    withoutTimeWait: (sink: SocketTally) => {
+      ssRuns++;
+      if (!ssWorks) return Promise.resolve(null);
+      sink.row(0x7f000001, 22, 0x7f000002, 40_000, STATE.ESTABLISHED, 0, 0);
+      return Promise.resolve({ rows: 1, badLines: 0 });
+    },
+  });
+  const skipped = await takeSample({ table, listeners, now: () => T0, readers: readers(30_000, true) });
+  assert.equal(ssRuns, 1);
+  assert.equal(skipped.tally.states[STATE.TIME_WAIT], 30_000, "the kernel's count");
+  assert.equal(skipped.tally.states[STATE.ESTABLISHED], 1, "ss's row");
+  const failed = await takeSample({ table, listeners, now: () => T0, readers: readers(7_777_777, false) });
+  assert.equal(ssRuns, 2);
+  assert.ok((failed.tally.states[STATE.TIME_WAIT] ?? 0) < 7_777_777, 'ss failed: /proc walked, the count not added');
+  await takeSample({ table, listeners, now: () => T0, readers: readers(10, true) });
+  await takeSample({ table, listeners, now: () => T0, readers: readers(null, true) });
+  assert.equal(ssRuns, 2, 'few TIME_WAIT, or no count: /proc');
+  assert.deepEqual(asked, [30_000, 7_777_777, 10]);
 });

@@ -5,9 +5,12 @@ import type { RawSample } from './raw-sample.js';
 import { readCounters } from './counters.js';
 import { readListeners, type ListenerRead } from './listeners.js';
 import { readNetDev } from './netdev.js';
-import { readSocketTables } from './read-socket-table.js';
+import { readSocketTables, type TableReadResult } from './read-socket-table.js';
 import { SocketTally } from './socket-tally.js';
+import { readTimeWait } from './sockstat.js';
+import { readSsTable } from './ss-table.js';
 import { readSysctls } from './sysctls.js';
+import type { RowSink } from './tcp-table.js';
 
 export function assertLinux(): void {
   if (platform() !== 'linux') {
@@ -20,14 +23,26 @@ export interface TableMemory {
   reusable(counters: Readonly<Record<string, number>>, now: number, quiet: boolean): SocketTally | null;
   /** `costMs`: the CPU the walk cost this process. */
   walked(tally: SocketTally, counters: Readonly<Record<string, number>>, now: number, costMs: number): void;
+  /** Whether the next walk leaves these TIME_WAIT sockets out (counted, not walked), given the last walk's other rows. */
+  skipTimeWait(timeWait: number): boolean;
 }
+
+/** The two ways to the table besides /proc: the kernel's TIME_WAIT count, and the table without them (ss-table.ts). */
+export interface TimeWaitReaders {
+  timeWait(): number | null;
+  withoutTimeWait(sink: RowSink): Promise<TableReadResult | null>;
+}
+
+const KERNEL: TimeWaitReaders = { timeWait: () => readTimeWait(), withoutTimeWait: (sink) => readSsTable(sink) };
 
 /**
  * Reads a sample. A `light` sample skips the socket table and listeners: it serves only as the earlier
  * point of the counter rates, so a status costs one table read, not two. With `table`, the counters are read first
  * and the last walk's tally is used again when they say no socket can have moved.
  */
-export async function takeSample(opts: { light?: boolean; now?: () => number; listeners?: () => Promise<ListenerRead>; sources?: number; table?: TableMemory; quiet?: boolean } = {}): Promise<RawSample> {
+export async function takeSample(opts: {
+  light?: boolean; now?: () => number; listeners?: () => Promise<ListenerRead>; sources?: number; table?: TableMemory; quiet?: boolean; readers?: TimeWaitReaders;
+} = {}): Promise<RawSample> {
   const now = opts.now ?? Date.now;
   // `ss` runs while this process reads /proc: the sample costs the longer of the two, not their sum
   const pending = opts.light ? { ok: true as const, listeners: [], badLines: 0 } : (opts.listeners ?? readListeners)();
@@ -37,8 +52,8 @@ export async function takeSample(opts: { light?: boolean; now?: () => number; li
   let tableBadLines = 0;
   if (!opts.light && !reused) {
     const before = process.threadCpuUsage();
-    tableBadLines = readSocketTables(tally).badLines;
-    const spent = process.threadCpuUsage(before); // this thread's: the walk is synchronous
+    tableBadLines = (await walkTable(tally, opts.table, opts.readers ?? KERNEL)).badLines;
+    const spent = process.threadCpuUsage(before); // this thread's (ss's own CPU is not in it; it is chosen when cheaper)
     opts.table?.walked(tally, counters.counters, now(), (spent.user + spent.system) / 1000);
   }
   const listeners = await pending;
@@ -52,6 +67,23 @@ export async function takeSample(opts: { light?: boolean; now?: () => number; li
     sysctls: readSysctls(),
     links: readNetDev().links,
   };
+}
+
+/**
+ * Walks the table into the tally: through /proc/net/tcp{,6}, or, when the table memory says TIME_WAIT sockets
+ * outnumber the rest (a web server closing its connections), through inet_diag without them, their number taken from
+ * the kernel's count. When ss is missing or fails, /proc as always.
+ */
+async function walkTable(tally: SocketTally, table: TableMemory | undefined, readers: TimeWaitReaders): Promise<TableReadResult> {
+  const timeWait = table ? readers.timeWait() : null;
+  if (table && timeWait !== null && table.skipTimeWait(timeWait)) {
+    const read = await readers.withoutTimeWait(tally);
+    if (read) {
+      tally.countTimeWait(timeWait);
+      return read;
+    }
+  }
+  return readSocketTables(tally);
 }
 
 /**

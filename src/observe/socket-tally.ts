@@ -77,6 +77,11 @@ export class SocketTally implements RowSink {
     return out;
   }
 
+  /** TIME_WAIT sockets counted by the kernel (/proc/net/sockstat) instead of walked: in the state count, not per source. */
+  countTimeWait(n: number): void {
+    this.states[STATE.TIME_WAIT] = (this.states[STATE.TIME_WAIT] ?? 0) + n;
+  }
+
   row(local: AddrKey, localPort: number, remote: AddrKey, remotePort: number, state: number, _tx: number, rx: number): void {
     const slot = state < STATE_SLOTS ? state : 0;
     if (slot === STATE.LISTEN) {

@@ -7,7 +7,7 @@ export const TCP_STATES = [
   'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING', 'NEW_SYN_RECV',
 ] as const;
 export type TcpStateName = (typeof TCP_STATES)[number];
-export const STATE = { ESTABLISHED: 1, SYN_RECV: 3, LISTEN: 10 } as const;
+export const STATE = { ESTABLISHED: 1, SYN_RECV: 3, TIME_WAIT: 6, LISTEN: 10 } as const;
 
 /**
  * A compact address: an IPv4 address is its 32-bit value in network order, held as a signed int32; an IPv6 address is
