@@ -23,6 +23,14 @@ describe('nft script', () => {
     assert.doesNotMatch(s, /^create /m);
   });
 
+  it('the spared clients are looked up only for a source inside a banned prefix', () => {
+    const rules = (chain: string) => initScript().split('\n').filter((l) => l.startsWith(`add rule inet synguard ${chain} `)).map((l) => l.slice(`add rule inet synguard ${chain} `.length));
+    assert.deepEqual(rules('prerouting'), [
+      'ip saddr @ban4 counter drop', 'ip6 saddr @ban6 counter drop', 'ip saddr @net4 goto prefixban', 'ip6 saddr @net6 goto prefixban',
+    ]);
+    assert.deepEqual(rules('prefixban'), ['ip saddr @spare4 counter accept', 'ip6 saddr @spare6 counter accept', 'counter drop']);
+  });
+
   it('timeouts are until - now in ms, null once past', () => {
     assert.equal(timeoutText(NOW + 2500, NOW), '2500ms');
     assert.equal(timeoutText(NOW, NOW), null);

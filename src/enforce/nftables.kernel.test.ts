@@ -23,8 +23,11 @@ describe('nftables backend in a namespace', () => {
       await e.init();
       await e.init();
       const rules = await exec('nft', ['list', 'chain', 'inet', 'synguard', 'prerouting'], { netns: ns });
-      assert.equal(rules.stdout.match(/drop/g)?.length, 4, 'four drop rules after two inits');
-      assert.equal(rules.stdout.match(/accept/g)?.length, 3, 'two spare rules (and the chain policy) after two inits');
+      assert.equal(rules.stdout.match(/drop/g)?.length, 2, 'two host-ban rules after two inits');
+      assert.equal(rules.stdout.match(/goto prefixban/g)?.length, 2, 'two prefix-ban rules after two inits');
+      const prefix = await exec('nft', ['list', 'chain', 'inet', 'synguard', 'prefixban'], { netns: ns });
+      assert.equal(prefix.stdout.match(/accept/g)?.length, 2, 'two spare rules after two inits');
+      assert.equal(prefix.stdout.match(/drop/g)?.length, 1, 'one drop after two inits');
       const output = await exec('nft', ['list', 'chain', 'inet', 'synguard', 'output'], { netns: ns });
       assert.equal(output.stdout.match(/add @proven/g)?.length, 2, 'two proof rules after two inits');
       const now = wallClock();
