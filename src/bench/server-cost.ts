@@ -1,4 +1,4 @@
-// `node dist/bench/server-cost.js [--rounds N] [--seconds S] [--modes keep-alive,close] [--perf]`: what synguard's
+// `node dist/bench/server-cost.js [--rounds N] [--seconds S] [--modes keep-alive,close] [--perf] [--layers]`: what synguard's
 // parts cost a real server with no attack at all. Debian's nginx in a lab victim namespace, wrk (`-t1 -c10`) from the
 // client namespace, alternated in one sitting: nothing of synguard; its nftables rules alone (ban chain, meter and
 // proof, as the daemon installs them at rest, applied with `nft -f`); the daemon itself with defaults. Prints each
@@ -6,14 +6,15 @@
 // On a shared VM, requests/s follow the CPU the hypervisor steals (0–30 % from one run to the next here, correlation
 // −0.84 with requests/s): each run's steal is read from /proc/stat, and the steal-adjusted ratio divides each run's
 // requests/s by the share of the CPU it kept. With --perf (needs `perf`, Debian's linux-perf), `perf record -a` runs
-// beside wrk in every arm (its own cost then falls on all), and a third table gives the share of all CPU samples spent
-// in nftables and its hooks: a ratio within one run, steadier than requests/s here.
+// beside wrk in every arm (its own cost then falls on all), and a column gives the share of all CPU samples spent
+// in nftables and its hooks: a ratio within one run, steadier than requests/s here. With --layers, the arms are the
+// parts of the rules one by one (the hooks alone, the ban chain, the proof rule, the meter, all) instead of the daemon.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exec } from '../core/exec.js';
 import { configFrom } from '../config/load.js';
-import { initScript } from '../enforce/nft-script.js';
+import { TABLE, banStatements, initScript, proofStatements } from '../enforce/nft-script.js';
 import { meterScript } from '../enforce/meter-script.js';
 import { meterOptions } from '../enforce/nft-meter.js';
 import { startRealServer } from '../lab/real-server.js';
@@ -39,9 +40,21 @@ async function nftShare(file: string): Promise<number> {
   }
   return share;
 }
-const ARMS = ['none', 'rules', 'daemon'] as const;
+const METER = meterScript(meterOptions(configFrom({}), false, false));
+const TABLE_LINE = `add table inet ${TABLE}`;
+/**
+ * With --layers, each part of the rules alone instead of the daemon: three empty base chains (the hooks themselves),
+ * the ban chain, the proof rule (output), the meter (with the proof rule it needs), and all of them.
+ */
+const LAYERS = {
+  base: [TABLE_LINE, ...['prerouting priority raw', 'prerouting priority -301', 'output priority filter'].map((hook, i) => `add chain inet ${TABLE} c${i} { type filter hook ${hook}; policy accept; }`), ''].join('\n'),
+  ban: [TABLE_LINE, ...banStatements(), ''].join('\n'),
+  proof: [TABLE_LINE, ...proofStatements(), ''].join('\n'),
+  meter: METER,
+  rules: initScript() + METER,
+} as const;
+const ARMS = argv.includes('--layers') ? (['none', 'base', 'ban', 'proof', 'meter', 'rules'] as const) : (['none', 'rules', 'daemon'] as const);
 type Arm = (typeof ARMS)[number];
-const RULES = initScript() + meterScript(meterOptions(configFrom({}), false, false));
 
 const result = await withLab({ attackers: 1 }, async (lab) => {
   const ns = lab.victim.ns;
@@ -61,8 +74,8 @@ const result = await withLab({ attackers: 1 }, async (lab) => {
         let daemon: ReturnType<typeof startDaemon> | null = null;
         const state = mkdtempSync(join(tmpdir(), 'sg-server-cost-state-'));
         try {
-          if (arm === 'rules') {
-            const applied = await exec('nft', ['-f', '-'], { netns: ns, input: RULES });
+          if (arm !== 'none' && arm !== 'daemon') {
+            const applied = await exec('nft', ['-f', '-'], { netns: ns, input: LAYERS[arm] });
             if (applied.failed) throw new Error(`nft -f failed: ${applied.stderr}`);
           } else if (arm === 'daemon') {
             daemon = startDaemon(ns, state);
@@ -100,12 +113,6 @@ const result = await withLab({ attackers: 1 }, async (lab) => {
     await exec('nft', ['delete', 'table', 'inet', 'synguard'], { netns: ns });
     rmSync(runDir, { recursive: true, force: true });
   }
-  const lines = [
-    `nginx (1 worker) and wrk -t1 -c10, ${rounds} rounds of ${seconds} s per arm and mode, alternated; Node ${process.version}, load average ${(loadavg()[0] ?? 0).toFixed(1)} at the end.`,
-    '',
-    '| wrk mode | nothing (req/s, median) | nftables rules alone, vs nothing | the daemon, vs nothing | daemon CPU, % of a core |',
-    '|---|---:|---:|---:|---:|',
-  ];
   const span = (v: readonly number[], digits: number) => `(${Math.min(...v).toFixed(digits)}–${Math.max(...v).toFixed(digits)})`;
   /** Median of the rounds' own ratios of `arm` against nothing, from one of the per-run maps. */
   const ratio = (m: Map<string, number[]>, arm: Arm, mode: WrkMode) => {
@@ -113,21 +120,22 @@ const result = await withLab({ attackers: 1 }, async (lab) => {
     const rs = (m.get(`${arm} ${mode}`) ?? []).map((v, i) => v / (base[i] ?? NaN));
     return `${median(rs).toFixed(3)}× ${span(rs, 2)}`;
   };
-  for (const mode of modes) {
-    const c = cpu.get(mode) ?? [];
-    lines.push(`| ${mode} | ${median(rps.get(`none ${mode}`) ?? []).toFixed(0)} | ${ratio(rps, 'rules', mode)} | ${ratio(rps, 'daemon', mode)} | ${median(c).toFixed(1)} ${span(c, 1)} |`);
-  }
   // Requests/s per share of the CPU the run kept.
   const kept = new Map([...rps].map(([key, v]) => [key, v.map((x, i) => x / (1 - Math.min(steal.get(key)?.[i] ?? 0, 0.9)))]));
-  lines.push('', '| wrk mode | steal-adjusted: rules alone | the daemon | CPU stolen, % (all runs) |', '|---|---:|---:|---:|');
+  const cell = (m: Map<string, number[]>, key: string, digits: number, unit: string) => { const v = m.get(key) ?? []; return v.length === 0 ? '–' : `${median(v).toFixed(digits)}${unit} ${span(v, digits)}`; };
+  const lines = [
+    `nginx (1 worker) and wrk -t1 -c10, ${rounds} rounds of ${seconds} s per arm and mode, alternated; Node ${process.version}, load average ${(loadavg()[0] ?? 0).toFixed(1)} at the end.`,
+    '',
+    '| wrk mode | arm | req/s | vs nothing | steal-adjusted | CPU stolen, % | nftables share of CPU samples | daemon CPU, % of a core |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
+  ];
   for (const mode of modes) {
-    const stolen = ARMS.flatMap((arm) => steal.get(`${arm} ${mode}`) ?? []).map((x) => 100 * x);
-    lines.push(`| ${mode} | ${ratio(kept, 'rules', mode)} | ${ratio(kept, 'daemon', mode)} | ${median(stolen).toFixed(1)} ${span(stolen, 1)} |`);
-  }
-  if (perf) {
-    lines.push('', '| wrk mode | nftables share of all CPU samples: rules alone | the daemon |', '|---|---:|---:|');
-    const share = (key: string) => { const v = shares.get(key) ?? []; return `${median(v).toFixed(2)} % ${span(v, 2)}`; };
-    for (const mode of modes) lines.push(`| ${mode} | ${share(`rules ${mode}`)} | ${share(`daemon ${mode}`)} |`);
+    for (const arm of ARMS) {
+      const key = `${arm} ${mode}`;
+      const vs = arm === 'none' ? '1' : ratio(rps, arm, mode), adjusted = arm === 'none' ? '1' : ratio(kept, arm, mode);
+      const stolen = new Map([[key, (steal.get(key) ?? []).map((x) => 100 * x)]]);
+      lines.push(`| ${mode} | ${arm} | ${median(rps.get(key) ?? []).toFixed(0)} | ${vs} | ${adjusted} | ${cell(stolen, key, 1, '')} | ${perf ? cell(shares, key, 2, ' %') : '–'} | ${arm === 'daemon' ? cell(cpu, mode, 1, '') : '–'} |`);
+    }
   }
   return lines.join('\n');
 });

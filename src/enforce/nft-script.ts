@@ -31,9 +31,13 @@ const PREFIX_CHAIN = 'prefixban';
  * one chain per interface and a re-init whenever interfaces come and go, for little gain at our rates.
  */
 export function initScript(): string {
+  return [`add table inet ${TABLE}`, ...banStatements(), ...proofStatements(), ''].join('\n');
+}
+
+/** The ban sets and the ban chain (the table must exist). */
+export function banStatements(): string[] {
   const t = `inet ${TABLE}`;
   return [
-    `add table ${t}`,
     `add set ${t} ${SETS.host4} { type ipv4_addr; flags timeout; }`,
     `add set ${t} ${SETS.host6} { type ipv6_addr; flags timeout; }`,
     `add set ${t} ${SETS.net4} { type ipv4_addr; flags interval, timeout; }`,
@@ -53,9 +57,7 @@ export function initScript(): string {
     `add rule ${t} ${PREFIX_CHAIN} ip saddr @${SPARE_SETS[4]} counter accept`,
     `add rule ${t} ${PREFIX_CHAIN} ip6 saddr @${SPARE_SETS[6]} counter accept`,
     `add rule ${t} ${PREFIX_CHAIN} counter drop`,
-    ...proofStatements(),
-    '',
-  ].join('\n');
+  ];
 }
 
 /**
