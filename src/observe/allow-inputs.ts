@@ -18,6 +18,8 @@ export interface AllowInputOptions {
   readonly netns?: string;
   /** Socket tables to read the SSH sessions from (default /proc/net/tcp{,6} of this process's namespace). */
   readonly tcpPaths?: readonly string[];
+  /** The SSH peers of a recent walk of the table (the daemon's), if there is one: no walk of its own then. */
+  readonly sshPeers?: () => string[] | null;
 }
 
 async function attempt(what: string, read: () => Promise<string[]>, warnings: string[]): Promise<string[]> {
@@ -34,6 +36,7 @@ export async function gatherAllowInputs(options: AllowInputOptions): Promise<All
   const ip = { ...(options.exec ? { exec: options.exec } : {}), ...(options.netns === undefined ? {} : { netns: options.netns }) };
   const own = await attempt("this host's addresses", () => readOwnAddresses(ip), warnings);
   const gateways = await attempt('the default gateways', () => readGateways(ip), warnings);
-  const sshPeers = await attempt('the SSH sessions', () => readSshPeers(options.sshPorts, options.tcpPaths), warnings);
+  const seen = options.sshPeers?.() ?? null;
+  const sshPeers = seen ?? (await attempt('the SSH sessions', () => readSshPeers(options.sshPorts, options.tcpPaths), warnings));
   return { own, gateways, sshPeers, warnings };
 }

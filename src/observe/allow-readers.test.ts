@@ -9,6 +9,8 @@ import { fixturePath, fixtureText } from '../testing/fixtures.js';
 import { parseOwnAddresses, readOwnAddresses } from './addresses.js';
 import { gatherAllowInputs } from './allow-inputs.js';
 import { parseGateways, readGateways } from './routes.js';
+import { readSocketTables } from './read-socket-table.js';
+import { SocketTally } from './socket-tally.js';
 import { readSshPeers } from './ssh-peers.js';
 
 const ip = (file: string): string => fixtureText('ip', file);
@@ -83,6 +85,22 @@ test('gathering the inputs: a missing ip becomes a warning, not a failure', asyn
   assert.deepEqual(inputs.sshPeers, ['198.18.0.3']);
   assert.equal(inputs.warnings.length, 2);
   assert.match(inputs.warnings[0] ?? '', /cannot read this host's addresses: ip is not installed/);
+});
+
+test("SSH peers from the daemon's own walk: a tally made with SSH ports sees them; given, they spare a walk of their own", async () => {
+  const tcp = fixturePath('connection-flood', 'tcp');
+  const tally = new SocketTally(1024, [80]);
+  readSocketTables(tally, [tcp]);
+  assert.deepEqual(tally.sshPeers(), await readSshPeers([80], [tcp]));
+  assert.deepEqual(tally.sshPeers(), ['198.18.0.3']);
+  assert.equal(new SocketTally().sshPeers(), null, 'no SSH ports: nothing collected');
+  const { exec } = fakeExec({});
+  const absent = [join(tmpdir(), 'synguard-no-such-table')];
+  const walked = await gatherAllowInputs({ sshPorts: [80], exec, tcpPaths: absent, sshPeers: () => ['198.18.0.3'] });
+  assert.deepEqual(walked.sshPeers, ['198.18.0.3']);
+  assert.ok(!walked.warnings.some((w) => w.includes('SSH')), `the table was not read: ${walked.warnings.join('; ')}`);
+  const notYet = await gatherAllowInputs({ sshPorts: [80], exec, tcpPaths: absent, sshPeers: () => null });
+  assert.ok(notYet.warnings.some((w) => w.includes('cannot read the SSH sessions')), 'no walk yet: the table is read');
 });
 
 test('the real readers on this machine (read only)', async () => {

@@ -42,13 +42,15 @@ const KERNEL: TimeWaitReaders = { timeWait: () => readTimeWait(), withoutTimeWai
  */
 export async function takeSample(opts: {
   light?: boolean; now?: () => number; listeners?: () => Promise<ListenerRead>; sources?: number; table?: TableMemory; quiet?: boolean; readers?: TimeWaitReaders;
+  /** Local ports whose established peers the walk collects (the allow-list's SSH sessions: SocketTally.sshPeers). */
+  sshPorts?: readonly number[];
 } = {}): Promise<RawSample> {
   const now = opts.now ?? Date.now;
   // `ss` runs while this process reads /proc: the sample costs the longer of the two, not their sum
   const pending = opts.light ? { ok: true as const, listeners: [], badLines: 0 } : (opts.listeners ?? readListeners)();
   const counters = readCounters();
   const reused = opts.light ? null : (opts.table?.reusable(counters.counters, now(), opts.quiet ?? false) ?? null);
-  const tally = reused ?? new SocketTally(opts.sources);
+  const tally = reused ?? new SocketTally(opts.sources, opts.sshPorts);
   let tableBadLines = 0;
   if (!opts.light && !reused) {
     const before = process.threadCpuUsage();

@@ -1,6 +1,7 @@
 // Counts socket rows as they stream out of the parser: by state, by remote source, and SYN_RECV by local endpoint.
 import { STATE, TCP_STATES, type AddrKey, type RowSink } from './tcp-table.js';
 import { Int32Index } from './int-index.js';
+import { SshPeerSink } from './ssh-peers.js';
 
 export const STATE_SLOTS = TCP_STATES.length;
 
@@ -40,9 +41,18 @@ export class SocketTally implements RowSink {
    * `capacity`: sources expected. Growing costs copies while the JIT is still cold, so a one-shot read starts large;
    * the daemon passes the previous tick's count, so an idle tick allocates little.
    */
-  constructor(capacity = 1 << 16) {
+  /** The peers of established sessions to these local ports (the daemon's SSH ports), seen in the same walk. */
+  private readonly ssh: SshPeerSink | null;
+
+  constructor(capacity = 1 << 16, sshPorts?: Iterable<number>) {
     this.v4 = new Int32Index(capacity);
     this.pool = new Uint32Array(STATE_SLOTS * capacity);
+    this.ssh = sshPorts === undefined ? null : new SshPeerSink(sshPorts);
+  }
+
+  /** The SSH peers this walk saw; null when the tally was made without SSH ports. */
+  sshPeers(): string[] | null {
+    return this.ssh?.addresses() ?? null;
   }
 
   /** Local port → local address → SYN_RECV rows: the per-listener SYN queue. */
@@ -111,6 +121,7 @@ export class SocketTally implements RowSink {
       if (ordinal === next) this.v6.set(remote, next);
     }
     if (slot === STATE.ESTABLISHED) {
+      this.ssh?.row(local, localPort, remote, remotePort, slot);
       // The kernel prints the table a page per read and seeks back to where it stopped; sockets coming and going
       // meanwhile (thousands a second under Connection: close load) make it print some rows twice: 50 established
       // from an address holding 25 was seen in the lab. The same connection counts once (the local address is left

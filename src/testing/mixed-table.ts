@@ -2,7 +2,9 @@
 // listeners (IPv4, IPv6-only, dual-stack), ESTABLISHED over IPv4, IPv6 and IPv4-mapped IPv6, server-side TIME_WAIT,
 // and half-open SYN_RECV from hping3 SYNs whose SYN-ACKs go nowhere (8 SYNs, within a second). No link leaves the
 // namespace. The holder process stays until stop(); its /proc/PID/net files are that namespace's.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { exec, execOrThrow, spawnLong } from '../core/exec.js';
+import { readTimeWait } from '../observe/sockstat.js';
 
 export const MIXED = {
   v4: '198.18.0.1', v4Client: '198.18.0.2', v4Silent: ['198.18.0.9', '198.18.0.10'],
@@ -17,7 +19,10 @@ const net = require('node:net');
 const M = ${JSON.stringify(MIXED)};
 const held = [];
 const listen = (port, host, opts = {}) => new Promise((ok) => { const s = net.createServer((c) => { held.push(c); if (s.closeFirst) c.end(); }); s.listen({ port, host, ...opts }, () => ok(s)); held.push(s); });
-const connect = (port, host, localAddress) => new Promise((ok, ko) => { const c = net.connect({ port, host, localAddress }, () => ok(c)); c.on('error', ko); c.on('end', () => c.end()); held.push(c); });
+// Each client its own port: a port the kernel picked again would meet the server's TIME_WAIT of the same four-tuple,
+// which takes the new SYN and is gone (tcp_tw_reuse applies to loopback traffic), leaving one TIME_WAIT short.
+let nextPort = 20000;
+const connect = (port, host, localAddress) => new Promise((ok, ko) => { const c = net.connect({ port, host, localAddress, localPort: nextPort++ }, () => ok(c)); c.on('error', ko); c.on('end', () => c.end()); held.push(c); });
 (async () => {
   const v4 = await listen(M.ports.v4, M.v4);
   await listen(M.ports.v6, M.v6, { ipv6Only: true });
@@ -59,6 +64,13 @@ export async function mixedTable(ns: string): Promise<MixedTable> {
       child.stdout?.on('data', (d: Buffer) => { if (d.toString().includes('ready')) ok(); });
       void exited.then((code) => ko(new Error(`the table holder exited (${String(code)}): ${stderr.trim()}`)));
     });
+    // A client's 'close' can come before the server's last FIN_WAIT2 turned TIME_WAIT (Node closes the handle in
+    // LAST_ACK): wait for the kernel's count, then for the last ACKs to land, so that the table holds still.
+    for (let i = 0; readTimeWait(`/proc/${String(child.pid)}/net/sockstat`) !== MIXED.timeWait; i++) {
+      if (i === 100) throw new Error(`the table holder's TIME_WAIT sockets did not reach ${MIXED.timeWait}`);
+      await sleep(50);
+    }
+    await sleep(200);
     for (const from of MIXED.v4Silent) {
       // hping3 exits 1 when nothing answers, which is the point: only a failure to start counts.
       const sent = await exec('hping3', ['-q', '-S', '-p', String(MIXED.ports.half), '-a', from, '-c', '4', '-i', 'u20000', MIXED.v4], { netns: ns, timeoutMs: 10_000 });
