@@ -328,3 +328,38 @@ test('a meter that cannot be read is said once; the tick goes on', async () => {
   assert.equal(events(r).filter((e) => e === 'meter-read-failed').length, 1);
   assert.equal(r.store.decisions.active(r.clock.now).length, 1, 'the socket table still bans');
 });
+
+test('no ban in force: the enforcer rests once (its rules out) until a commit writes them back; a kernel still holding a ban is asked again a minute later', async () => {
+  const r = rig();
+  const rests: number[] = [];
+  let kernelHolds = false;
+  Object.assign(r.enforcer, { rest: (now: number) => { rests.push(now); return Promise.resolve(!kernelHolds); } });
+  await r.defender.start();
+  await tick(r, 'idle');
+  assert.equal(rests.length, 1, 'nothing in force from the start: rested at the first tick');
+  await tick(r, 'idle');
+  assert.equal(rests.length, 1, 'once, not every tick');
+  r.store.decisions.insert({
+    scope: 'ip', value: '198.18.9.9/32', action: 'ban', reason: 'test', evidence: [], origin: 'manual',
+    createdAt: r.clock.now, until: r.clock.now + 3_000, offence: 1,
+  });
+  await tick(r, 'idle');
+  await tick(r, 'idle');
+  assert.equal(rests.length, 1, 'never while a ban is in force');
+  await tick(r, 'idle', 5);
+  assert.equal(rests.length, 2, 'the ban ran out: rested again (the commit had written the rules back)');
+  const commits = r.enforcer.commits;
+  r.store.decisions.insert({
+    scope: 'ip', value: '198.18.9.8/32', action: 'ban', reason: 'test', evidence: [], origin: 'manual',
+    createdAt: r.clock.now, until: r.clock.now + 5_000, offence: 1,
+  });
+  await tick(r, 'idle');
+  assert.equal(r.enforcer.commits, commits + 1);
+  kernelHolds = true; // say the kernel still holds something this process never applied
+  await tick(r, 'idle', 6);
+  assert.equal(rests.length, 3, 'asked once the ban ran out');
+  await tick(r, 'idle', 30);
+  assert.equal(rests.length, 3, 'not again within the minute');
+  await tick(r, 'idle', 31);
+  assert.equal(rests.length, 4, 'asked again after it');
+});

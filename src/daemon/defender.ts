@@ -150,6 +150,7 @@ export class Defender {
     const offenders = [...kernel, ...out.offenders];
     if (offenders.length > 0) await this.decide(offenders, out.spoofed, t);
     await this.kernel.sync(t);
+    await this.kernel.rest(t);
   }
 
 

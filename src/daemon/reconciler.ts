@@ -10,6 +10,8 @@ import { adoptable } from './store-guard.js';
 
 /** At most this many proven clients of one new prefix ban are spared. */
 const SPARES_PER_PREFIX = 256;
+/** How long to wait before asking a kernel that still held a ban to rest again. */
+const REST_RETRY_MS = 60_000;
 
 export interface ReconcilerDeps {
   readonly enforcer: Enforcer;
@@ -27,6 +29,9 @@ export class Reconciler {
   private synced: { revision: string; nextExpiry: number } | null = null;
   /** New prefix bans whose proven clients are spared (defender.bans.spareProven), looked up at the next commit. */
   private spareIn: Array<{ prefix: string; until: number; except: readonly string[] }> = [];
+  /** The enforcer rested (no ban rules in the kernel) since the last commit; and the earliest time to ask again. */
+  private resting = false;
+  private restAfter = 0;
 
   constructor(private readonly deps: ReconcilerDeps) {}
 
@@ -39,6 +44,7 @@ export class Reconciler {
   async start(t: number): Promise<void> {
     const { enforcer, log, store } = this.deps;
     await enforcer.init();
+    this.resting = false; // init wrote the rules
     const kernel = await enforcer.list(t);
     this.held = new Map(kernel.map((k) => [k.value, k.until ?? Number.MAX_SAFE_INTEGER]));
     this.synced = null;
@@ -47,6 +53,25 @@ export class Reconciler {
     const active = store.decisions.active(t);
     const result = await this.sync(t, () => active);
     log('info', 'reconcile', { backend: enforcer.name, inStore: active.length, inKernel: kernel.length, added: result.added, removed: result.removed });
+  }
+
+  /**
+   * When nothing this process applied can still be in the kernel and the store has no ban in force, the enforcer
+   * takes out what every packet would cross for nothing (Enforcer.rest); once, until the next commit. A kernel that
+   * still holds a ban (one this process did not apply) is asked again at most every REST_RETRY_MS.
+   */
+  async rest(t: number): Promise<void> {
+    const { enforcer, log, store } = this.deps;
+    if (!enforcer.rest || this.resting || t < this.restAfter) return;
+    for (const until of this.held.values()) if (until > t) return;
+    if (store.decisions.active(t).length > 0) return;
+    try {
+      this.resting = await enforcer.rest(t);
+      if (this.resting) log('info', 'ban-rules-rest', { note: 'no ban in force: the ban chain has no rules until the next ban' });
+    } catch (err) {
+      log('error', 'rest-failed', { error: (err as Error).message });
+    }
+    if (!this.resting) this.restAfter = t + REST_RETRY_MS;
   }
 
   /** The proven clients inside this new prefix ban are spared at the next commit. */
@@ -80,6 +105,7 @@ export class Reconciler {
       log('error', 'commit-failed', { error: (err as Error).message, add: diff.add.length, remove: diff.remove.length, retry: 'next tick' });
       return { added: 0, removed: 0 };
     }
+    this.resting = false; // the commit wrote the rules back
     const fresh = diff.add.filter((b) => !this.held.has(b.value)).map((b) => b.value);
     this.held = afterCommit(this.held, diff, t);
     done();

@@ -179,6 +179,10 @@ describe('nftables backend in a namespace', () => {
         const v6 = lab.victim.v6[0]!;
         const e = new NftablesEnforcer({ netns: lab.victim.ns });
         await e.init();
+        const banRules = async () => (await exec('nft', ['list', 'table', 'inet', 'synguard'], { netns: lab.victim.ns })).stdout.match(/@(ban|net)[46]/g)?.length ?? 0;
+        assert.equal(await banRules(), 4, 'init writes the ban rules');
+        assert.equal(await e.rest(wallClock()), true, 'no ban: at rest');
+        assert.equal(await banRules(), 0, 'at rest: no packet crosses a ban lookup');
         for (const [from, ns, to] of [[c4far, lab.client.ns, v4], [a.v4[0]!, a.ns, v4], [c6far, lab.client.ns, v6], [a.v6[0]!, a.ns, v6]] as const) {
           assert.ok(await canConnect(ns, from, to, 8080), `${from} connects before any ban`);
         }
@@ -188,6 +192,8 @@ describe('nftables backend in a namespace', () => {
         e.add({ value: `${c4far.split('.').slice(0, 3).join('.')}.0/24`, family: 4, until });
         e.add({ value: `${c6far.replace(/::2$/, '::')}/64`, family: 6, until });
         await e.commit(wallClock());
+        assert.equal(await banRules(), 4, 'the commit wrote the rules back with its bans');
+        assert.equal(await e.rest(wallClock()), false, 'bans in the kernel: not at rest');
         assert.equal(await canConnect(a.ns, a.v4[0]!, v4, 8080), false, 'banned v4 /32');
         assert.equal(await canConnect(a.ns, a.v6[0]!, v6, 8080), false, 'banned v6 /128');
         assert.equal(await canConnect(lab.client.ns, c4far, v4, 8080), false, 'inside banned v4 /24');

@@ -5,7 +5,7 @@ import { cidrContains, parseCidr } from '../core/address.js';
 import { ChangeBuffer, isHost } from './buffer.js';
 import { parseNftBans } from './nft-parse.js';
 import { NftRunner, nftErrorSummary, type NftOptions } from './nft-run.js';
-import { PROVEN_SETS, SETS, SPARE_SETS, TABLE, hostStatements, initScript, netPlan, netStatements } from './nft-script.js';
+import { PROVEN_SETS, SETS, SPARE_SETS, TABLE, banRules, hostStatements, initScript, netPlan, netStatements, restScript } from './nft-script.js';
 import type { CheckResult, CommitResult, Enforcer, KernelBan } from './types.js';
 
 /** Listings of one set before a torn one (see listSet) is given up on. */
@@ -69,7 +69,8 @@ export class NftablesEnforcer implements Enforcer {
       const held = this.held;
       const absent = held === null ? undefined : (value: string) => !held.has(value);
       const script = [...hostStatements(spares, now, SPARE_SETS), ...hostStatements(changes, now, undefined, absent), ...netStatements(netPlan(existing, prefixes, now), now)];
-      if (script.length > 0) await this.nft.apply(`${script.join('\n')}\n`);
+      // The rules come with the elements: after rest() the chain has none.
+      if (script.length > 0) await this.nft.apply(`${[...banRules(), ...script].join('\n')}\n`);
       if (held !== null) {
         for (const c of changes) {
           if (!isHost(c.cidr)) continue;
@@ -84,6 +85,16 @@ export class NftablesEnforcer implements Enforcer {
     }
     const added = changes.filter((c) => c.until !== null && c.until > now).length;
     return { added, deleted: changes.length - added };
+  }
+
+  /**
+   * Takes the ban chain's rules out when the kernel holds no ban and none is buffered; says whether it did. The daemon
+   * asks when its store has no ban in force; the next commit writes the rules back in the same transaction as its bans.
+   */
+  async rest(now: number): Promise<boolean> {
+    if (this.buffer.size + this.spares.size > 0 || (await this.list(now)).length > 0) return false;
+    await this.nft.apply(restScript());
+    return true;
   }
 
   async provenWithin(prefix: string, limit: number): Promise<string[]> {

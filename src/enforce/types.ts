@@ -44,6 +44,11 @@ export interface Enforcer {
   spare?(address: string, until: number): void;
   /** Addresses inside `prefix` that completed a handshake with this host lately (at most `limit`); nftables only. */
   provenWithin?(prefix: string, limit: number): Promise<string[]>;
+  /**
+   * No ban in force: takes out what every packet would cross for nothing (nftables: the ban chain's rules; the next
+   * commit writes them back with its bans). Resolves false, changing nothing, when the kernel still holds a ban.
+   */
+  rest?(now: number): Promise<boolean>;
   /** Applies the buffer in one transaction; on failure nothing is applied, the buffer is kept, and it throws. */
   commit(now: number): Promise<CommitResult>;
   /** The bans the kernel holds now (for start-up reconcile and `synguard bans` cross-checks). */
