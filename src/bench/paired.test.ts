@@ -40,3 +40,20 @@ test('rows per window and mode: the meter\'s cap on one mode shows apart from th
   assert.match(rows.get('attack, after 5 s, keep-alive + close') ?? '', /\| 0\.84× \(0\.81–0\.88\) \|/);
   assert.equal(wrkIn(run(10), 'recovery'), null);
 });
+
+test('a wrk run that gave no report is no figure: its pair is left out of that window, not counted as 0 requests', () => {
+  const result = (rps: number) => ({ requestsPerSec: rps, latencyMs: { p99: 5 }, requests: 100, non2xx3xx: 0, errors: { connect: 0, read: 0, write: 0, timeout: 0 } });
+  const run = (closeDied: boolean) => ({
+    wrk: [
+      { window: 'baseline', mode: 'keep-alive', result: result(20_000) },
+      { window: 'baseline', mode: 'close', result: closeDied ? null : result(5_000), ...(closeDied ? { error: 'no output (wrk: killed by SIGSEGV)' } : {}) },
+    ],
+  }) as unknown as LabReport;
+  assert.equal(wrkIn(run(true), 'baseline', 'close'), null);
+  assert.equal(wrkIn(run(true), 'baseline'), null, 'both modes together: one missing makes the sum no figure');
+  assert.equal(wrkIn(run(true), 'baseline', 'keep-alive')?.rps, 20_000);
+  const rows = new Map(pairedRows('s', 'nginx', [run(true), run(false), run(false)], [run(false), run(false), run(false)], [1, 1]));
+  assert.match(rows.get('baseline, close') ?? '', /^\| s \| nginx \| 2 \| 5000 \(5000–5000\) \| 5000 \(5000–5000\) \| 1\.00× \(1\.00–1\.00\) \|/);
+  assert.match(rows.get('baseline, keep-alive + close') ?? '', /^\| s \| nginx \| 2 \|/);
+  assert.match(rows.get('baseline, keep-alive') ?? '', /^\| s \| nginx \| 3 \|/);
+});

@@ -70,8 +70,9 @@ export function pairedCells(s: PairedSummary): string[] {
  * success counts, requests/s, p99.
  */
 export function wrkIn(r: LabReport, window: string, mode?: WrkMode): { ok: number; failed: number; rps: number; p99: number | null } | null {
-  const rows = (r.wrk ?? []).filter((w) => w.window === window && w.result && (mode === undefined || w.mode === mode));
-  if (rows.length === 0) return null;
+  const rows = (r.wrk ?? []).filter((w) => w.window === window && (mode === undefined || w.mode === mode));
+  // A wrk run that gave no report (it died before printing: seen 3 times in ~100 runs) is no figure, not 0 requests.
+  if (rows.length === 0 || rows.some((w) => !w.result)) return null;
   const s = rows.map((w) => wrkSuccess(w.result!));
   const p99s = rows.map((w) => w.result!.latencyMs.p99).filter((x): x is number => x !== null);
   return {
@@ -90,11 +91,13 @@ export function pairedRows(name: string, server: string, off: readonly LabReport
   const out: Array<[string, string]> = [];
   for (const window of PAIRED_WINDOWS) {
     for (const mode of [undefined, 'keep-alive', 'close'] as const) {
-      const fig = (r: LabReport): RunFigures => {
+      const fig = (r: LabReport): RunFigures | null => {
         const f = wrkIn(r, window, mode);
-        return { rps: f?.rps ?? 0, p99: f?.p99 ?? null };
+        return f && { rps: f.rps, p99: f.p99 };
       };
-      const s = summarizePairs(off.slice(0, on.length).map((r, i) => ({ off: fig(r), on: fig(on[i]!) })));
+      // A pair where either side has no figure for this window is left out (the row's pair count says how many stay).
+      const pairs = off.slice(0, on.length).map((r, i) => ({ off: fig(r), on: fig(on[i]!) }));
+      const s = summarizePairs(pairs.filter((p): p is { off: RunFigures; on: RunFigures } => p.off !== null && p.on !== null));
       if (s) out.push([`${window}, ${mode ?? 'keep-alive + close'}`, `| ${name} | ${server} | ${s.pairs} | ${pairedCells(s).join(' | ')} | ${load} |`]);
     }
   }

@@ -92,6 +92,8 @@ async function pairedTables(): Promise<void> {
       const bans = new Set(reports.on.flatMap((r) => (r.defender?.actions ?? []).filter((a) => a.kind === 'ban').map((a) => a.value)));
       const hit = new Set(reports.on.flatMap((r) => legitBanned(r, name)));
       notes.push(`${name} / ${server}: bans (on) ${bans.size ? [...bans].join(', ') : 'none'}; legitimate addresses banned: ${hit.size ? [...hit].join(', ') : 0}`);
+      const failed = [...reports.off, ...reports.on].flatMap((r) => (r.wrk ?? []).filter((w) => !w.result).map((w) => `${w.window} ${w.mode}: ${w.error ?? 'no report'}`));
+      if (failed.length > 0) notes.push(`${name} / ${server}: wrk gave no report in ${failed.length} window(s), left out of their pairs: ${failed.join('; ')}`);
     }
   }
   console.log(`scale ${scale}, client ${client}, ${pairs} interleaved off/on pairs (off first, then on first, ...).`);

@@ -27,12 +27,13 @@ async function runOne(ns: string, url: string, w: PhaseWindow, mode: WrkMode, co
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const hard = setTimeout(() => child.kill('SIGKILL'), durationS * 1000 + 5000);
-  await exited;
+  const code = await exited;
   clearTimeout(hard);
+  const how = code === null ? `killed by ${child.signalCode ?? 'a signal'}` : `exit ${code}`;
   if (outDir) writeFileSync(join(outDir, `wrk-${w.name.replace(/[^a-z0-9]+/gi, '-')}-${mode}.txt`), out);
   const result = parseWrk(out);
   const base = { window: w.name, mode, start, end: Date.now() - origin, result };
-  return result ? base : { ...base, error: out.trim().split('\n').slice(-2).join(' / ') || 'no output' };
+  return result ? base : { ...base, error: `${out.trim().split('\n').slice(-2).join(' / ') || 'no output'} (wrk: ${how})` };
 }
 
 /** Runs each window in turn (each mode side by side within a window); resolves after the last. wrk's own text goes to outDir. */
