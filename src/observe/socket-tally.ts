@@ -37,13 +37,13 @@ export class SocketTally implements RowSink {
   /** ESTABLISHED connections seen in this read (source ordinal, local port, remote port), to skip rows printed twice. */
   private readonly connections = new Set<number>();
 
-  /**
-   * `capacity`: sources expected. Growing costs copies while the JIT is still cold, so a one-shot read starts large;
-   * the daemon passes the previous tick's count, so an idle tick allocates little.
-   */
   /** The peers of established sessions to these local ports (the daemon's SSH ports), seen in the same walk. */
   private readonly ssh: SshPeerSink | null;
 
+  /**
+   * `capacity`: sources expected. Growing costs copies while the JIT is still cold, so a one-shot read starts large;
+   * the daemon passes the previous tick's count, so an idle tick allocates little. `sshPorts`: see sshPeers().
+   */
   constructor(capacity = 1 << 16, sshPorts?: Iterable<number>) {
     this.v4 = new Int32Index(capacity);
     this.pool = new Uint32Array(STATE_SLOTS * capacity);
