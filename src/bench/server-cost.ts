@@ -122,7 +122,7 @@ const result = await withLab({ attackers: 1 }, async (lab) => {
   };
   // Requests/s per share of the CPU the run kept.
   const kept = new Map([...rps].map(([key, v]) => [key, v.map((x, i) => x / (1 - Math.min(steal.get(key)?.[i] ?? 0, 0.9)))]));
-  const cell = (m: Map<string, number[]>, key: string, digits: number, unit: string) => { const v = m.get(key) ?? []; return v.length === 0 ? '–' : `${median(v).toFixed(digits)}${unit} ${span(v, digits)}`; };
+  const cell = (v: readonly number[] = [], digits = 1, unit = '') => (v.length === 0 ? '–' : `${median(v).toFixed(digits)}${unit} ${span(v, digits)}`);
   const lines = [
     `nginx (1 worker) and wrk -t1 -c10, ${rounds} rounds of ${seconds} s per arm and mode, alternated; Node ${process.version}, load average ${(loadavg()[0] ?? 0).toFixed(1)} at the end.`,
     '',
@@ -133,8 +133,8 @@ const result = await withLab({ attackers: 1 }, async (lab) => {
     for (const arm of ARMS) {
       const key = `${arm} ${mode}`;
       const vs = arm === 'none' ? '1' : ratio(rps, arm, mode), adjusted = arm === 'none' ? '1' : ratio(kept, arm, mode);
-      const stolen = new Map([[key, (steal.get(key) ?? []).map((x) => 100 * x)]]);
-      lines.push(`| ${mode} | ${arm} | ${median(rps.get(key) ?? []).toFixed(0)} | ${vs} | ${adjusted} | ${cell(stolen, key, 1, '')} | ${perf ? cell(shares, key, 2, ' %') : '–'} | ${arm === 'daemon' ? cell(cpu, mode, 1, '') : '–'} |`);
+      const stolen = (steal.get(key) ?? []).map((x) => 100 * x);
+      lines.push(`| ${mode} | ${arm} | ${median(rps.get(key) ?? []).toFixed(0)} | ${vs} | ${adjusted} | ${cell(stolen)} | ${perf ? cell(shares.get(key), 2, ' %') : '–'} | ${arm === 'daemon' ? cell(cpu.get(mode)) : '–'} |`);
     }
   }
   return lines.join('\n');

@@ -363,3 +363,20 @@ test('no ban in force: the enforcer rests once (its rules out) until a commit wr
   await tick(r, 'idle', 31);
   assert.equal(rests.length, 4, 'asked again after it');
 });
+
+test('a ban in force that the kernel refused (its commit failed) keeps the enforcer from resting', async () => {
+  const r = rig();
+  const rests: number[] = [];
+  Object.assign(r.enforcer, { rest: (now: number) => { rests.push(now); return Promise.resolve(true); } });
+  await r.defender.start();
+  r.store.decisions.insert({
+    scope: 'ip', value: '198.18.9.9/32', action: 'ban', reason: 'test', evidence: [], origin: 'manual',
+    createdAt: r.clock.now, until: r.clock.now + 60_000, offence: 1,
+  });
+  r.enforcer.failNext = true;
+  await tick(r, 'idle');
+  assert.deepEqual(rests, [], 'nothing applied, but the store holds a ban: the rules stay');
+  await tick(r, 'idle');
+  assert.equal((await r.enforcer.list(r.clock.now)).length, 1, 'the retry applied it');
+  assert.deepEqual(rests, []);
+});

@@ -64,7 +64,7 @@ export class Reconciler {
     const { enforcer, log, store } = this.deps;
     if (!enforcer.rest || this.resting || t < this.restAfter) return;
     for (const until of this.held.values()) if (until > t) return;
-    if (store.decisions.active(t).length > 0) return;
+    if (store.decisions.activeCount(t) > 0) return; // counted by SQLite: no rows read
     try {
       this.resting = await enforcer.rest(t);
       if (this.resting) log('info', 'ban-rules-rest', { note: 'no ban in force: the ban chain has no rules until the next ban' });

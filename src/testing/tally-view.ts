@@ -1,9 +1,7 @@
 // Test support: a socket tally as plain, sorted data, to compare two reads of one table with deepEqual.
-import { formatV4, formatV6 } from '../core/address.js';
+import { keyText as text } from '../detect/snapshot.js';
 import type { SocketTally } from '../observe/socket-tally.js';
-import { STATE, type AddrKey } from '../observe/tcp-table.js';
-
-const text = (key: AddrKey): string => (typeof key === 'number' ? formatV4(key) : formatV6(key));
+import { STATE } from '../observe/tcp-table.js';
 
 /** States, sources with their counts by state, listeners and SYN queues. `timeWaitPerSource: false` zeroes TIME_WAIT per source. */
 export function tallyView(tally: SocketTally, opts: { timeWaitPerSource?: boolean } = {}): object {
