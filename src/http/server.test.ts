@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { HttpDeps } from './deps.js';
 import { listenPolicy, startHttp } from './server.js';
 import { wallClock } from '../testing/clock.js';
+import { execOrThrow } from '../core/exec.js';
 
 test('listen addresses parse as HOST:PORT with IPv6 in brackets; loopback is 127/8 and ::1', () => {
   assert.deepEqual(parseListen('127.0.0.1:9717'), { host: '127.0.0.1', port: 9717 });
@@ -52,4 +53,13 @@ test('on loopback it serves; junk addresses are refused; an empty token refuses 
     store.close();
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the daemon does not load undici: node:http is taken as the CommonJS object, not through an ES import', async () => {
+  // An ES import of node:http reads its WebSocket getter, which loads undici: 13 MB of RSS for a client never used.
+  const script = `await import(${JSON.stringify(new URL('../daemon/run.js', import.meta.url).href)});
+    const { startHttp } = await import(${JSON.stringify(new URL('./server.js', import.meta.url).href)});
+    console.log(typeof startHttp, process.moduleLoadList.filter((m) => m.includes('undici')).length);`;
+  const out = await execOrThrow(process.execPath, ['--input-type=module', '-e', script]);
+  assert.equal(out.trim(), 'function 0');
 });

@@ -1,10 +1,14 @@
 // Starts the API on a listen address: refuses the network without a token, warns about anything beyond loopback.
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isLoopback, LISTEN_EXAMPLE, parseListen } from '../config/listen.js';
 import { SynguardError } from '../core/errors.js';
 import { createApp } from './app.js';
 import type { HttpDeps } from './deps.js';
+
+// Not `import ... from 'node:http'`: Node's ES-module view of a built-in reads every export, and http's `WebSocket`
+// getter then loads undici, 13 MB of the idle daemon's RSS for a client it never uses. The CommonJS object reads
+// nothing it is not asked for (server.test.ts: "the daemon does not load undici").
+const { createServer } = process.getBuiltinModule('node:http');
 
 export interface HttpServer {
   /** Where it listens, as "HOST:PORT" (the real port when 0 was asked for). */
