@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Decision } from '../core/decision.js';
 import { exec } from '../core/exec.js';
+import { parseStatTimes } from '../observe/proc-stat.js';
 import { openStore } from '../store/index.js';
 import { startDaemon } from '../testing/json-lines.js';
 import { halfOpenIn } from './flooded-table.js';
@@ -27,9 +28,8 @@ const profDir = argv.includes('--cpu-prof') ? argv[argv.indexOf('--cpu-prof') + 
 
 /** The process's user and system CPU time so far, seconds. */
 const cpuTimes = (pid: number): [number, number] => {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const x = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  return [Number(x[11]) / 100, Number(x[12]) / 100];
+  const t = parseStatTimes(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  return t === null ? [NaN, NaN] : [t.utime / 100, t.stime / 100];
 };
 
 const state = mkdtempSync(join(tmpdir(), 'sg-big-table-'));

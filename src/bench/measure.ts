@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { exec, type ExecOptions } from '../core/exec.js';
+import { parseStatTimes } from '../observe/proc-stat.js';
 
 export interface Contender {
   readonly name: string;
@@ -19,11 +20,11 @@ export interface Timing {
   extra: Record<string, unknown>[];
 }
 
-/** utime + stime of a process, in clock ticks (1/100 s; /proc/PID/stat fields 14 and 15, after the command name). */
+/** utime + stime of a process, in clock ticks (1/100 s; /proc/PID/stat fields 14 and 15). */
 export function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
+  const t = parseStatTimes(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  if (t === null) throw new Error(`/proc/${pid}/stat: no CPU times`);
+  return t.utime + t.stime;
 }
 
 /** The whole machine's CPU time so far, in clock ticks (/proc/stat, first line; guest time is already in user). */

@@ -10,8 +10,9 @@
 //   dropping, SYN cookies sent or failing) and the established gauge (CurrEstab) grew by less than `estMargin` since
 //   the last walk: the table is walked at least every `quietMaxAgeMs` then. A connection flood raises CurrEstab, a SYN
 //   flood fills a queue or draws cookies, a source over the kernel meter's rate is a kernel drop: each walks at once.
-// - Costly (any tick, under attack too): a walk that cost the daemon c ms of CPU is not repeated within c / `costShare`
-//   ms, and never waits over `costMaxAgeMs`: the walks take at most `costShare` of a core however large the table.
+// - Costly (any tick, under attack too): a walk that cost c ms of CPU (the daemon's, and that of the `ss` it ran) is not
+//   repeated within c / `costShare` ms, and never waits over `costMaxAgeMs`: the walks take at most `costShare` of a
+//   core however large the table.
 //   Under a spoofed SYN flood with nginx and a `Connection: close` client, ~27,000 TIME_WAIT rows made each walk cost
 //   the daemon tens to hundreds of ms, 10–50 % of a core taken from the server it defends (docs/benchmarks.md, issue
 //   14). The kernel meter still drops SYN floods within a packet, and bans from its drops come every tick; only what
@@ -75,7 +76,7 @@ export class TableReuse {
 
   /**
    * Records a fresh walk, with the counters read just before it (a segment during the walk makes the next tick walk)
-   * and the CPU it cost this process (ms).
+   * and the CPU it cost this process and its children (ms).
    */
   walked(tally: SocketTally, counters: Readonly<Record<string, number>>, now: number, costMs = 0): void {
     this.last = { tally, counters: { ...counters }, at: now, costMs };

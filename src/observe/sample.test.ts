@@ -5,6 +5,7 @@ import { takeSample, type TableMemory } from './sample.js';
 import { SocketTally } from './socket-tally.js';
 import { STATE } from './tcp-table.js';
 import { T0 } from '../testing/clock.js';
+import { spendCpuInChild } from '../testing/cpu-child.js';
 
 test('takeSample passes the quiet word to the table memory and uses the walk it gives back', async () => {
   const kept = new SocketTally();
@@ -52,4 +53,21 @@ test('TIME_WAIT-heavy: the walk goes without them when the table memory says so,
   await takeSample({ table, listeners, now: () => T0, readers: readers(null, true) });
   assert.equal(ssRuns, 2, 'few TIME_WAIT, or no count: /proc');
   assert.deepEqual(asked, [30_000, 7_777_777, 10]);
+});
+
+test("a walk through a child process is billed the child's CPU too: the budget counts ss, not only this thread", async () => {
+  const listeners = () => Promise.resolve({ ok: true as const, listeners: [], badLines: 0 });
+  const costs: number[] = [];
+  const table: TableMemory = { reusable: () => null, walked: (_t, _c, _n, costMs) => { costs.push(costMs); }, skipTimeWait: () => true };
+  const readers = {
+    timeWait: () => 30_000,
+    // Stands in for ss: a child that uses 150 ms of its own CPU while this thread waits for it.
+    withoutTimeWait: async () => {
+      await spendCpuInChild(150);
+      return { rows: 0, badLines: 0 };
+    },
+  };
+  await takeSample({ table, listeners, now: () => T0, readers });
+  assert.equal(costs.length, 1);
+  assert.ok((costs[0] ?? 0) >= 140, `the walk cost ${String(costs[0])} ms`);
 });

@@ -5,6 +5,7 @@ import type { RawSample } from './raw-sample.js';
 import { readCounters } from './counters.js';
 import { readListeners, type ListenerRead } from './listeners.js';
 import { readNetDev } from './netdev.js';
+import { childrenCpuMs } from './proc-stat.js';
 import { readSocketTables, type TableReadResult } from './read-socket-table.js';
 import { SocketTally } from './socket-tally.js';
 import { readTimeWait } from './sockstat.js';
@@ -21,7 +22,7 @@ export function assertLinux(): void {
 /** The daemon's memory of its last socket-table walk (src/daemon/table-reuse.ts): a quiet tick reuses it. */
 export interface TableMemory {
   reusable(counters: Readonly<Record<string, number>>, now: number, quiet: boolean): SocketTally | null;
-  /** `costMs`: the CPU the walk cost this process. */
+  /** `costMs`: the CPU the walk cost this process and the children it ran (ss). */
   walked(tally: SocketTally, counters: Readonly<Record<string, number>>, now: number, costMs: number): void;
   /** Whether the next walk leaves these TIME_WAIT sockets out (counted, not walked), given the last walk's other rows. */
   skipTimeWait(timeWait: number): boolean;
@@ -53,10 +54,13 @@ export async function takeSample(opts: {
   const tally = reused ?? new SocketTally(opts.sources, opts.sshPorts);
   let tableBadLines = 0;
   if (!opts.light && !reused) {
-    const before = process.threadCpuUsage();
+    // The walk's cost: this thread's CPU and that of the children it waited for meanwhile (`ss`, whose inet_diag dump
+    // of a TIME_WAIT-heavy table is the kernel's work billed to ss). A listener read ending in the same span counts too.
+    const before = process.threadCpuUsage(), childrenBefore = childrenCpuMs();
     tableBadLines = (await walkTable(tally, opts.table, opts.readers ?? KERNEL)).badLines;
-    const spent = process.threadCpuUsage(before); // this thread's (ss's own CPU is not in it; it is chosen when cheaper)
-    opts.table?.walked(tally, counters.counters, now(), (spent.user + spent.system) / 1000);
+    const spent = process.threadCpuUsage(before), childrenAfter = childrenCpuMs();
+    const children = childrenBefore === null || childrenAfter === null ? 0 : childrenAfter - childrenBefore;
+    opts.table?.walked(tally, counters.counters, now(), (spent.user + spent.system) / 1000 + children);
   }
   const listeners = await pending;
   return {

@@ -1,0 +1,37 @@
+// CPU times from /proc/PID/stat (proc(5)): the process's own and its waited-for children's. Pure parser, thin reader.
+import { readFileSync } from 'node:fs';
+
+/** Clock ticks of fields 14–17: user and system time, then those of the children the process has waited for. */
+export interface StatTimes {
+  readonly utime: number;
+  readonly stime: number;
+  readonly cutime: number;
+  readonly cstime: number;
+}
+
+/** USER_HZ, the unit of those fields: 100 on every architecture Linux supports today. */
+export const TICK_MS = 10;
+
+/**
+ * The four times of one /proc/PID/stat line; null when it is not one. Fields are counted after the command name's
+ * closing parenthesis, the last one on the line: the name itself may hold spaces and parentheses.
+ */
+export function parseStatTimes(text: string): StatTimes | null {
+  const close = text.lastIndexOf(')');
+  if (close < 0) return null;
+  const f = text.slice(close + 2).trim().split(' '); // f[0] is field 3 (state)
+  const times = [f[11], f[12], f[13], f[14]].map(Number);
+  if (times.some((t) => !Number.isInteger(t) || t < 0)) return null;
+  const [utime, stime, cutime, cstime] = times as [number, number, number, number];
+  return { utime, stime, cutime, cstime };
+}
+
+/** CPU (ms) of this process's children that have ended and been waited for so far; null when /proc cannot say. */
+export function childrenCpuMs(read: () => string = () => readFileSync('/proc/self/stat', 'utf8')): number | null {
+  try {
+    const t = parseStatTimes(read());
+    return t === null ? null : (t.cutime + t.cstime) * TICK_MS;
+  } catch {
+    return null;
+  }
+}
