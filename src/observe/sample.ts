@@ -54,13 +54,17 @@ export async function takeSample(opts: {
   const tally = reused ?? new SocketTally(opts.sources, opts.sshPorts);
   let tableBadLines = 0;
   if (!opts.light && !reused) {
-    // The walk's cost: this thread's CPU and that of the children it waited for meanwhile (`ss`, whose inet_diag dump
-    // of a TIME_WAIT-heavy table is the kernel's work billed to ss). A listener read ending in the same span counts too.
-    const before = process.threadCpuUsage(), childrenBefore = childrenCpuMs();
-    tableBadLines = (await walkTable(tally, opts.table, opts.readers ?? KERNEL)).badLines;
-    const spent = process.threadCpuUsage(before), childrenAfter = childrenCpuMs();
-    const children = childrenBefore === null || childrenAfter === null ? 0 : childrenAfter - childrenBefore;
-    opts.table?.walked(tally, counters.counters, now(), (spent.user + spent.system) / 1000 + children);
+    // The walk's cost, for the table memory: this thread's CPU and that of the children it waited for meanwhile (`ss`,
+    // whose inet_diag dump of a TIME_WAIT-heavy table is kernel work billed to ss; a listener read ending in the same
+    // span counts too).
+    const table = opts.table;
+    const before = process.threadCpuUsage(), childrenBefore = table ? childrenCpuMs() : null;
+    tableBadLines = (await walkTable(tally, table, opts.readers ?? KERNEL)).badLines;
+    if (table) {
+      const spent = process.threadCpuUsage(before), childrenAfter = childrenCpuMs();
+      const children = childrenBefore === null || childrenAfter === null ? 0 : childrenAfter - childrenBefore;
+      table.walked(tally, counters.counters, now(), (spent.user + spent.system) / 1000 + children);
+    }
   }
   const listeners = await pending;
   return {
