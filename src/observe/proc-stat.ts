@@ -10,7 +10,7 @@ export interface StatTimes {
 }
 
 /** USER_HZ, the unit of those fields: 100 on every architecture Linux supports today. */
-export const TICK_MS = 10;
+const TICK_MS = 10;
 
 /**
  * The four times of one /proc/PID/stat line; null when it is not one. Fields are counted after the command name's
@@ -34,4 +34,16 @@ export function childrenCpuMs(read: () => string = () => readFileSync('/proc/sel
   } catch {
     return null;
   }
+}
+
+/**
+ * Starts a CPU meter for work this thread does and children it runs and waits for (`ss`: its inet_diag dump is kernel
+ * work billed to it); the returned function gives the ms spent since. A child ending in the same span counts too.
+ */
+export function cpuMeter(): () => number {
+  const thread = process.threadCpuUsage(), children = childrenCpuMs();
+  return () => {
+    const spent = process.threadCpuUsage(thread), childrenNow = childrenCpuMs();
+    return (spent.user + spent.system) / 1000 + (children === null || childrenNow === null ? 0 : childrenNow - children);
+  };
 }

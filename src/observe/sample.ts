@@ -5,7 +5,7 @@ import type { RawSample } from './raw-sample.js';
 import { readCounters } from './counters.js';
 import { readListeners, type ListenerRead } from './listeners.js';
 import { readNetDev } from './netdev.js';
-import { childrenCpuMs } from './proc-stat.js';
+import { cpuMeter } from './proc-stat.js';
 import { readSocketTables, type TableReadResult } from './read-socket-table.js';
 import { SocketTally } from './socket-tally.js';
 import { readTimeWait } from './sockstat.js';
@@ -54,17 +54,10 @@ export async function takeSample(opts: {
   const tally = reused ?? new SocketTally(opts.sources, opts.sshPorts);
   let tableBadLines = 0;
   if (!opts.light && !reused) {
-    // The walk's cost, for the table memory: this thread's CPU and that of the children it waited for meanwhile (`ss`,
-    // whose inet_diag dump of a TIME_WAIT-heavy table is kernel work billed to ss; a listener read ending in the same
-    // span counts too).
     const table = opts.table;
-    const before = process.threadCpuUsage(), childrenBefore = table ? childrenCpuMs() : null;
+    const cost = table ? cpuMeter() : null; // the table memory's budget: this thread's CPU and ss's
     tableBadLines = (await walkTable(tally, table, opts.readers ?? KERNEL)).badLines;
-    if (table) {
-      const spent = process.threadCpuUsage(before), childrenAfter = childrenCpuMs();
-      const children = childrenBefore === null || childrenAfter === null ? 0 : childrenAfter - childrenBefore;
-      table.walked(tally, counters.counters, now(), (spent.user + spent.system) / 1000 + children);
-    }
+    if (table && cost) table.walked(tally, counters.counters, now(), cost());
   }
   const listeners = await pending;
   return {
