@@ -1,11 +1,16 @@
 // An open-addressing hash index from int32 keys to small non-negative numbers. Several times faster than a
-// Map for the hundreds of thousands of IPv4 sources a flood brings, and it allocates nothing per key.
+// Map for the hundreds of thousands of IPv4 sources a flood brings, and it allocates nothing per key. Its entries are
+// also kept in insertion order, so forEach costs the entries, not the table: a one-shot `status` sizes the table for
+// 65,536 sources and finds a handful (walking the empty slots cost it 1.6 ms).
 
 export class Int32Index {
   private keys: Int32Array;
   /** value + 1; 0 marks an empty slot. */
   private vals: Int32Array;
   private mask: number;
+  /** The keys and values in insertion order. */
+  private orderKeys: Int32Array;
+  private orderVals: Int32Array;
   size = 0;
 
   constructor(capacity = 1024) {
@@ -14,6 +19,8 @@ export class Int32Index {
     this.keys = new Int32Array(n);
     this.vals = new Int32Array(n);
     this.mask = n - 1;
+    this.orderKeys = new Int32Array(n / 2);
+    this.orderVals = new Int32Array(n / 2);
   }
 
   private slot(key: number): number {
@@ -38,15 +45,16 @@ export class Int32Index {
     }
     this.keys[i] = key;
     this.vals[i] = value + 1;
+    this.orderKeys[this.size] = key;
+    this.orderVals[this.size] = value;
     this.size++;
     return value;
   }
 
+  /** In insertion order. */
   forEach(fn: (key: number, value: number) => void): void {
-    for (let i = 0; i < this.vals.length; i++) {
-      const v = this.vals[i] ?? 0;
-      if (v !== 0) fn(this.keys[i] ?? 0, v - 1);
-    }
+    const { orderKeys, orderVals, size } = this;
+    for (let i = 0; i < size; i++) fn(orderKeys[i] ?? 0, orderVals[i] ?? 0);
   }
 
   private grow(): void {
@@ -54,6 +62,11 @@ export class Int32Index {
     this.keys = new Int32Array(keys.length * 2);
     this.vals = new Int32Array(vals.length * 2);
     this.mask = this.keys.length - 1;
+    const orderKeys = new Int32Array(this.keys.length / 2), orderVals = new Int32Array(this.keys.length / 2);
+    orderKeys.set(this.orderKeys);
+    orderVals.set(this.orderVals);
+    this.orderKeys = orderKeys;
+    this.orderVals = orderVals;
     for (let i = 0; i < vals.length; i++) {
       const v = vals[i] ?? 0;
       if (v !== 0) {
