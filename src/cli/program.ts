@@ -3,29 +3,26 @@
 // the HTTP API. The help, a mistyped command and the manual generator get the whole tree (buildProgram).
 import { Command, CommanderError } from 'commander';
 import { SynguardError } from '../core/errors.js';
+import { COMMAND_MODULES, commandModule, type CommandModule } from './commands.js';
 import { VERSION } from './version.js';
-
 
 type Register = (program: Command) => void;
 
-/**
- * One loader per command module, in the order `--help` lists them. A new command module goes here, with the
- * top-level command names it registers (a name missing from `names` still works: it falls back to the whole tree).
- */
-const MODULES: ReadonlyArray<{ names: readonly string[]; load: () => Promise<Register> }> = [
-  { names: ['status'], load: async () => (await import('./status.js')).registerStatus },
-  { names: ['run', 'off', 'harden'], load: async () => (await import('./defend.js')).registerDefend },
-  { names: ['config'], load: async () => (await import('./config-check.js')).registerConfig },
-  { names: ['bans', 'history'], load: async () => (await import('./bans.js')).registerBans },
-  { names: ['ban', 'unban'], load: async () => (await import('./ban.js')).registerBan },
-  { names: ['token'], load: async () => (await import('./token.js')).registerToken },
-  { names: ['install', 'uninstall'], load: async () => (await import('./install.js')).registerInstall },
-  { names: ['reports'], load: async () => (await import('./reports.js')).registerReports },
-  { names: ['upstream'], load: async () => (await import('./upstream.js')).registerUpstream },
-  { names: ['fleet'], load: async () => (await import('./fleet.js')).registerFleet },
-  { names: ['bouncers'], load: async () => (await import('./bouncers.js')).registerBouncers },
-  { names: ['lab'], load: async () => (await import('./lab.js')).registerLab },
-];
+/** Each command module's loader (commands.ts lists the names each registers). */
+const LOADERS: Readonly<Record<CommandModule, () => Promise<Register>>> = {
+  status: async () => (await import('./status.js')).registerStatus,
+  defend: async () => (await import('./defend.js')).registerDefend,
+  'config-check': async () => (await import('./config-check.js')).registerConfig,
+  bans: async () => (await import('./bans.js')).registerBans,
+  ban: async () => (await import('./ban.js')).registerBan,
+  token: async () => (await import('./token.js')).registerToken,
+  install: async () => (await import('./install.js')).registerInstall,
+  reports: async () => (await import('./reports.js')).registerReports,
+  upstream: async () => (await import('./upstream.js')).registerUpstream,
+  fleet: async () => (await import('./fleet.js')).registerFleet,
+  bouncers: async () => (await import('./bouncers.js')).registerBouncers,
+  lab: async () => (await import('./lab.js')).registerLab,
+};
 
 /** Every command under `cmd`, nested ones included (`config check`, `lab run`). */
 function allCommands(cmd: Command): Command[] {
@@ -33,10 +30,10 @@ function allCommands(cmd: Command): Command[] {
 }
 
 /** `--version` needs no command; a command's name needs its module; anything else (help, a typo) the whole tree. */
-function modulesFor(only: string | undefined): typeof MODULES {
+function modulesFor(only: string | undefined): CommandModule[] {
   if (only === '--version' || only === '-V') return [];
-  const one = MODULES.find((m) => only !== undefined && m.names.includes(only));
-  return one ? [one] : MODULES;
+  const one = commandModule(only);
+  return one ? [one] : (Object.keys(COMMAND_MODULES) as CommandModule[]);
 }
 
 /** The program with the commands of `only` (a command name, as argv[2]), or all of them. */
@@ -47,7 +44,7 @@ export async function buildProgram(only?: string): Promise<Command> {
     .showHelpAfterError(true)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  const registers = await Promise.all(modulesFor(only).map((m) => m.load()));
+  const registers = await Promise.all(modulesFor(only).map((m) => LOADERS[m]()));
   for (const register of registers) register(program);
   for (const cmd of allCommands(program)) cmd.exitOverride().showHelpAfterError(true);
   return program;
