@@ -66,7 +66,8 @@ if [ "$(node_major)" -lt 24 ]; then
 fi
 
 # --ignore-scripts: better-sqlite3 13 ships its Linux binaries (N-API, one for every Node >= 22); its implicit
-# `node-gyp rebuild` would need a compiler and Node's headers from the network. No other dependency has a script.
+# `node-gyp rebuild` would need a compiler and Node's headers from the network. esbuild's script (it bundles the CLI
+# at build time) only checks the binary its platform package brings.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 fi
