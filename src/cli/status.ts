@@ -19,7 +19,7 @@ and the sysctls it holds raised (their originals recorded for restoring).
 
 What it reads (all in the current network namespace; run it with "ip netns exec NS" for another):
   /proc/net/tcp{,6}         every socket: state, local and remote endpoint
-  ss -ltnH                  each listener's backlog cap (Send-Q) and accept queue (Recv-Q)
+  ss -tnH state listening   each listener's backlog cap (Send-Q) and accept queue (Recv-Q)
   /proc/net/{netstat,snmp}  SYN-cookie, drop and open counters, as rates between two samples
   /proc/sys/net/...         tcp_syncookies, tcp_max_syn_backlog, tcp_synack_retries, somaxconn, ...
   nft (table inet synguard) the kernel SYN-rate meter's small sets, when \`synguard run\` installed it: the top SYN

@@ -56,7 +56,19 @@ test('listeners: ss output with wildcard, dual-stack, v6-only, scoped and loopba
   assert.equal(listeners.find((l) => l.port === 81)?.backlog, 262144);
 });
 
-test('listeners: a missing ss is reported, not thrown', async () => {
+test('listeners: `ss -tnH state listening` (no state column) reads as `ss -ltnH` did, on the same three sockets', () => {
+  const listening = parseSsListeners(fixtureText('idle', 'ss-listening'));
+  assert.equal(listening.badLines, 0);
+  assert.equal(listening.listeners.length, 3);
+  assert.deepEqual(listening, parseSsListeners(fixtureText('idle', 'ss-ltn')));
+  assert.equal(parseSsListeners('ESTAB 0 0 198.18.0.1:80 198.18.0.2:40000\n').badLines, 1); // another state's row
+});
+
+test('listeners: ss runs with the state filter alone, and a missing ss is reported, not thrown', async () => {
+  let asked: readonly string[] = [];
+  const ran: Exec = (_file, args) => { asked = args; return Promise.resolve({ command: 'ss', exitCode: 0, stdout: fixtureText('idle', 'ss-listening'), stderr: '', failed: false, timedOut: false }); };
+  assert.equal((await readListeners(ran)).ok, true);
+  assert.deepEqual(asked, ['-tnH', 'state', 'listening']); // not -l: that walks every socket (listeners.ts)
   const missing: Exec = () => Promise.resolve({ command: 'ss', exitCode: null, stdout: '', stderr: '', failed: true, timedOut: false, spawnError: 'ENOENT' });
   assert.deepEqual(await readListeners(missing), { ok: false, error: 'ss not found: install iproute2 to see backlogs' });
 });
