@@ -1,7 +1,7 @@
 // The command bundles (build.ts) and main.js's choice between a bundle and program.js.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exec } from '../../core/exec.js';
@@ -40,7 +40,7 @@ test('each module in a bundle still finds its files: every rewritten import.meta
     for (const m of text.matchAll(/new URL\("([^"]+)",\s*import\.meta\.url\)/g)) {
       const target = resolve(BUNDLES, m[1]!);
       assert.ok(target.startsWith(dirname(CLI_DIR)), `${file}: ${m[1]} leaves dist/`);
-      assert.ok(readdirSync(dirname(target)).includes(target.slice(dirname(target).length + 1)), `${file}: ${m[1]} does not exist`);
+      assert.ok(existsSync(target), `${file}: ${m[1]} does not exist`);
       rewritten++;
     }
   }
