@@ -26,10 +26,10 @@ const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 // `--cpu-prof DIR`: the daemon writes a V8 CPU profile there when it stops.
 const profDir = argv.includes('--cpu-prof') ? argv[argv.indexOf('--cpu-prof') + 1] : undefined;
 
-/** The process's user and system CPU time so far, seconds. */
+/** The process's user and system CPU time so far, with its ended children's (the `ss` it runs), seconds. */
 const cpuTimes = (pid: number): [number, number] => {
   const t = parseStatTimes(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  return t === null ? [NaN, NaN] : [t.utime / 100, t.stime / 100];
+  return t === null ? [NaN, NaN] : [(t.utime + t.cutime) / 100, (t.stime + t.cstime) / 100];
 };
 
 const state = mkdtempSync(join(tmpdir(), 'sg-big-table-'));
@@ -96,7 +96,7 @@ try {
   console.log([
     `Socket table: ${fmt(result.before)} SYN_RECV when the daemon started, ${fmt(result.after)} after the ${seconds} s measured; the flood sent ${fmt(packetsSent)} spoofed SYNs in ${floodS.toFixed(1)} s (${fmt(perSenderPps)} SYN/s, one sender); kernel memory of IPv4 request sockets (all namespaces) ${fmt(requestSockMB[0])} MB before the flood, ${fmt(requestSockMB[1])} MB after.`,
     `Daemon with ${fmt(bans)} active bans (reconcile: ${JSON.stringify({ inStore: result.rec['inStore'], inKernel: result.rec['inKernel'] })}), up and serving ${result.upS.toFixed(1)} s after its start. Node ${process.version}, load average ${load1?.toFixed(1) ?? '?'} at the end.`,
-    `Between the two /metrics readings (${result.windowS.toFixed(1)} s apart): ${result.passes} loop passes, mean loop pass ${result.last.tickMs.toFixed(0)} ms. Over the ${seconds} s: daemon CPU ${((result.cpu.user + result.cpu.sys) * 100).toFixed(0)}% of one core (user ${(result.cpu.user * 100).toFixed(0)}%, system ${(result.cpu.sys * 100).toFixed(0)}%), RSS ${result.last.rssMB.toFixed(0)} MB, ${result.last.fds} fds, ${result.ticksFailed} tick-failed. The kernel alone printed /proc/net/tcp once in ${result.printS.toFixed(2)} s (wc -l, after the measurement); \`ss -Htn state connected\` took ${result.ssS.toFixed(2)} s for ${result.ssMB.toFixed(0)} MB of output. Reading /metrics (a node child in the namespace) took ${result.metricsS.map((x) => `${x.toFixed(1)} s`).join(', ')}.`,
+    `Between the two /metrics readings (${result.windowS.toFixed(1)} s apart): ${result.passes} loop passes, mean loop pass ${result.last.tickMs.toFixed(0)} ms. Over the ${seconds} s: daemon CPU, its ended children included, ${((result.cpu.user + result.cpu.sys) * 100).toFixed(0)}% of one core (user ${(result.cpu.user * 100).toFixed(0)}%, system ${(result.cpu.sys * 100).toFixed(0)}%), RSS ${result.last.rssMB.toFixed(0)} MB, ${result.last.fds} fds, ${result.ticksFailed} tick-failed. The kernel alone printed /proc/net/tcp once in ${result.printS.toFixed(2)} s (wc -l, after the measurement); \`ss -Htn state connected\` took ${result.ssS.toFixed(2)} s for ${result.ssMB.toFixed(0)} MB of output. Reading /metrics (a node child in the namespace) took ${result.metricsS.map((x) => `${x.toFixed(1)} s`).join(', ')}.`,
     `The daemon's log by event: ${result.events}; its reconcile line: ${JSON.stringify(result.rec)}.`,
   ].join('\n'));
 } finally {

@@ -64,5 +64,5 @@ console.log([
   '|---|---:|---:|',
   ...result.rows,
   '',
-  `Daemon (\`run --dry-run\`, 1 s ticks) on that table: ${(result.cpu * 100).toFixed(1)}% of one core over ${daemonSeconds} s.`,
+  `Daemon (\`run --dry-run\`, 1 s ticks) on that table, the \`ss\` it runs included: ${(result.cpu * 100).toFixed(1)}% of one core over ${daemonSeconds} s.`,
 ].join('\n'));

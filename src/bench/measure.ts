@@ -20,11 +20,14 @@ export interface Timing {
   extra: Record<string, unknown>[];
 }
 
-/** utime + stime of a process, in clock ticks (1/100 s; /proc/PID/stat fields 14 and 15). */
+/**
+ * CPU time of a process and of its children that have ended, in clock ticks (1/100 s; /proc/PID/stat fields 14–17):
+ * the daemon's cost includes the `ss` and `nft` it runs (since 2026-12-05; before, fields 14 and 15 only).
+ */
 export function cpuTicks(pid: number): number {
   const t = parseStatTimes(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   if (t === null) throw new Error(`/proc/${pid}/stat: no CPU times`);
-  return t.utime + t.stime;
+  return t.utime + t.stime + t.cutime + t.cstime;
 }
 
 /** The whole machine's CPU time so far, in clock ticks (/proc/stat, first line; guest time is already in user). */

@@ -2,7 +2,7 @@
 // reads it must see its end, not wait for the timeout).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { exec } from './exec.js';
+import { exec, execStream } from './exec.js';
 
 test('exec: input goes to stdin; without input, stdin is closed (cat ends instead of timing out)', async () => {
   const echoed = await exec('cat', [], { input: 'a line\n', timeoutMs: 10_000 });
@@ -11,4 +11,21 @@ test('exec: input goes to stdin; without input, stdin is closed (cat ends instea
   assert.deepEqual([none.timedOut, none.exitCode, none.stdout], [false, 0, '']);
   const args = await exec('printf', ['%s|', 'two words', '$(not a shell)']);
   assert.equal(args.stdout, 'two words|$(not a shell)|', 'arguments are passed as they are, no shell');
+});
+
+test('execStream: stdout comes in chunks, whole and in order; a failure, a missing program and a timeout are data', async () => {
+  const chunks: Buffer[] = [];
+  const big = await execStream('head', ['-c', '300000', '/dev/urandom'], (c) => { chunks.push(c); }, { timeoutMs: 10_000 });
+  assert.deepEqual([big.exitCode, big.failed, big.stdout], [0, false, '']);
+  assert.ok(chunks.length > 1, `one chunk at a time, not the whole output: ${chunks.length}`);
+  assert.equal(Buffer.concat(chunks).length, 300_000);
+  const ordered: Buffer[] = [];
+  await execStream('seq', ['1', '50000'], (c) => { ordered.push(c); });
+  assert.equal(Buffer.concat(ordered).toString(), `${Array.from({ length: 50_000 }, (_, i) => i + 1).join('\n')}\n`);
+  const failed = await execStream('sh', ['-c', 'echo oops >&2; exit 3'], () => undefined);
+  assert.deepEqual([failed.exitCode, failed.failed, failed.stderr], [3, true, 'oops\n']);
+  const missing = await execStream('synguard-no-such-program', [], () => undefined);
+  assert.deepEqual([missing.failed, missing.spawnError], [true, 'ENOENT']);
+  const slow = await execStream('sleep', ['30'], () => undefined, { timeoutMs: 100 });
+  assert.deepEqual([slow.failed, slow.timedOut], [true, true]);
 });

@@ -66,6 +66,37 @@ export const exec: Exec = (file, args, options = {}) => {
   });
 };
 
+/** Like Exec, but stdout goes to `onStdout` chunk by chunk as it comes, and the result's stdout is empty. */
+export type ExecStream = (file: string, args: readonly string[], onStdout: (chunk: Buffer) => void, options?: Pick<ExecOptions, 'netns' | 'timeoutMs' | 'env'>) => Promise<ExecResult>;
+
+/**
+ * Runs a program to completion, handing its stdout over as it comes: a large output (a binary socket dump) is parsed
+ * while the program still writes it, and never held whole. stderr is kept (its last 64 KiB). Never throws.
+ */
+export const execStream: ExecStream = (file, args, onStdout, options = {}) => {
+  const [cmd, cmdArgs] = argv(file, args, options.netns);
+  const command = [cmd, ...cmdArgs].join(' ');
+  return new Promise((resolve) => {
+    const child = spawn(cmd, cmdArgs, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env, timeout: options.timeoutMs ?? 30_000 });
+    let stderr = '';
+    let spawnError: string | undefined;
+    child.stdout.on('data', onStdout);
+    child.stderr.setEncoding('utf8').on('data', (text: string) => { stderr = (stderr + text).slice(-65_536); });
+    child.once('error', (err: NodeJS.ErrnoException) => { spawnError = err.code ?? 'spawn'; });
+    child.once('close', (code, signal) => {
+      resolve({
+        command,
+        exitCode: code,
+        stdout: '',
+        stderr,
+        failed: code !== 0 || spawnError !== undefined,
+        timedOut: signal === 'SIGTERM',
+        ...(spawnError ? { spawnError } : {}),
+      });
+    });
+  });
+};
+
 /** Like exec, but throws a SynguardError naming the command and its stderr when it fails. */
 export async function execOrThrow(file: string, args: readonly string[], options?: ExecOptions, run: Exec = exec): Promise<string> {
   const result = await run(file, args, options);

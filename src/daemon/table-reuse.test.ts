@@ -59,18 +59,25 @@ test('costly: a walk that cost c ms of CPU is not repeated within c / costShare 
   assert.ok(r.reusable(moving(900), T0 + 5000) === null, 'never older than costMaxAgeMs');
 });
 
-test('TIME_WAIT-heavy: counted, not walked, when over twMin and over twRatio times the other rows of the last walk', () => {
+test('the plan: /proc first and for small tables, the dump from dumpMin rows, without TIME_WAIT when they are over twMin and twRatio times the rest', () => {
   const r = new TableReuse(10_000, 5_000);
-  assert.equal(r.skipTimeWait(50_000), false, 'no walk yet: /proc first');
+  assert.equal(r.plan(50_000), 'proc', 'no walk yet: /proc first');
   const tally = new SocketTally();
   for (let i = 0; i < 1000; i++) tally.row(0, 80, i + 1, 40_000, 1, 0, 0); // 1,000 ESTABLISHED
   tally.countTimeWait(90_000); // the last walk's own TIME_WAIT do not count as others
   r.walked(tally, {}, T0);
-  assert.equal(r.skipTimeWait(2_999), false, 'under 3x the others');
-  assert.equal(r.skipTimeWait(3_000), true);
+  assert.equal(r.plan(2_999), 'dump', 'under 3x the others; 91,000 rows last time');
+  assert.equal(r.plan(3_000), 'dump-without-time-wait');
+  assert.equal(r.plan(null), 'dump', 'no count: the dump with them');
   const few = new SocketTally();
   few.row(0, 80, 1, 40_000, 1, 0, 0);
   r.walked(few, {}, T0);
-  assert.equal(r.skipTimeWait(1_999), false, 'under twMin');
-  assert.equal(r.skipTimeWait(2_000), true);
+  assert.equal(r.plan(1_999), 'proc', 'under twMin, one row last time');
+  assert.equal(r.plan(2_000), 'dump-without-time-wait');
+  const edge = new SocketTally();
+  for (let i = 0; i < 1999; i++) edge.row(0, 80, i + 1, 40_000, 3, 0, 0);
+  r.walked(edge, {}, T0);
+  assert.equal(r.plan(0), 'proc', '1,999 rows');
+  edge.row(0, 80, 5000, 40_000, 3, 0, 0);
+  assert.equal(r.plan(0), 'dump', '2,000 rows');
 });

@@ -17,11 +17,18 @@
 //   the daemon tens to hundreds of ms, 10–50 % of a core taken from the server it defends (docs/benchmarks.md, issue
 //   14). The kernel meter still drops SYN floods within a packet, and bans from its drops come every tick; only what
 //   the table alone shows (a connection flood, SYN_RECV per source) is then up to that long old.
+// Which reader a walk uses (plan()), by what the last walk saw. Pure as well.
+// - Small (under `dumpMin` rows): /proc/net/tcp{,6}, read in this process: 2.8 ms of CPU for an idle namespace,
+//   where spawning `ss` for the kernel's binary dump costs 5.1 ms (200 walks each).
+// - Large: the kernel's binary dump through `ss -tan -D -` (observe/diag-table.ts), where the kernel formats no text:
+//   on a 150k-entry SYN flood 70–110 ms against 200–330 ms for `cat` of /proc (docs/benchmarks.md, issue 11).
 // - TIME_WAIT-heavy: when the kernel's count of TIME_WAIT sockets (/proc/net/sockstat) is over `twMin` and over
-//   `twRatio` times the last walk's other rows, the walk leaves them to the kernel: inet_diag (`ss`) skips each before
-//   formatting it, where /proc formats every one. With ~25,000 of them under nginx and a `Connection: close` client,
-//   `cat /proc/net/tcp{,6}` took 48–50 ms and `ss -tanH exclude time-wait` 14–22 ms, start-up included, for 85 rows
-//   left to parse instead of 25,000 (docs/benchmarks.md, issue 14).
+//   `twRatio` times the last walk's other rows, the dump leaves them out: inet_diag skips each before building its
+//   record. With ~25,000 of them under nginx and a `Connection: close` client, `cat /proc/net/tcp{,6}` took 48–50 ms
+//   and `ss -tanH exclude time-wait` 14–22 ms, start-up included, for 85 rows left to parse instead of 25,000
+//   (docs/benchmarks.md, issue 14).
+// The first walk reads /proc; if it finds a large table, the next one takes the dump.
+import type { TablePlan } from '../observe/sample.js';
 import type { SocketTally } from '../observe/socket-tally.js';
 import { STATE } from '../observe/tcp-table.js';
 
@@ -47,15 +54,20 @@ export class TableReuse {
     private readonly costMaxAgeMs = 5_000,
     private readonly twMin = 2_000,
     private readonly twRatio = 3,
+    private readonly dumpMin = 2_000,
   ) {}
 
-  /** Whether the next walk counts these TIME_WAIT sockets instead of walking them; the first walk always walks /proc. */
-  skipTimeWait(timeWait: number): boolean {
+  /** How the next walk reads the table, given the kernel's TIME_WAIT count now (null: unknown). */
+  plan(timeWait: number | null): TablePlan {
     const w = this.last;
-    if (w === null) return false;
-    let others = 0;
-    for (const [state, n] of w.tally.states.entries()) if (state !== STATE.TIME_WAIT) others += n;
-    return timeWait >= this.twMin && timeWait >= this.twRatio * others;
+    if (w === null) return 'proc';
+    let all = 0, others = 0;
+    for (const [state, n] of w.tally.states.entries()) {
+      all += n;
+      if (state !== STATE.TIME_WAIT) others += n;
+    }
+    if (timeWait !== null && timeWait >= this.twMin && timeWait >= this.twRatio * others) return 'dump-without-time-wait';
+    return all >= this.dumpMin ? 'dump' : 'proc';
   }
 
   /**

@@ -1,6 +1,6 @@
-// Fuzz: the parsers of kernel and tool output (/proc/net/tcp{,6}, /proc/net/dev, netstat/snmp counters, sockstat, ss, nft -j,
-// ip -j, the meter's nft JSON) on random, truncated and re-chunked bytes. They never throw anything but the tool's
-// one-line error, and on valid input they never miscount, however the bytes arrive.
+// Fuzz: the parsers of kernel and tool output (/proc/net/tcp{,6}, ss's socket dump, /proc/net/dev, netstat/snmp
+// counters, sockstat, ss, nft -j, ip -j, the meter's nft JSON) on random, truncated and re-chunked bytes. They never
+// throw anything but the tool's one-line error, and on valid input they never miscount, however the bytes arrive.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -8,16 +8,16 @@ import { SynguardError } from '../core/errors.js';
 import { parseNftBans } from '../enforce/nft-parse.js';
 import { parseOwnAddresses } from '../observe/addresses.js';
 import { parseCounterPairs } from '../observe/counters.js';
+import { DiagTableParser } from '../observe/diag-table.js';
 import { parseSsListeners } from '../observe/listeners.js';
 import { parseTimeWait } from '../observe/sockstat.js';
-import { parseSsTable } from '../observe/ss-table.js';
 import { meterElements } from '../observe/meter.js';
 import { parseNetDev } from '../observe/netdev.js';
 import { parseGateways } from '../observe/routes.js';
 import { parseSysctlValue } from '../observe/sysctls.js';
 import { SocketTally } from '../observe/socket-tally.js';
 import { TcpTableParser } from '../observe/tcp-table.js';
-import { CAPTURES, fixtureBytes, fixtureText } from '../testing/fixtures.js';
+import { CAPTURES, fixtureBytes } from '../testing/fixtures.js';
 import { T0 } from '../testing/clock.js';
 import { check } from './runs.js';
 
@@ -91,12 +91,35 @@ test('fuzz: nft -j: random JSON and text never throw but the exec error; a gener
   }), 2000);
 });
 
+test('fuzz: ss\'s binary socket dump: flipped, cut or random bytes never throw, and never give more rows than messages', () => {
+  const dump = fixtureBytes('mixed-table', 'ss-diag');
+  const arb = fc.record({
+    flips: fc.array(fc.record({ at: fc.nat({ max: dump.length - 1 }), value: fc.integer({ min: 0, max: 255 }) }), { maxLength: 12 }),
+    cutAt: fc.nat({ max: dump.length }),
+    noise: fc.option(fc.uint8Array({ maxLength: 400 })),
+    step: fc.integer({ min: 1, max: 5000 }),
+  });
+  check('ss dump', fc.property(arb, ({ flips, cutAt, noise, step }) => {
+    const bytes = Buffer.from(noise ?? dump.subarray(0, cutAt));
+    for (const f of flips) if (f.at < bytes.length) bytes[f.at] = f.value;
+    const parser = new DiagTableParser(new SocketTally(), true);
+    let carry: Buffer | null = null;
+    for (let at = 0; at < bytes.length; at += step) {
+      const piece = bytes.subarray(at, at + step);
+      const buf: Buffer = carry ? Buffer.concat([carry, piece]) : piece;
+      const used = parser.feed(buf);
+      assert.ok(used >= 0 && used <= buf.length);
+      carry = used < buf.length ? buf.subarray(used) : null;
+    }
+    assert.ok(parser.rows <= 72 && parser.rows <= bytes.length / 88, `${parser.rows} rows from ${bytes.length} bytes`);
+  }), 2000);
+});
+
 test('fuzz: /proc/net/dev, netstat/snmp, ss, ip -j, sysctl and meter readers never throw on random or truncated text', () => {
   const sample = fc.oneof(
     fc.string({ maxLength: 300 }),
     fc.string({ unit: fc.constantFrom(...'Tcp: Ext 0123456789 \n:|-abcxyz'), maxLength: 300 }),
     fc.string({ unit: fc.constantFrom(...'ESTAB LISTEN SYN-RECV tw 0123456789abcdef.:[]*%\n'), maxLength: 300 }),
-    fc.constant(fixtureText('mixed-table', 'ss-tan-no-tw')),
     fc.jsonValue().map((v) => JSON.stringify([v])),
     fc.json(),
   );
@@ -106,7 +129,6 @@ test('fuzz: /proc/net/dev, netstat/snmp, ss, ip -j, sysctl and meter readers nev
       quiet(() => parseNetDev(s));
       quiet(() => parseCounterPairs(s));
       quiet(() => parseSsListeners(s));
-      quiet(() => parseSsTable(s, new SocketTally()));
       quiet(() => parseTimeWait(s));
       quiet(() => parseGateways(s));
       quiet(() => parseOwnAddresses(s));

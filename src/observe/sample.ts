@@ -5,11 +5,11 @@ import type { RawSample } from './raw-sample.js';
 import { readCounters } from './counters.js';
 import { readListeners, type ListenerRead } from './listeners.js';
 import { readNetDev } from './netdev.js';
+import { readDiagTable } from './diag-table.js';
 import { cpuMeter } from './proc-stat.js';
 import { readSocketTables, type TableReadResult } from './read-socket-table.js';
 import { SocketTally } from './socket-tally.js';
 import { readTimeWait } from './sockstat.js';
-import { readSsTable } from './ss-table.js';
 import { readSysctls } from './sysctls.js';
 import type { RowSink } from './tcp-table.js';
 
@@ -19,22 +19,25 @@ export function assertLinux(): void {
   }
 }
 
+/** How a walk reads the table: /proc, the kernel's dump, or the dump without TIME_WAIT sockets (counted instead). */
+export type TablePlan = 'proc' | 'dump' | 'dump-without-time-wait';
+
 /** The daemon's memory of its last socket-table walk (src/daemon/table-reuse.ts): a quiet tick reuses it. */
 export interface TableMemory {
   reusable(counters: Readonly<Record<string, number>>, now: number, quiet: boolean): SocketTally | null;
   /** `costMs`: the CPU the walk cost this process and the children it ran (ss). */
   walked(tally: SocketTally, counters: Readonly<Record<string, number>>, now: number, costMs: number): void;
-  /** Whether the next walk leaves these TIME_WAIT sockets out (counted, not walked), given the last walk's other rows. */
-  skipTimeWait(timeWait: number): boolean;
+  /** How the next walk reads the table, given the kernel's TIME_WAIT count (TableReuse.plan). */
+  plan(timeWait: number | null): TablePlan;
 }
 
-/** The two ways to the table besides /proc: the kernel's TIME_WAIT count, and the table without them (ss-table.ts). */
-export interface TimeWaitReaders {
+/** The kernel's TIME_WAIT count, and its socket dump through inet_diag (diag-table.ts), with TIME_WAIT or without. */
+export interface TableReaders {
   timeWait(): number | null;
-  withoutTimeWait(sink: RowSink): Promise<TableReadResult | null>;
+  diag(sink: RowSink, excludeTimeWait: boolean): Promise<TableReadResult | null>;
 }
 
-const KERNEL: TimeWaitReaders = { timeWait: () => readTimeWait(), withoutTimeWait: (sink) => readSsTable(sink) };
+const KERNEL: TableReaders = { timeWait: () => readTimeWait(), diag: (sink, excludeTimeWait) => readDiagTable(sink, { excludeTimeWait }) };
 
 /**
  * Reads a sample. A `light` sample skips the socket table and listeners: it serves only as the earlier
@@ -42,21 +45,24 @@ const KERNEL: TimeWaitReaders = { timeWait: () => readTimeWait(), withoutTimeWai
  * and the last walk's tally is used again when they say no socket can have moved.
  */
 export async function takeSample(opts: {
-  light?: boolean; now?: () => number; listeners?: () => Promise<ListenerRead>; sources?: number; table?: TableMemory; quiet?: boolean; readers?: TimeWaitReaders;
+  light?: boolean; now?: () => number; listeners?: () => Promise<ListenerRead>; sources?: number; table?: TableMemory; quiet?: boolean; readers?: TableReaders;
   /** Local ports whose established peers the walk collects (the allow-list's SSH sessions: SocketTally.sshPeers). */
   sshPorts?: readonly number[];
 } = {}): Promise<RawSample> {
   const now = opts.now ?? Date.now;
-  // `ss` runs while this process reads /proc: the sample costs the longer of the two, not their sum
+  // the listeners' `ss` runs while the table is walked: the sample costs the longer of the two, not their sum
   const pending = opts.light ? { ok: true as const, listeners: [], badLines: 0 } : (opts.listeners ?? readListeners)();
   const counters = readCounters();
   const reused = opts.light ? null : (opts.table?.reusable(counters.counters, now(), opts.quiet ?? false) ?? null);
-  const tally = reused ?? new SocketTally(opts.sources, opts.sshPorts);
+  const fresh = () => new SocketTally(opts.sources, opts.sshPorts);
+  let tally = reused ?? (opts.light ? fresh() : null);
   let tableBadLines = 0;
-  if (!opts.light && !reused) {
+  if (tally === null) {
     const table = opts.table;
     const cost = table ? cpuMeter() : null; // the table memory's budget: this thread's CPU and ss's
-    tableBadLines = (await walkTable(tally, table, opts.readers ?? KERNEL)).badLines;
+    const walk = await walkTable(fresh, table, opts.readers ?? KERNEL);
+    tally = walk.tally;
+    tableBadLines = walk.read.badLines;
     if (table && cost) table.walked(tally, counters.counters, now(), cost());
   }
   const listeners = await pending;
@@ -73,20 +79,24 @@ export async function takeSample(opts: {
 }
 
 /**
- * Walks the table into the tally: through /proc/net/tcp{,6}, or, when the table memory says TIME_WAIT sockets
- * outnumber the rest (a web server closing its connections), through inet_diag without them, their number taken from
- * the kernel's count. When ss is missing or fails, /proc as always.
+ * Walks the table into a fresh tally, as the table memory plans it: through /proc/net/tcp{,6}, or the kernel's binary
+ * dump (diag-table.ts), or the dump without TIME_WAIT sockets, their number then the kernel's count. Without a table
+ * memory (`status`), the dump: the table's size is unknown, and the dump bounds the worst case. When ss is missing or
+ * fails, /proc, into another fresh tally: rows the dump gave before it failed are not counted twice.
  */
-async function walkTable(tally: SocketTally, table: TableMemory | undefined, readers: TimeWaitReaders): Promise<TableReadResult> {
+async function walkTable(fresh: () => SocketTally, table: TableMemory | undefined, readers: TableReaders): Promise<{ tally: SocketTally; read: TableReadResult }> {
   const timeWait = table ? readers.timeWait() : null;
-  if (table && timeWait !== null && table.skipTimeWait(timeWait)) {
-    const read = await readers.withoutTimeWait(tally);
+  const plan = table ? table.plan(timeWait) : 'dump';
+  if (plan !== 'proc') {
+    const tally = fresh();
+    const read = await readers.diag(tally, plan === 'dump-without-time-wait');
     if (read) {
-      tally.countTimeWait(timeWait);
-      return read;
+      if (plan === 'dump-without-time-wait') tally.countTimeWait(timeWait ?? 0);
+      return { tally, read };
     }
   }
-  return readSocketTables(tally);
+  const proc = fresh();
+  return { tally: proc, read: readSocketTables(proc) };
 }
 
 /**

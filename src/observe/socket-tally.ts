@@ -122,10 +122,11 @@ export class SocketTally implements RowSink {
     }
     if (slot === STATE.ESTABLISHED) {
       this.ssh?.row(local, localPort, remote, remotePort, slot);
-      // The kernel prints the table a page per read and seeks back to where it stopped; sockets coming and going
-      // meanwhile (thousands a second under Connection: close load) make it print some rows twice: 50 established
-      // from an address holding 25 was seen in the lab. The same connection counts once (the local address is left
-      // out of the key; two local addresses with the same port and the same peer port are rare and cost one count).
+      // The kernel gives the table a page (/proc) or a buffer (the inet_diag dump) at a time and seeks back to where
+      // it stopped; sockets coming and going meanwhile (thousands a second under Connection: close load) make it give
+      // some rows twice: 50 established from an address holding 25 was seen in the lab. The same connection counts
+      // once (the local address is left out of the key; two local addresses with the same port and the same peer
+      // port are rare and cost one count).
       const key = ordinal * 0x1_0000_0000 + localPort * 0x1_0000 + remotePort;
       if (this.connections.has(key)) return;
       this.connections.add(key);

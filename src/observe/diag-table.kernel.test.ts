@@ -1,24 +1,28 @@
-// The table without TIME_WAIT (inet_diag through ss) against /proc/net/tcp{,6}, on the same still table in a lab
-// namespace: the same rows but TIME_WAIT, the same keys, and the kernel's TIME_WAIT count equal to the rows /proc shows.
+// The kernel's binary dump (inet_diag through `ss -tan -D -`) against /proc/net/tcp{,6}, on the same still table in a
+// lab namespace: the same rows and keys; without TIME_WAIT, the same but TIME_WAIT, whose kernel count equals the rows
+// /proc shows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readDiagTable } from './diag-table.js';
 import { readSocketTables } from './read-socket-table.js';
 import { SocketTally } from './socket-tally.js';
 import { readTimeWait } from './sockstat.js';
-import { readSsTable } from './ss-table.js';
 import { STATE } from './tcp-table.js';
 import { MIXED, mixedTable } from '../testing/mixed-table.js';
 import { FLOODS, needs } from '../testing/needs.js';
 import { withNs } from '../testing/test-ns.js';
 import { tallyView } from '../testing/tally-view.js';
 
-test('ss without TIME_WAIT plus the sockstat count reads what /proc reads', needs(FLOODS, () => withNs(async (ns) => {
+test('the dump reads what /proc reads; without TIME_WAIT plus the sockstat count, the same', needs(FLOODS, () => withNs(async (ns) => {
   const table = await mixedTable(ns);
   try {
     const proc = new SocketTally();
     const procRead = readSocketTables(proc, [`/proc/${table.pid}/net/tcp`, `/proc/${table.pid}/net/tcp6`]);
+    const whole = new SocketTally();
+    assert.deepEqual(await readDiagTable(whole, { netns: ns }), procRead);
+    assert.deepEqual(tallyView(whole), tallyView(proc));
     const ss = new SocketTally();
-    const ssRead = await readSsTable(ss, { netns: ns });
+    const ssRead = await readDiagTable(ss, { netns: ns, excludeTimeWait: true });
     const timeWait = readTimeWait(`/proc/${table.pid}/net/sockstat`);
     assert.ok(ssRead !== null && timeWait !== null);
     ss.countTimeWait(timeWait);
