@@ -29,11 +29,25 @@ export class DiagTableParser {
   dumps = 0;
   /** Why the bytes are not a dump (ss printed text, or the kernel answered with an error); null while they are. */
   broken: string | null = null;
+  /** An incomplete message at the end of what push() was given, kept for the next chunk. */
+  private carry: Buffer | null = null;
 
   constructor(
     private readonly sink: RowSink,
     private readonly littleEndian = endianness() === 'LE',
   ) {}
+
+  /** Parses a chunk of a stream: the messages it completes, keeping an incomplete last one for the next chunk. */
+  push(chunk: Buffer): void {
+    const buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+    const used = this.feed(buf);
+    this.carry = used < buf.length ? buf.subarray(used) : null;
+  }
+
+  /** Bytes push() still holds: at the end of the stream, a message cut off. */
+  get pending(): number {
+    return this.carry?.length ?? 0;
+  }
 
   /** Parses the whole messages in buf; returns the offset just past the last one (the caller keeps the rest). */
   feed(buf: Buffer): number {
@@ -90,13 +104,8 @@ export const DIAG_ARGS = ['-tan', '-D', '-'] as const;
  */
 export async function readDiagTable(sink: RowSink, opts: { excludeTimeWait?: boolean; exec?: ExecStream; netns?: string } = {}): Promise<TableReadResult | null> {
   const parser = new DiagTableParser(sink);
-  let carry: Buffer | null = null; // an incomplete message, for the next chunk
   const args = opts.excludeTimeWait ? [...DIAG_ARGS, 'exclude', 'time-wait'] : DIAG_ARGS;
-  const result = await (opts.exec ?? execStream)('ss', args, (chunk) => {
-    const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
-    const used = parser.feed(buf);
-    carry = used < buf.length ? buf.subarray(used) : null;
-  }, { timeoutMs: 10_000, ...(opts.netns === undefined ? {} : { netns: opts.netns }) });
+  const result = await (opts.exec ?? execStream)('ss', args, (chunk) => parser.push(chunk), { timeoutMs: 10_000, ...(opts.netns === undefined ? {} : { netns: opts.netns }) });
   if (result.failed || parser.broken !== null || parser.dumps === 0) return null;
-  return { rows: parser.rows, badLines: parser.badLines + (carry ? 1 : 0) };
+  return { rows: parser.rows, badLines: parser.badLines + (parser.pending > 0 ? 1 : 0) };
 }
