@@ -18,7 +18,8 @@ The first line is the daemon's: running or not (pid file in the state directory)
 and the sysctls it holds raised (their originals recorded for restoring).
 
 What it reads (all in the current network namespace; run it with "ip netns exec NS" for another):
-  /proc/net/tcp{,6}         every socket: state, local and remote endpoint
+  ss -tan -D -              every socket: state, local and remote endpoint, from the kernel's
+                            binary dump (inet_diag); /proc/net/tcp{,6} when ss fails
   ss -tnH state listening   each listener's backlog cap (Send-Q) and accept queue (Recv-Q)
   /proc/net/{netstat,snmp}  SYN-cookie, drop and open counters, as rates between two samples
   /proc/sys/net/...         tcp_syncookies, tcp_max_syn_backlog, tcp_synack_retries, somaxconn, ...
