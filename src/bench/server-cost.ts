@@ -9,13 +9,17 @@
 // beside wrk in every arm (its own cost then falls on all), and a column gives the share of all CPU samples spent
 // in nftables and its hooks: a ratio within one run, steadier than requests/s here. With --layers, the arms are the
 // parts of the rules one by one (the hooks alone, the ban chain, the proof rule, the meter, all) instead of the daemon.
+// With --before DIST, the arms are the rules as the daemon keeps them with no ban in force (meter, proof, empty ban
+// chain) from this build and from the build in DIST (another checkout's dist/), to compare two rule layouts in one
+// sitting. With --perf, a column also gives nftables' CPU per request (µs): its share of both CPUs' samples over the
+// run's requests, which does not move with the run's own requests/s.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exec } from '../core/exec.js';
 import { configFrom } from '../config/load.js';
-import { TABLE, banStatements, initScript, proofStatements } from '../enforce/nft-script.js';
-import { meterScript } from '../enforce/meter-script.js';
+import { TABLE, banStatements, initScript, proofStatements, restScript } from '../enforce/nft-script.js';
+import { allowStatements, meterScript } from '../enforce/meter-script.js';
 import { meterOptions } from '../enforce/nft-meter.js';
 import { startRealServer } from '../lab/real-server.js';
 import { withLab } from '../lab/topology.js';
@@ -42,18 +46,29 @@ async function nftShare(file: string): Promise<number> {
 }
 const METER = meterScript(meterOptions(configFrom({}), false, false));
 const TABLE_LINE = `add table inet ${TABLE}`;
+/** The rules as the daemon keeps them with no ban in force, from one build's modules (`dist` directory). */
+async function restRules(dist: string): Promise<string> {
+  const bans = (await import(join(dist, 'enforce/nft-script.js'))) as typeof import('../enforce/nft-script.js');
+  const meter = (await import(join(dist, 'enforce/meter-script.js'))) as typeof import('../enforce/meter-script.js');
+  const options = (await import(join(dist, 'enforce/nft-meter.js'))) as typeof import('../enforce/nft-meter.js');
+  const config = (await import(join(dist, 'config/load.js'))) as typeof import('../config/load.js');
+  return [bans.initScript(), bans.restScript(), meter.meterScript(options.meterOptions(config.configFrom({}), false, false)), ...meter.allowStatements(['127.0.0.0/8', '::1/128']), ''].join('\n');
+}
+const beforeDist = opt('--before', '');
 /**
- * With --layers, each part of the rules alone instead of the daemon: three empty base chains (the hooks themselves),
+ * With --layers, each part of the rules alone instead of the daemon: two empty base chains (the hooks themselves),
  * the ban chain, the proof rule (output), the meter (with the proof rule it needs), and all of them.
  */
 const LAYERS = {
-  base: [TABLE_LINE, ...['prerouting priority raw', 'prerouting priority -301', 'output priority filter'].map((hook, i) => `add chain inet ${TABLE} c${i} { type filter hook ${hook}; policy accept; }`), ''].join('\n'),
+  base: [TABLE_LINE, ...['prerouting priority raw', 'output priority filter'].map((hook, i) => `add chain inet ${TABLE} c${i} { type filter hook ${hook}; policy accept; }`), ''].join('\n'),
   ban: [TABLE_LINE, ...banStatements(), ''].join('\n'),
   proof: [TABLE_LINE, ...proofStatements(), ''].join('\n'),
   meter: METER,
   rules: initScript() + METER,
+  rest: [initScript(), restScript(), METER, ...allowStatements(['127.0.0.0/8', '::1/128']), ''].join('\n'),
+  before: beforeDist === '' ? '' : await restRules(beforeDist),
 } as const;
-const ARMS = argv.includes('--layers') ? (['none', 'base', 'ban', 'proof', 'meter', 'rules'] as const) : (['none', 'rules', 'daemon'] as const);
+const ARMS = beforeDist !== '' ? (['none', 'rest', 'before'] as const) : argv.includes('--layers') ? (['none', 'base', 'ban', 'proof', 'meter', 'rules'] as const) : (['none', 'rules', 'daemon'] as const);
 type Arm = (typeof ARMS)[number];
 
 const result = await withLab({ attackers: 1 }, async (lab) => {
@@ -65,6 +80,7 @@ const result = await withLab({ attackers: 1 }, async (lab) => {
   const rps = new Map<string, number[]>();
   const cpu = new Map<WrkMode, number[]>();
   const shares = new Map<string, number[]>();
+  const perRequest = new Map<string, number[]>(); // µs of nftables CPU per request
   const steal = new Map<string, number[]>(); // share of the CPU stolen during each run
   const push = <K>(m: Map<K, number[]>, k: K, v: number) => m.set(k, [...(m.get(k) ?? []), v]);
   try {
@@ -92,9 +108,13 @@ const result = await withLab({ attackers: 1 }, async (lab) => {
             const m0 = machineTicks();
             const w = await exec('wrk', args, { netns: lab.client.ns, timeoutMs: (seconds + 15) * 1000 });
             const stolen = stealShare(m0, machineTicks());
-            if (sampling) push(shares, `${arm} ${mode}`, (await sampling).failed ? NaN : await nftShare(perfFile));
             const parsed = parseWrk(w.stdout);
             if (!parsed) throw new Error(`wrk gave no figures: ${w.stderr || w.stdout}`);
+            if (sampling) {
+              const share = (await sampling).failed ? NaN : await nftShare(perfFile);
+              push(shares, `${arm} ${mode}`, share);
+              push(perRequest, `${arm} ${mode}`, ((share / 100) * cpus().length * 1e6) / parsed.requestsPerSec);
+            }
             push(rps, `${arm} ${mode}`, parsed.requestsPerSec);
             push(steal, `${arm} ${mode}`, stolen);
             if (pid !== undefined) push(cpu, mode, (cpuTicks(pid) - c0) / ((Date.now() - t0) / 1000)); // clock ticks are 1/100 s
@@ -126,15 +146,15 @@ const result = await withLab({ attackers: 1 }, async (lab) => {
   const lines = [
     `nginx (1 worker) and wrk -t1 -c10, ${rounds} rounds of ${seconds} s per arm and mode, alternated; Node ${process.version}, load average ${(loadavg()[0] ?? 0).toFixed(1)} at the end.`,
     '',
-    '| wrk mode | arm | req/s | vs nothing | steal-adjusted | CPU stolen, % | nftables share of CPU samples | daemon CPU, % of a core |',
-    '|---|---|---:|---:|---:|---:|---:|---:|',
+    '| wrk mode | arm | req/s | vs nothing | steal-adjusted | CPU stolen, % | nftables share of CPU samples | nftables µs per request | daemon CPU, % of a core |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const mode of modes) {
     for (const arm of ARMS) {
       const key = `${arm} ${mode}`;
       const vs = arm === 'none' ? '1' : ratio(rps, arm, mode), adjusted = arm === 'none' ? '1' : ratio(kept, arm, mode);
       const stolen = (steal.get(key) ?? []).map((x) => 100 * x);
-      lines.push(`| ${mode} | ${arm} | ${median(rps.get(key) ?? []).toFixed(0)} | ${vs} | ${adjusted} | ${cell(stolen)} | ${perf ? cell(shares.get(key), 2, ' %') : '–'} | ${arm === 'daemon' ? cell(cpu.get(mode)) : '–'} |`);
+      lines.push(`| ${mode} | ${arm} | ${median(rps.get(key) ?? []).toFixed(0)} | ${vs} | ${adjusted} | ${cell(stolen)} | ${perf ? cell(shares.get(key), 2, ' %') : '–'} | ${perf ? cell(perRequest.get(key), 3) : '–'} | ${arm === 'daemon' ? cell(cpu.get(mode)) : '–'} |`);
     }
   }
   return lines.join('\n');

@@ -2,7 +2,7 @@
 import ipaddr from 'ipaddr.js';
 import { cidrText, parseCidr } from '../core/address.js';
 import { SynguardError } from '../core/errors.js';
-import { PROVEN_SETS, TABLE, proofStatements } from './nft-script.js';
+import { PROVEN_SETS, SYN_CHAIN, TABLE, baseStatements, legacyStatements, proofStatements } from './nft-script.js';
 
 export interface MeterOptions {
   /** SYNs per second (and burst) one unproven source may send before the kernel drops it. */
@@ -38,9 +38,6 @@ export const METER_SETS = {
 export const ALLOW_SETS = { 4: 'allow4', 6: 'allow6' } as const;
 /** Per-source token buckets; elements leave after 1 s without a SYN, so a spoofed flood cannot fill them below size/s. */
 const RATE_SETS = { host: { 4: 'rate4', 6: 'rate6' }, prefix: { 4: 'prate4', 6: 'prate6' }, busy: { 4: 'brate4', 6: 'brate6' }, fast: { 4: 'fast4', 6: 'fast6' } } as const;
-/** The base chain: its one rule sends SYNs (and nothing else) to SYN_CHAIN; every other packet leaves at once. */
-export const METER_CHAIN = 'synrate';
-const SYN_CHAIN = 'synmeter';
 const PROVEN_CHAIN = 'synproven';
 /** A proven source over perSource is listed in busy4/6 this long (for `status`), never dropped for it. */
 const BUSY_S = 10;
@@ -66,50 +63,51 @@ function meterObjects(size: number): string[] {
     for (const s of Object.values(METER_SETS)) set(s[f], type, `flags dynamic, timeout; size ${size}; counter;`);
     for (const s of Object.values(RATE_SETS)) set(s[f], type, `flags dynamic, timeout; timeout 1s; size ${size};`);
   }
-  lines.push(`add chain ${t} ${METER_CHAIN} { type filter hook prerouting priority -301; policy accept; }`, `add chain ${t} ${SYN_CHAIN}`, `add chain ${t} ${PROVEN_CHAIN}`);
+  lines.push(...baseStatements(), `add chain ${t} ${PROVEN_CHAIN}`);
   return lines;
 }
 
 /**
- * The meter as one idempotent transaction, in its own base chain at prerouting priority raw − 1: just before the ban
- * chain (so a source it drops keeps counting, banned or not, for as long as it floods) and before conntrack (nothing
- * here creates a conntrack entry). Only SYNs (SYN set, ACK clear) are metered: any other packet leaves at the base
- * chain's one rule, so established traffic pays one test here, not the lookups (a third less nftables CPU time
- * with nginx and a client opening 15,000 connections/s, docs/benchmarks.md). Order per SYN:
- * allow-listed → accept; kernel-dropped source → drop; proven source → counted, and under attack held to its own, far
- * higher limit (excess dropped, never a drop set); kernel-dropped prefix → drop; then a SYN over the source's or the
- * prefix's rate puts it in a drop set with a `hold` timeout, and is dropped. A kernel-made drop thus refuses new
- * connections and leaves the source's open ones alone: cutting those is a ban's work (the ban chain drops every packet,
- * and the daemon kills the sockets). Every drop set counts the SYNs per element, which is how the daemon reads each
- * source's rate without listing the large bucket sets.
+ * The meter as one idempotent transaction. The table's prerouting base chain (priority raw, before conntrack: nothing
+ * here creates a conntrack entry) sends each SYN (SYN set, ACK clear) here before the bans, so a source the meter
+ * drops keeps counting, banned or not, for as long as it floods; any other packet pays one test of its flags. Per
+ * family (a packet of the other family fails each rule at its first test), per SYN: allow-listed → back to the base
+ * chain; kernel-dropped source → drop; proven source → counted, and under attack held to its own, far higher limit
+ * (excess dropped, never a drop set); kernel-dropped prefix → drop; then a SYN over the source's or the prefix's rate
+ * puts it in a drop set with a `hold` timeout, and is dropped. A kernel-made drop thus refuses new connections and
+ * leaves the source's open ones alone: cutting those is a ban's work (the ban chain drops every packet, and the daemon
+ * kills the sockets). Every drop set counts the SYNs per element, which is how the daemon reads each source's rate
+ * without listing the large bucket sets.
  */
 export function meterScript(o: MeterOptions): string {
   const t = `inet ${TABLE}`;
   const size = positive('size', o.size);
   const hold = `${Math.max(1, Math.ceil(positive('holdMs', o.holdMs) / 1000))}s`;
-  // Count-only accepts where it would drop: the packet leaves this chain (and goes on to TCP) exactly where a drop would
-  // have stopped it, so what is counted and what is flagged downstream is what the real meter would see.
-  const drop = o.countOnly ? ' accept' : ' drop';
+  // Count-only returns where it would drop: the packet goes on (to the bans, then TCP) exactly where a drop would have
+  // stopped it, so what is counted and what is flagged downstream is what the real meter would see.
+  const drop = o.countOnly ? ' return' : ' drop';
   // The proven buckets are emptied too: an element keeps the limit it was made with for as long as its source sends.
   const fast = [RATE_SETS.fast[4], RATE_SETS.fast[6]].map((set) => `flush set ${t} ${set}`);
-  const chains = [METER_CHAIN, SYN_CHAIN, PROVEN_CHAIN].map((c) => `flush chain ${t} ${c}`);
+  const chains = [SYN_CHAIN, PROVEN_CHAIN].map((c) => `flush chain ${t} ${c}`);
   const lines = [...meterObjects(size), ...proofStatements(), ...chains, ...fast];
   const rule = (chain: string, text: string) => lines.push(`add rule ${t} ${chain} ${text}`);
-  rule(METER_CHAIN, `tcp flags & (syn | ack) == syn goto ${SYN_CHAIN}`);
-  const families = [[4, 'ip', maskText(4, o.prefixes.ipv4)], [6, 'ip6', maskText(6, o.prefixes.ipv6)]] as const;
-  for (const [f, ip] of families) rule(SYN_CHAIN, `${ip} saddr @${ALLOW_SETS[f]} accept`);
-  for (const [f, ip] of families) rule(SYN_CHAIN, `${ip} saddr @${METER_SETS.host[f]}${drop}`);
-  for (const [f, ip] of families) rule(SYN_CHAIN, `${ip} saddr @${PROVEN_SETS[f]} goto ${PROVEN_CHAIN}`);
-  for (const [f, ip, mask] of families) rule(SYN_CHAIN, `${ip} saddr and ${mask} @${METER_SETS.prefix[f]}${drop}`);
   const burst = positive('burst', o.burst), prefixBurst = positive('prefixBurst', o.prefixBurst), proven = positive('proven', o.proven);
+  const perSource = positive('perSource', o.perSource), perPrefix = positive('perPrefix', o.perPrefix);
   const limit = (rate: number, b: number) => `limit rate over ${rate}/second burst ${b} packets`;
+  const families = [[4, 'ip', maskText(4, o.prefixes.ipv4)], [6, 'ip6', maskText(6, o.prefixes.ipv6)]] as const;
   for (const [f, ip, mask] of families) {
     const nf = `meta nfproto ipv${f}`;
-    rule(SYN_CHAIN, `${nf} update @${RATE_SETS.host[f]} { ${ip} saddr ${limit(positive('perSource', o.perSource), burst)} } add @${METER_SETS.host[f]} { ${ip} saddr timeout ${hold} }${drop}`);
-    rule(SYN_CHAIN, `${nf} update @${RATE_SETS.prefix[f]} { ${ip} saddr and ${mask} ${limit(positive('perPrefix', o.perPrefix), prefixBurst)} } add @${METER_SETS.prefix[f]} { ${ip} saddr and ${mask} timeout ${hold} }${drop}`);
-    // Proven sources: listed while over perSource (counted per element by the lookup), only their excess over `proven` dropped.
-    rule(PROVEN_CHAIN, `${nf} ${ip} saddr @${METER_SETS.busy[f]}`);
-    rule(PROVEN_CHAIN, `${nf} update @${RATE_SETS.busy[f]} { ${ip} saddr ${limit(o.perSource, burst)} } add @${METER_SETS.busy[f]} { ${ip} saddr timeout ${BUSY_S}s }`);
+    rule(SYN_CHAIN, `${ip} saddr @${ALLOW_SETS[f]} return`);
+    rule(SYN_CHAIN, `${ip} saddr @${METER_SETS.host[f]}${drop}`);
+    rule(SYN_CHAIN, `${ip} saddr @${PROVEN_SETS[f]} goto ${PROVEN_CHAIN}`);
+    rule(SYN_CHAIN, `${ip} saddr and ${mask} @${METER_SETS.prefix[f]}${drop}`);
+    rule(SYN_CHAIN, `${nf} update @${RATE_SETS.host[f]} { ${ip} saddr ${limit(perSource, burst)} } add @${METER_SETS.host[f]} { ${ip} saddr timeout ${hold} }${drop}`);
+    rule(SYN_CHAIN, `${nf} update @${RATE_SETS.prefix[f]} { ${ip} saddr and ${mask} ${limit(perPrefix, prefixBurst)} } add @${METER_SETS.prefix[f]} { ${ip} saddr and ${mask} timeout ${hold} }${drop}`);
+    // Proven sources: listed while over perSource (counted per element by the lookup), only their excess over `proven`
+    // dropped. When calm, a source already listed goes back at its count: its bucket would change nothing (the
+    // listing lasts BUSY_S, then one bucket's burst of SYNs passes uncounted before it is listed again).
+    rule(PROVEN_CHAIN, `${ip} saddr @${METER_SETS.busy[f]}${o.capProven ? '' : ' return'}`);
+    rule(PROVEN_CHAIN, `${nf} update @${RATE_SETS.busy[f]} { ${ip} saddr ${limit(perSource, burst)} } add @${METER_SETS.busy[f]} { ${ip} saddr timeout ${BUSY_S}s }`);
     if (o.capProven) rule(PROVEN_CHAIN, `${nf} update @${RATE_SETS.fast[f]} { ${ip} saddr ${limit(proven, 2 * proven)} }${drop}`);
   }
   return `${lines.join('\n')}\n`;
@@ -143,10 +141,13 @@ export function liftStatements(values: readonly string[], prefixes: MeterOptions
   return out;
 }
 
-/** Removes the meter's chains and sets (created first if absent, so the deletes cannot fail), leaving the bans alone. */
+/**
+ * Removes the meter's rules and sets, leaving the bans alone: its entry chain stays, empty, since the base chain jumps
+ * to it. Everything is created first if absent, so the deletes cannot fail.
+ */
 export function removeMeterScript(size: number): string {
   const t = `inet ${TABLE}`;
   const sets = [ALLOW_SETS, ...Object.values(METER_SETS), ...Object.values(RATE_SETS)].flatMap((s) => [s[4], s[6]]);
-  const chains = [METER_CHAIN, SYN_CHAIN, PROVEN_CHAIN].map((c) => `delete chain ${t} ${c}`); // each after the chain that jumps to it
-  return [...meterObjects(size), ...chains, ...sets.map((s) => `delete set ${t} ${s}`), ''].join('\n');
+  const chains = [`flush chain ${t} ${SYN_CHAIN}`, `delete chain ${t} ${PROVEN_CHAIN}`]; // the jumps to it go first
+  return [...meterObjects(size), ...legacyStatements(), ...chains, ...sets.map((s) => `delete set ${t} ${s}`), ''].join('\n');
 }

@@ -207,23 +207,50 @@ describe('nft SYN-rate meter', () => {
     }, { ...OPTS, countOnly: true });
   }));
 
-  it('lives beside the ban chain: re-initialising either leaves the other; remove() leaves the bans; no table, no reading', needs(FLOODS, async () => {
+  it('shares one prerouting base chain with the bans: re-initialising either leaves the other; remove() leaves the bans; no table, no reading', needs(FLOODS, async () => {
     await withMeter(async (lab, meter) => {
-      const bans = new NftablesEnforcer({ netns: lab.victim.ns });
+      const ns = lab.victim.ns;
+      const chain = async (name: string) => (await exec('nft', ['list', 'chain', 'inet', 'synguard', name], { netns: ns })).stdout;
+      const bans = new NftablesEnforcer({ netns: ns });
       await bans.init();
       bans.add({ value: '198.18.9.9/32', family: 4, until: wallClock() + 60_000 });
       await bans.commit(wallClock());
       await meter.install(OPTS, ['127.0.0.0/8']);
       await bans.init();
-      const chains = (await exec('nft', ['list', 'table', 'inet', 'synguard'], { netns: lab.victim.ns })).stdout;
-      assert.match(chains, /chain synrate/);
-      assert.match(chains, /chain prerouting/);
+      const table = (await exec('nft', ['list', 'table', 'inet', 'synguard'], { netns: ns })).stdout;
+      assert.equal(table.match(/hook prerouting/g)?.length, 1, 'one prerouting hook');
+      assert.deepEqual((await chain('prerouting')).match(/jump \w+/g), ['jump synmeter', 'jump bans'], 'the meter first, then the bans, once each');
+      assert.match(await chain('synmeter'), /@meter4 drop/, 'the bans\' init left the meter');
+      assert.match(await chain('bans'), /@ban4 counter packets \d+ bytes \d+ drop/, 'the meter\'s install left the bans');
+      assert.equal(await canConnect(lab.client.ns, lab.client.v4[0]!, lab.victim.v4[0]!, PORT), true, 'a client gets through both');
       await meter.remove();
-      const after = (await exec('nft', ['list', 'table', 'inet', 'synguard'], { netns: lab.victim.ns })).stdout;
-      assert.doesNotMatch(after, /synrate|synmeter|synproven|meter4|rate4/);
+      const after = (await exec('nft', ['list', 'table', 'inet', 'synguard'], { netns: ns })).stdout;
+      assert.doesNotMatch(after, /synproven|meter4|rate4/);
+      assert.doesNotMatch(await chain('synmeter'), /saddr/, 'the meter\'s entry chain is left empty');
       assert.deepEqual((await bans.list(wallClock())).map((b) => b.value), ['198.18.9.9/32']);
+      assert.match(await chain('bans'), /@ban4 counter packets \d+ bytes \d+ drop/);
       await bans.shutdown();
       assert.equal(await meter.read(wallClock()), null);
+    });
+  }));
+
+  it('removes the meter base chain an older version left, so no SYN is metered twice', needs(FLOODS, async () => {
+    await withMeter(async (lab) => {
+      const ns = lab.victim.ns;
+      // The layout before 2026-12-05: the meter's own base chain at -301, jumping to the same chain.
+      const old = 'add chain inet synguard synrate { type filter hook prerouting priority -301; policy accept; }\nadd rule inet synguard synrate tcp flags & (syn | ack) == syn goto synmeter\n';
+      const hooks = async () => (await exec('nft', ['list', 'table', 'inet', 'synguard'], { netns: ns })).stdout.match(/hook prerouting/g)?.length;
+      for (const start of [(m: NftMeter) => m.install(OPTS, []), () => new NftablesEnforcer({ netns: ns }).init()]) {
+        assert.equal((await exec('nft', ['-f', '-'], { netns: ns, input: old })).failed, false);
+        assert.equal(await hooks(), 2);
+        const fresh = new NftMeter({ netns: ns });
+        try {
+          await start(fresh);
+        } finally {
+          fresh.close();
+        }
+        assert.equal(await hooks(), 1, 'the old base chain is gone');
+      }
     });
   }));
 });

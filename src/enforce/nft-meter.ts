@@ -2,7 +2,7 @@
 import { meterElements, type MeterSample } from '../observe/meter.js';
 import { NftRunner, type NftOptions } from './nft-run.js';
 import { NftSession } from './nft-session.js';
-import { TABLE } from './nft-script.js';
+import { TABLE, legacyStatements } from './nft-script.js';
 import { METER_SETS, allowStatements, liftStatements, meterScript, removeMeterScript, type MeterOptions } from './meter-script.js';
 
 import type { Config } from '../config/schema.js';
@@ -29,9 +29,13 @@ export class NftMeter {
     this.session = new NftSession(opts.netns ? { netns: opts.netns } : {});
   }
 
-  /** Installs (or re-installs with new limits) the meter and its allow-list, in one transaction. */
+  /**
+   * Installs (or re-installs with new limits) the meter and its allow-list, in one transaction; the first install also
+   * removes the base chain an older version left (legacyStatements).
+   */
   async install(o: MeterOptions, allow: readonly string[]): Promise<void> {
-    await this.nft.apply(`${meterScript(o)}${allowStatements(allow).join('\n')}\n`);
+    const legacy = this.opts === null ? legacyStatements() : [];
+    await this.nft.apply(`${meterScript(o)}${[...legacy, ...allowStatements(allow)].join('\n')}\n`);
     this.opts = o;
     this.allowKey = allow.join(',');
   }

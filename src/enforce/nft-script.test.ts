@@ -7,7 +7,8 @@ import { FIXTURES } from '../testing/fixtures.js';
 import { parseCidr } from '../core/address.js';
 import type { Change } from './buffer.js';
 import { ChangeBuffer } from './buffer.js';
-import { hostStatements, initScript, netPlan, netStatements, timeoutText } from './nft-script.js';
+import { hostStatements, initScript, legacyStatements, netPlan, netStatements, restScript, timeoutText } from './nft-script.js';
+import { meterScript, removeMeterScript } from './meter-script.js';
 import { parseNftBans } from './nft-parse.js';
 
 const NOW = 1_800_000_000_000;
@@ -23,12 +24,36 @@ describe('nft script', () => {
     assert.doesNotMatch(s, /^create /m);
   });
 
+  const rules = (script: string, chain: string) => script.split('\n').filter((l) => l.startsWith(`add rule inet synguard ${chain} `)).map((l) => l.slice(`add rule inet synguard ${chain} `.length));
+
   it('the spared clients are looked up only for a source inside a banned prefix', () => {
-    const rules = (chain: string) => initScript().split('\n').filter((l) => l.startsWith(`add rule inet synguard ${chain} `)).map((l) => l.slice(`add rule inet synguard ${chain} `.length));
-    assert.deepEqual(rules('prerouting'), [
+    assert.deepEqual(rules(initScript(), 'bans'), [
       'ip saddr @ban4 counter drop', 'ip6 saddr @ban6 counter drop', 'ip saddr @net4 goto prefixban', 'ip6 saddr @net6 goto prefixban',
     ]);
-    assert.deepEqual(rules('prefixban'), ['ip saddr @spare4 counter accept', 'ip6 saddr @spare6 counter accept', 'counter drop']);
+    assert.deepEqual(rules(initScript(), 'prefixban'), ['ip saddr @spare4 counter accept', 'ip6 saddr @spare6 counter accept', 'counter drop']);
+    assert.deepEqual(rules(restScript(), 'bans'), [], 'at rest the ban chain is empty');
+  });
+
+  it('one prerouting base chain, written the same by the bans and the meter: SYNs to the meter, then every packet to the bans', () => {
+    const meter = { perSource: 50, burst: 100, perPrefix: 400, prefixBurst: 800, proven: 1000, capProven: false, holdMs: 60_000, size: 1024, prefixes: { ipv4: 24, ipv6: 64 } };
+    const base = ['tcp flags & (syn | ack) == syn jump synmeter', 'jump bans'];
+    for (const script of [initScript(), restScript(), meterScript(meter), meterScript({ ...meter, countOnly: true }), removeMeterScript(1024)]) {
+      assert.deepEqual(rules(script, 'prerouting'), base);
+      assert.equal(script.match(/hook prerouting priority raw;/g)?.length, 1);
+      assert.doesNotMatch(script.replace(legacyStatements().join('\n'), ''), /synrate/, 'the old base chain only to remove it');
+    }
+    assert.ok(initScript().includes(legacyStatements().join('\n')), 'init removes the old meter base chain');
+  });
+
+  it('the meter returns to the base chain instead of accepting (the bans come next), and a busy proven source only when calm', () => {
+    const o = { perSource: 50, burst: 100, perPrefix: 400, prefixBurst: 800, proven: 1000, capProven: false, holdMs: 60_000, size: 1024, prefixes: { ipv4: 24, ipv6: 64 } };
+    const calm = meterScript(o), attack = meterScript({ ...o, capProven: true }), dry = meterScript({ ...o, countOnly: true });
+    assert.doesNotMatch(calm + attack + dry, / accept$/m);
+    assert.deepEqual(rules(calm, 'synmeter').slice(0, 3), ['ip saddr @allow4 return', 'ip saddr @meter4 drop', 'ip saddr @proven4 goto synproven']);
+    assert.equal(rules(calm, 'synproven')[0], 'ip saddr @busy4 return');
+    assert.equal(rules(attack, 'synproven')[0], 'ip saddr @busy4', 'under attack every proven SYN goes on to the proven limit');
+    assert.match(rules(attack, 'synproven')[2] ?? '', /@fast4 .* drop$/);
+    assert.doesNotMatch(rules(dry, 'synmeter').join('\n'), / drop$/m, 'count-only drops nothing');
   });
 
   it('timeouts are until - now in ms, null once past', () => {

@@ -21,17 +21,53 @@ export const PROVEN_WINDOW = '15m';
 export const PROVEN_SIZE = 65_536;
 export type SetName = (typeof SETS)[keyof typeof SETS] | (typeof SPARE_SETS)[keyof typeof SPARE_SETS];
 
+/** The table's one prerouting base chain, shared by the meter and the bans (constant: see baseStatements). */
+export const BASE_CHAIN = 'prerouting';
+/** The meter's entry: every SYN jumps to it first (empty while the meter is off). */
+export const SYN_CHAIN = 'synmeter';
+/** The bans' rules; the base chain jumps to it after the meter. Empty while no ban is in force. */
+const BAN_CHAIN = 'bans';
 /** The chain a source inside a banned prefix goes to: its proven clients accepted, the rest dropped. */
 const PREFIX_CHAIN = 'prefixban';
 
 /**
- * The whole table, safe to apply again and again: `add` of an existing table/set/chain is a no-op, and the chain is
+ * The one prerouting base chain, at priority raw (-300): before conntrack, and needing no device name (netdev
+ * ingress would need one chain per interface and a re-init whenever interfaces come and go). Each hook costs every
+ * packet the chain's entry, so the meter and the bans share it (one empty base chain alone cost 2 % of a
+ * `Connection: close` client's requests/s to nginx, docs/benchmarks.md): a SYN (SYN set, ACK clear) first jumps to
+ * the meter, so a source it drops keeps being counted whether or not it is banned; every packet then jumps to the
+ * bans. Its two rules never change: the meter and the ban backend each write it whole, and neither can undo the
+ * other's, since each owns only the regular chain it jumps to.
+ */
+export function baseStatements(): string[] {
+  const t = `inet ${TABLE}`;
+  return [
+    `add chain ${t} ${BASE_CHAIN} { type filter hook prerouting priority raw; policy accept; }`,
+    `add chain ${t} ${SYN_CHAIN}`,
+    `add chain ${t} ${BAN_CHAIN}`,
+    `flush chain ${t} ${BASE_CHAIN}`,
+    `add rule ${t} ${BASE_CHAIN} tcp flags & (syn | ack) == syn jump ${SYN_CHAIN}`,
+    `add rule ${t} ${BASE_CHAIN} jump ${BAN_CHAIN}`,
+  ];
+}
+
+/**
+ * Before 2026-12-05 the meter had its own base chain, `synrate` at priority -301. A table left by that version would
+ * meter every SYN twice (its chain also jumps to `synmeter`), so the start of the ban backend and each install of the
+ * meter remove it: added first, so the delete cannot fail. Not in every commit: a base chain's hook is registered and
+ * unregistered each time (10–30 ms here).
+ */
+export function legacyStatements(): string[] {
+  const t = `inet ${TABLE}`;
+  return [`add chain ${t} synrate { type filter hook prerouting priority -301; policy accept; }`, `flush chain ${t} synrate`, `delete chain ${t} synrate`];
+}
+
+/**
+ * The whole table, safe to apply again and again: `add` of an existing table/set/chain is a no-op, and the chains are
  * flushed and refilled in the same transaction, so rules are never doubled and never absent.
- * Hook: prerouting at priority raw (-300) runs before conntrack and needs no device name; netdev ingress would need
- * one chain per interface and a re-init whenever interfaces come and go, for little gain at our rates.
  */
 export function initScript(): string {
-  return [`add table inet ${TABLE}`, ...banStatements(), ...proofStatements(), ''].join('\n');
+  return [`add table inet ${TABLE}`, ...legacyStatements(), ...banStatements(), ...proofStatements(), ''].join('\n');
 }
 
 /** The ban sets and the ban chain with its rules (the table must exist). */
@@ -48,12 +84,7 @@ export function banStatements(): string[] {
   ];
 }
 
-const BAN_CHAINS = (t: string) => [
-  `add chain ${t} prerouting { type filter hook prerouting priority raw; policy accept; }`,
-  `add chain ${t} ${PREFIX_CHAIN}`,
-  `flush chain ${t} prerouting`,
-  `flush chain ${t} ${PREFIX_CHAIN}`,
-];
+const BAN_CHAINS = (t: string) => [...baseStatements(), `add chain ${t} ${PREFIX_CHAIN}`, `flush chain ${t} ${BAN_CHAIN}`, `flush chain ${t} ${PREFIX_CHAIN}`];
 
 /**
  * The ban chain's rules, written anew (its chains flushed and refilled): by init, and by every commit, in the same
@@ -65,10 +96,10 @@ export function banRules(): string[] {
     ...BAN_CHAINS(t),
     // Host bans first: nothing spares a banned address. A source inside a banned prefix goes on to the spared clients,
     // so a packet from anywhere else pays two lookups, not three.
-    `add rule ${t} prerouting ip saddr @${SETS.host4} counter drop`,
-    `add rule ${t} prerouting ip6 saddr @${SETS.host6} counter drop`,
-    `add rule ${t} prerouting ip saddr @${SETS.net4} goto ${PREFIX_CHAIN}`,
-    `add rule ${t} prerouting ip6 saddr @${SETS.net6} goto ${PREFIX_CHAIN}`,
+    `add rule ${t} ${BAN_CHAIN} ip saddr @${SETS.host4} counter drop`,
+    `add rule ${t} ${BAN_CHAIN} ip6 saddr @${SETS.host6} counter drop`,
+    `add rule ${t} ${BAN_CHAIN} ip saddr @${SETS.net4} goto ${PREFIX_CHAIN}`,
+    `add rule ${t} ${BAN_CHAIN} ip6 saddr @${SETS.net6} goto ${PREFIX_CHAIN}`,
     `add rule ${t} ${PREFIX_CHAIN} ip saddr @${SPARE_SETS[4]} counter accept`,
     `add rule ${t} ${PREFIX_CHAIN} ip6 saddr @${SPARE_SETS[6]} counter accept`,
     `add rule ${t} ${PREFIX_CHAIN} counter drop`,
@@ -83,22 +114,27 @@ export function restScript(): string {
   return [`add table inet ${TABLE}`, ...BAN_CHAINS(`inet ${TABLE}`), ''].join('\n');
 }
 
+const PROVE_CHAIN = 'prove';
+
 /**
  * The proof of completed handshakes: the proven sets and the output rule that fills them. `add` (not `update`) costs a
  * lookup per outgoing packet once an address is in, and never writes; an address is proven again when it expires.
+ * Every packet this host sends passes here, so the one rule tests only what most packets fail on: no PSH and no FIN
+ * (a bare ACK, a SYN-ACK) leaves after one test of the flags. `oif` compares the interface index, which for lo is 1
+ * in every namespace; `oifname` would copy and compare the name.
  */
 export function proofStatements(): string[] {
   const t = `inet ${TABLE}`;
-  const established = 'tcp flags & (syn | rst) == 0 tcp flags & (fin | psh) != 0';
-  // Cheapest test first: most packets fail on the flags. `oif` compares the interface index, which for lo is 1 in
-  // every namespace; `oifname` would copy and compare the name for each packet.
   return [
     `add set ${t} ${PROVEN_SETS[4]} { type ipv4_addr; flags dynamic, timeout; size ${PROVEN_SIZE}; timeout ${PROVEN_WINDOW}; }`,
     `add set ${t} ${PROVEN_SETS[6]} { type ipv6_addr; flags dynamic, timeout; size ${PROVEN_SIZE}; timeout ${PROVEN_WINDOW}; }`,
     `add chain ${t} output { type filter hook output priority filter; policy accept; }`,
+    `add chain ${t} ${PROVE_CHAIN}`,
     `flush chain ${t} output`,
-    `add rule ${t} output meta nfproto ipv4 ${established} oif != "lo" add @${PROVEN_SETS[4]} { ip daddr }`,
-    `add rule ${t} output meta nfproto ipv6 ${established} oif != "lo" add @${PROVEN_SETS[6]} { ip6 daddr }`,
+    `flush chain ${t} ${PROVE_CHAIN}`,
+    `add rule ${t} output tcp flags & (fin | psh) != 0 tcp flags & (syn | rst) == 0 oif != "lo" goto ${PROVE_CHAIN}`,
+    `add rule ${t} ${PROVE_CHAIN} meta nfproto ipv4 add @${PROVEN_SETS[4]} { ip daddr } return`,
+    `add rule ${t} ${PROVE_CHAIN} meta nfproto ipv6 add @${PROVEN_SETS[6]} { ip6 daddr }`,
   ];
 }
 

@@ -22,14 +22,18 @@ describe('nftables backend in a namespace', () => {
       assert.deepEqual(await e.check(), { ok: true });
       await e.init();
       await e.init();
-      const rules = await exec('nft', ['list', 'chain', 'inet', 'synguard', 'prerouting'], { netns: ns });
+      const base = await exec('nft', ['list', 'chain', 'inet', 'synguard', 'prerouting'], { netns: ns });
+      assert.equal(base.stdout.match(/jump/g)?.length, 2, 'two jumps in the base chain after two inits');
+      const rules = await exec('nft', ['list', 'chain', 'inet', 'synguard', 'bans'], { netns: ns });
       assert.equal(rules.stdout.match(/drop/g)?.length, 2, 'two host-ban rules after two inits');
       assert.equal(rules.stdout.match(/goto prefixban/g)?.length, 2, 'two prefix-ban rules after two inits');
       const prefix = await exec('nft', ['list', 'chain', 'inet', 'synguard', 'prefixban'], { netns: ns });
       assert.equal(prefix.stdout.match(/accept/g)?.length, 2, 'two spare rules after two inits');
       assert.equal(prefix.stdout.match(/drop/g)?.length, 1, 'one drop after two inits');
       const output = await exec('nft', ['list', 'chain', 'inet', 'synguard', 'output'], { netns: ns });
-      assert.equal(output.stdout.match(/add @proven/g)?.length, 2, 'two proof rules after two inits');
+      assert.equal(output.stdout.match(/goto prove/g)?.length, 1, 'one proof rule after two inits');
+      const prove = await exec('nft', ['list', 'chain', 'inet', 'synguard', 'prove'], { netns: ns });
+      assert.equal(prove.stdout.match(/add @proven/g)?.length, 2, 'one per family after two inits');
       const now = wallClock();
       for (const [value, family] of [['198.18.2.2/32', 4], ['198.18.100.0/24', 4], ['2001:db8::5/128', 6], ['2001:db8:1::/64', 6]] as const) {
         e.add({ value, family, until: now + 600_000 });

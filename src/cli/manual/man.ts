@@ -32,7 +32,7 @@ export function manPage(root: CommandDoc, version: string): string {
     '.SH DESCRIPTION',
     'synguard tells a spoofed SYN flood (answered with SYN cookies and kernel tuning) from a flood by a few real',
     'sources (banned in nftables) and from a connection flood (banned, their sockets killed).',
-    'It changes: the nftables table \\fBinet synguard\\fR (chains synrate at priority \\-301, prerouting at \\-300, output),',
+    'It changes: the nftables table \\fBinet synguard\\fR (base chains prerouting at priority \\-300 and output),',
     'four SYN sysctls during an attack (originals recorded and restored), \\fI/var/lib/synguard\\fR, and the API on',
     '127.0.0.1:9717. \\fBsynguard off\\fR removes all of it from the kernel; stopping the daemon does not.',
     '.SH OPTIONS',
