@@ -63,6 +63,8 @@ function meterObjects(size: number): string[] {
     for (const s of Object.values(METER_SETS)) set(s[f], type, `flags dynamic, timeout; size ${size}; counter;`);
     for (const s of Object.values(RATE_SETS)) set(s[f], type, `flags dynamic, timeout; timeout 1s; size ${size};`);
   }
+  // With the jump to the bans: only the ban backend's rest may take it out (a re-install at rest puts it back, to an
+  // empty chain, until the next rest).
   lines.push(...baseStatements(), `add chain ${t} ${PROVEN_CHAIN}`);
   return lines;
 }

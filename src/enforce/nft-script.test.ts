@@ -34,11 +34,12 @@ describe('nft script', () => {
     assert.deepEqual(rules(restScript(), 'bans'), [], 'at rest the ban chain is empty');
   });
 
-  it('one prerouting base chain, written the same by the bans and the meter: SYNs to the meter, then every packet to the bans', () => {
+  it('one prerouting base chain: SYNs to the meter, then every packet to the bans; only rest drops that jump', () => {
     const meter = { perSource: 50, burst: 100, perPrefix: 400, prefixBurst: 800, proven: 1000, capProven: false, holdMs: 60_000, size: 1024, prefixes: { ipv4: 24, ipv6: 64 } };
     const base = ['tcp flags & (syn | ack) == syn jump synmeter', 'jump bans'];
+    assert.deepEqual(rules(restScript(), 'prerouting'), base.slice(0, 1));
     for (const script of [initScript(), restScript(), meterScript(meter), meterScript({ ...meter, countOnly: true }), removeMeterScript(1024)]) {
-      assert.deepEqual(rules(script, 'prerouting'), base);
+      if (script !== restScript()) assert.deepEqual(rules(script, 'prerouting'), base);
       assert.equal(script.match(/hook prerouting priority raw;/g)?.length, 1);
       assert.doesNotMatch(script.replace(legacyStatements().join('\n'), ''), /synrate/, 'the old base chain only to remove it');
     }

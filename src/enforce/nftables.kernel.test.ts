@@ -187,6 +187,8 @@ describe('nftables backend in a namespace', () => {
         assert.equal(await banRules(), 4, 'init writes the ban rules');
         assert.equal(await e.rest(wallClock()), true, 'no ban: at rest');
         assert.equal(await banRules(), 0, 'at rest: no packet crosses a ban lookup');
+        const jumps = async () => (await exec('nft', ['list', 'chain', 'inet', 'synguard', 'prerouting'], { netns: lab.victim.ns })).stdout.match(/jump \w+/g);
+        assert.deepEqual(await jumps(), ['jump synmeter'], 'nor a jump to the empty ban chain');
         for (const [from, ns, to] of [[c4far, lab.client.ns, v4], [a.v4[0]!, a.ns, v4], [c6far, lab.client.ns, v6], [a.v6[0]!, a.ns, v6]] as const) {
           assert.ok(await canConnect(ns, from, to, 8080), `${from} connects before any ban`);
         }
@@ -197,6 +199,7 @@ describe('nftables backend in a namespace', () => {
         e.add({ value: `${c6far.replace(/::2$/, '::')}/64`, family: 6, until });
         await e.commit(wallClock());
         assert.equal(await banRules(), 4, 'the commit wrote the rules back with its bans');
+        assert.deepEqual(await jumps(), ['jump synmeter', 'jump bans'], 'and the jump to them');
         assert.equal(await e.rest(wallClock()), false, 'bans in the kernel: not at rest');
         assert.equal(await canConnect(a.ns, a.v4[0]!, v4, 8080), false, 'banned v4 /32');
         assert.equal(await canConnect(a.ns, a.v6[0]!, v6, 8080), false, 'banned v6 /128');
