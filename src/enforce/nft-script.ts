@@ -55,8 +55,8 @@ export function baseStatements(bans = true): string[] {
 
 /**
  * Before 2026-12-05 the meter had its own base chain, `synrate` at priority -301. A table left by that version would
- * meter every SYN twice (its chain also jumps to `synmeter`), so the start of the ban backend and each install of the
- * meter remove it: added first, so the delete cannot fail. Not in every commit: a base chain's hook is registered and
+ * meter every SYN twice (its chain also jumps to `synmeter`), so the ban backend's init and the meter's first install
+ * remove it: added first, so the delete cannot fail. Not in every commit: a base chain's hook is registered and
  * unregistered each time (10–30 ms here).
  */
 export function legacyStatements(): string[] {
