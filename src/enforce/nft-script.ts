@@ -21,8 +21,8 @@ export const PROVEN_WINDOW = '15m';
 export const PROVEN_SIZE = 65_536;
 export type SetName = (typeof SETS)[keyof typeof SETS] | (typeof SPARE_SETS)[keyof typeof SPARE_SETS];
 
-/** The table's one prerouting base chain, shared by the meter and the bans (constant: see baseStatements). */
-export const BASE_CHAIN = 'prerouting';
+/** The table's one prerouting base chain, shared by the meter and the bans (see baseStatements). */
+const BASE_CHAIN = 'prerouting';
 /** The meter's entry: every SYN jumps to it first (empty while the meter is off). */
 export const SYN_CHAIN = 'synmeter';
 /** The bans' rules; the base chain jumps to it after the meter, except at rest (no ban in force: no rule, no jump). */
@@ -37,9 +37,9 @@ const PREFIX_CHAIN = 'prefixban';
  * `Connection: close` client's requests/s to nginx, docs/benchmarks.md): a SYN (SYN set, ACK clear) first jumps to
  * the meter, so a source it drops keeps being counted whether or not it is banned; every packet then jumps to the
  * bans. The meter and the ban backend each write it whole and own only the regular chain they jump to, so neither can
- * undo the other's rules. The jump to the bans goes only at rest, with the ban rules, in one transaction (a jump to an
- * empty chain still cost 0.03–0.05 µs of CPU per request, a tenth of all the rules' with keep-alive): only the ban
- * backend knows when, so everyone else writes it (`bans`), and the rules in `bans` never go without it.
+ * undo the other's rules. Only the ban backend leaves the jump to the bans out (`bans = false`), at rest, in the
+ * transaction that empties them (a jump to an empty chain still cost 0.03–0.05 µs of CPU per request, a tenth of all
+ * the rules' with keep-alive); every other writer puts it in, so the ban rules never go without it.
  */
 export function baseStatements(bans = true): string[] {
   const t = `inet ${TABLE}`;
