@@ -18,8 +18,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exec } from '../core/exec.js';
 import { configFrom } from '../config/load.js';
-import { TABLE, banStatements, initScript, proofStatements, restScript } from '../enforce/nft-script.js';
-import { allowStatements, meterScript } from '../enforce/meter-script.js';
+import { TABLE, banStatements, initScript, proofStatements } from '../enforce/nft-script.js';
+import { meterScript } from '../enforce/meter-script.js';
 import { meterOptions } from '../enforce/nft-meter.js';
 import { startRealServer } from '../lab/real-server.js';
 import { withLab } from '../lab/topology.js';
@@ -65,7 +65,7 @@ const LAYERS = {
   proof: [TABLE_LINE, ...proofStatements(), ''].join('\n'),
   meter: METER,
   rules: initScript() + METER,
-  rest: [initScript(), restScript(), METER, ...allowStatements(['127.0.0.0/8', '::1/128']), ''].join('\n'),
+  rest: await restRules(join(import.meta.dirname, '..')),
   before: beforeDist === '' ? '' : await restRules(beforeDist),
 } as const;
 const ARMS = beforeDist !== '' ? (['none', 'rest', 'before'] as const) : argv.includes('--layers') ? (['none', 'base', 'ban', 'proof', 'meter', 'rules'] as const) : (['none', 'rules', 'daemon'] as const);
