@@ -240,15 +240,21 @@ describe('nft SYN-rate meter', () => {
       // The layout before 2026-12-05: the meter's own base chain at -301, jumping to the same chain.
       const old = 'add chain inet synguard synrate { type filter hook prerouting priority -301; policy accept; }\nadd rule inet synguard synrate tcp flags & (syn | ack) == syn goto synmeter\n';
       const hooks = async () => (await exec('nft', ['list', 'table', 'inet', 'synguard'], { netns: ns })).stdout.match(/hook prerouting/g)?.length;
-      for (const start of [(m: NftMeter) => m.install(OPTS, []), () => new NftablesEnforcer({ netns: ns }).init()]) {
+      const starts = [
+        async () => {
+          const fresh = new NftMeter({ netns: ns }); // a new daemon's first install
+          try {
+            await fresh.install(OPTS, []);
+          } finally {
+            fresh.close();
+          }
+        },
+        () => new NftablesEnforcer({ netns: ns }).init(),
+      ];
+      for (const start of starts) {
         assert.equal((await exec('nft', ['-f', '-'], { netns: ns, input: old })).failed, false);
         assert.equal(await hooks(), 2);
-        const fresh = new NftMeter({ netns: ns });
-        try {
-          await start(fresh);
-        } finally {
-          fresh.close();
-        }
+        await start();
         assert.equal(await hooks(), 1, 'the old base chain is gone');
       }
     });
