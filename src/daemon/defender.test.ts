@@ -10,6 +10,7 @@ import { fixtureSample, T0 } from '../testing/samples.js';
 import type { RawSample } from '../detect/snapshot.js';
 import { Defender, type MeterReader } from './defender.js';
 import type { MeterSample } from '../observe/meter.js';
+import type { TableWord } from '../observe/sample.js';
 import { memoryLog } from '../core/log.js';
 import { tempDir } from '../testing/temp.js';
 
@@ -23,7 +24,7 @@ interface Rig {
   feed: (capture: string) => void;
   kills: Array<{ values: readonly string[]; except: readonly string[] }>;
   /** What each sample was told: may it reuse the last walk of the socket table? */
-  quietAsked: boolean[];
+  wordsAsked: TableWord[];
 }
 
 function rig(config: Config = configFrom({}), withEnforcer = true, backend: 'dry-run' | 'route' = 'dry-run', meter: MeterReader | null = null): Rig {
@@ -48,10 +49,10 @@ function rig(config: Config = configFrom({}), withEnforcer = true, backend: 'dry
   };
   const hardening: string[] = [];
   const kills: Rig['kills'] = [];
-  const quietAsked: boolean[] = [];
+  const wordsAsked: TableWord[] = [];
   const defender = new Defender(config, {
     store, log, enforcer, now: () => clock.now,
-    sample: (quiet) => { quietAsked.push(quiet); return Promise.resolve({ ...next, takenAt: clock.now }); },
+    sample: (word) => { wordsAsked.push(word); return Promise.resolve({ ...next, takenAt: clock.now }); },
     decide: policyFor(buildAllowList({ configured: config.defender.allowList }), config),
     killSockets: (values, except) => { kills.push({ values, except }); return Promise.resolve(0); },
     harden: (mode) => { hardening.push(mode); return Promise.resolve([mode]); },
@@ -59,7 +60,7 @@ function rig(config: Config = configFrom({}), withEnforcer = true, backend: 'dry
   });
   // Each feed alternates the capture's two counter samples, one second apart, so rates come out as captured.
   const feed = (capture: string) => { which = which === 0 ? 1 : 0; next = fixtureSample(capture, which); };
-  return { defender, store, log, enforcer, hardening, clock, feed, kills, quietAsked };
+  return { defender, store, log, enforcer, hardening, clock, feed, kills, wordsAsked };
 }
 
 async function tick(r: Rig, capture: string, seconds = 1): Promise<void> {
@@ -102,16 +103,29 @@ test('a spoofed flood: the guard holds bans back, hardening goes up instead, and
   assert.deepEqual(meter.armed, [], 'and the end has nothing to lift');
 });
 
+test('a spoofed flood that cookies carry, nobody named: the run loop may reuse a walk of the table; a kernel drop ends that', async () => {
+  const meter = fakeMeter();
+  const r = rig(configFrom({}), true, 'dry-run', meter);
+  await r.defender.start();
+  await tick(r, 'spoofed-v4-cookies');
+  assert.equal(r.defender.lastAssessment?.kind, 'spoofed-syn-flood');
+  assert.equal(r.defender.tableWord, 'steady-flood', 'a flood cookies carry: each walk would find the same forged sources');
+  meter.next([['198.18.7.7/32', 1900]]);
+  await tick(r, 'spoofed-v4-cookies');
+  assert.deepEqual(r.wordsAsked, ['quiet', 'steady-flood', null], 'a real source inside it: the table is walked again in the same tick');
+  assert.equal(r.defender.tableWord, null, 'and while the meter names someone');
+});
+
 test('calm for hardening.calmDown ends the attack, restores the sysctls and lifts the proven limit it put in force', async () => {
   const meter = fakeMeter();
   const r = rig(configFrom({ defender: { hardening: { calmDown: '10s' } } }), true, 'dry-run', meter);
   await r.defender.start();
   await tick(r, 'idle');
   assert.deepEqual(meter.armed, [], 'calm: the proven limit is not in force');
-  assert.equal(r.defender.quiet, true, 'calm: the run loop may reuse a walk of the table');
+  assert.equal(r.defender.tableWord, 'quiet', 'calm: the run loop may reuse a walk of the table');
   await tick(r, 'concentrated-v4');
   assert.deepEqual(meter.armed, [true]);
-  assert.equal(r.defender.quiet, false, 'under attack: every tick walks the table');
+  assert.equal(r.defender.tableWord, null, 'under attack from real sources: every tick walks the table');
   await tick(r, 'idle', 5);
   assert.deepEqual(r.hardening, ['attack']);
   await tick(r, 'idle', 6);
@@ -273,7 +287,7 @@ test('a kernel drop becomes a ban with origin kernel in the same tick, once, eve
   await tick(r, 'idle');
   meter.next([['198.18.7.7/32', 1900]]);
   await tick(r, 'spoofed-v4-nocookies');
-  assert.deepEqual(r.quietAsked, [true, true, false], 'calm, the walk may be reused; a kernel drop this tick: walk the table again now');
+  assert.deepEqual(r.wordsAsked, ['quiet', 'quiet', null], 'calm, the walk may be reused; a kernel drop this tick: walk the table again now');
   const active = r.store.decisions.active(r.clock.now);
   assert.deepEqual(active.map((d) => [d.value, d.origin, d.reason]), [['198.18.7.7/32', 'kernel', 'SYN flood (kernel meter)']]);
   assert.match(active[0]!.evidence[0]!, /1900 SYN\/s without completing handshakes/);

@@ -17,6 +17,7 @@ import { MeterView, type MeterReader } from './meter-view.js';
 
 export type { MeterReader } from './meter-view.js';
 import type { Log } from '../core/log.js';
+import type { TableWord } from '../observe/sample.js';
 import { Reconciler } from './reconciler.js';
 
 export type DecideInput = Omit<PolicyInput, 'allow' | 'config'>;
@@ -26,8 +27,8 @@ export interface DefenderDeps {
   /** The backend; the dry-run one (`enforces: false`) makes every decision a dry run's, stored flagged `dryRun`. */
   readonly enforcer: Enforcer;
   readonly log: Log;
-  /** One sample of the kernel; `quiet` (see Defender.quiet) lets it reuse the last walk of the socket table. */
-  readonly sample: (quiet: boolean) => Promise<RawSample>;
+  /** One sample of the kernel; a word (see Defender.tableWord) lets it reuse the last walk of the socket table. */
+  readonly sample: (word: TableWord) => Promise<RawSample>;
   /** The ban policy with the allow-list already bound (src/decide). */
   readonly decide: (input: DecideInput) => PolicyResult;
   /** Destroys the sockets of these sources (but not of the `except` peers); resolves with how many were killed. */
@@ -68,14 +69,20 @@ export class Defender {
   }
 
   /**
-   * Nothing to look closer at: calm, nothing assessed but weak settings, no source near a threshold, no listener
-   * full, no kernel drop in the meter's last reading. The sample may then reuse the last walk of the socket table for
-   * a few seconds while no counter shows SYN pressure and the established count holds (table-reuse.ts).
+   * Whether the next tick may reuse the last walk of the socket table (table-reuse.ts), for a few seconds at most:
+   * - `quiet`: calm, nothing assessed but weak settings, while no counter shows SYN pressure and the established count
+   *   holds;
+   * - `steady-flood`: a spoofed SYN flood that cookies carry, nobody named (the assessment's, the meter's), while no
+   *   counter shows a SYN dropped or an accept queue overflowing and the established count holds. The table then
+   *   shows only forged sources, one half-open entry each; a real source among them is the meter's to find.
+   * Never with a source near a threshold, a listener full, or a kernel drop in the meter's last reading: null, walk.
    */
-  get quiet(): boolean {
-    const kind = this.lastAssessment?.kind ?? 'none';
-    return !this.tracker.attack.active && !this.urgent && this.climbing.size === 0 && (kind === 'none' || kind === 'weak-config')
-      && this.meter.findings.offenders.length === 0 && (this.tracker.capacity?.fullSince ?? null) === null;
+  get tableWord(): TableWord {
+    const a = this.lastAssessment;
+    const kind = a?.kind ?? 'none';
+    if (this.urgent || this.climbing.size > 0 || this.meter.findings.offenders.length > 0 || (this.tracker.capacity?.fullSince ?? null) !== null) return null;
+    if (!this.tracker.attack.active) return kind === 'none' || kind === 'weak-config' ? 'quiet' : null;
+    return (kind === 'spoofed-syn-flood' || kind === 'cookies-coping') && a?.offenders.length === 0 ? 'steady-flood' : null;
   }
 
   /** The same report `synguard status --json` prints, for the latest tick; null before the first one. */
@@ -97,12 +104,13 @@ export class Defender {
     const { store, log, now } = this.deps;
     const cfg = this.config;
     const t = now();
-    const quiet = this.quiet;
-    let raw = await this.deps.sample(quiet);
+    const word = this.tableWord;
+    let raw = await this.deps.sample(word);
     await this.meter.read(t, cfg.detection.synRate);
-    // A quiet sample may reuse an old walk of the socket table; a kernel drop this very second means a flood has
-    // begun: the table is walked now (after the meter, so a source both see keeps origin 'kernel').
-    if (quiet && !this.quiet) raw = await this.deps.sample(false);
+    // A quiet or steady sample may reuse an old walk of the socket table; a kernel drop this very second means a
+    // flood (or a real source inside one) has begun: the table is walked now (after the meter, so a source both see
+    // keeps origin 'kernel').
+    if (word !== null && this.tableWord === null) raw = await this.deps.sample(null);
     const cur = buildSnapshot(raw, cfg.prefixes);
     const sources = summarizeSources(cur, defenderSourceOptions(cfg.detection));
     const assessment = assess(this.prev, cur, cfg.detection, sources, this.meter.findings.senders);

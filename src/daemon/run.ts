@@ -66,7 +66,8 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
       enforcer = selected.enforcer;
     }
     const listeners = cachedListeners(10_000);
-    // An idle tick reads the counters, not the socket table; a quiet one walks it at least every 5 s (table-reuse.ts).
+    // An idle tick reads the counters, not the socket table; a quiet or steady one walks it at least every 5 s
+    // (table-reuse.ts).
     const table = new TableReuse(10_000, 5_000, config.detection.established.clear);
     let sourcesHint = 1024;
     let walkedPeers: string[] | null = null; // the SSH peers of the last walk of the table
@@ -82,8 +83,8 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
     events.on(notifier.handle);
     const defender = new Defender(config, {
       store, enforcer, log, now: Date.now,
-      sample: async (quiet) => {
-        const raw = await takeSample({ listeners, sources: sourcesHint, table, quiet, sshPorts: config.defender.sshPorts });
+      sample: async (word) => {
+        const raw = await takeSample({ listeners, sources: sourcesHint, table, word, sshPorts: config.defender.sshPorts });
         sourcesHint = Math.max(1024, Math.ceil(raw.tally.sourceCount * 1.25)); // size the next tally from this one
         walkedPeers = raw.tally.sshPeers();
         return raw;

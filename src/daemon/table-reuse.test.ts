@@ -31,15 +31,30 @@ test('quiet: the last walk serves while no SYN-pressure counter rose and CurrEst
   const busy = (segs: number, extra: Record<string, number> = {}) => ({ InSegs: segs, OutSegs: segs, CurrEstab: 20, ListenOverflows: 3, SyncookiesSent: 7, ...extra });
   r.walked(tally, busy(100), T0);
   assert.equal(r.reusable(busy(9000), T0 + 1000), null, 'segments moved and the defender has not said quiet');
-  assert.equal(r.reusable(busy(9000), T0 + 1000, true), tally, 'quiet: connections come and go, nothing presses');
-  assert.equal(r.reusable(busy(9000, { CurrEstab: 44 }), T0 + 1000, true), tally, 'the established gauge within the margin');
-  assert.equal(r.reusable(busy(9000, { CurrEstab: 45 }), T0 + 1000, true), null, 'connections pile up (a connection flood)');
-  assert.equal(r.reusable(busy(9000, { ListenOverflows: 4 }), T0 + 1000, true), null, 'an accept queue overflowed');
-  assert.equal(r.reusable(busy(9000, { SyncookiesSent: 8 }), T0 + 1000, true), null, 'a SYN queue filled: cookies');
-  assert.equal(r.reusable(busy(9000, { TCPReqQFullDrop: 1 }), T0 + 1000, true), null, 'a SYN queue filled: drops');
-  assert.equal(r.reusable(busy(9000), T0 + 5_000, true), null, 'walked at least every quietMaxAgeMs');
-  assert.equal(r.reusable({ InSegs: 9000, OutSegs: 9000 }, T0 + 1000, true), null, 'no CurrEstab: walk');
-  assert.equal(r.reusable(busy(9000), T0 + 1000, false), null, 'not quiet any more: every tick walks');
+  assert.equal(r.reusable(busy(9000), T0 + 1000, 'quiet'), tally, 'quiet: connections come and go, nothing presses');
+  assert.equal(r.reusable(busy(9000, { CurrEstab: 44 }), T0 + 1000, 'quiet'), tally, 'the established gauge within the margin');
+  assert.equal(r.reusable(busy(9000, { CurrEstab: 45 }), T0 + 1000, 'quiet'), null, 'connections pile up (a connection flood)');
+  assert.equal(r.reusable(busy(9000, { ListenOverflows: 4 }), T0 + 1000, 'quiet'), null, 'an accept queue overflowed');
+  assert.equal(r.reusable(busy(9000, { SyncookiesSent: 8 }), T0 + 1000, 'quiet'), null, 'a SYN queue filled: cookies');
+  assert.equal(r.reusable(busy(9000, { TCPReqQFullDrop: 1 }), T0 + 1000, 'quiet'), null, 'a SYN queue filled: drops');
+  assert.equal(r.reusable(busy(9000), T0 + 5_000, 'quiet'), null, 'walked at least every quietMaxAgeMs');
+  assert.equal(r.reusable({ InSegs: 9000, OutSegs: 9000 }, T0 + 1000, 'quiet'), null, 'no CurrEstab: walk');
+  assert.equal(r.reusable(busy(9000), T0 + 1000, null), null, 'not quiet any more: every tick walks');
+});
+
+test('a steady flood: cookies sent do not count, a SYN dropped, a cookie failing or an accept queue overflowing does', () => {
+  const r = new TableReuse(10_000, 5_000, 25);
+  const tally = new SocketTally();
+  const flood = (segs: number, extra: Record<string, number> = {}) => ({ InSegs: segs, OutSegs: segs, CurrEstab: 20, SyncookiesSent: segs, TCPReqQFullDoCookies: segs, ...extra });
+  r.walked(tally, flood(100), T0);
+  assert.ok(r.reusable(flood(3100), T0 + 1000, 'quiet') === null, 'quiet: cookies are SYN pressure');
+  assert.ok(r.reusable(flood(3100), T0 + 1000, 'steady-flood') === tally, 'steady: 3,000 cookies a second are the flood itself');
+  assert.ok(r.reusable(flood(3100, { TCPReqQFullDrop: 1 }), T0 + 1000, 'steady-flood') === null, 'a SYN dropped (cookies off, or failing to keep up)');
+  assert.ok(r.reusable(flood(3100, { SyncookiesFailed: 1 }), T0 + 1000, 'steady-flood') === null, 'an ACK with a bad cookie');
+  assert.ok(r.reusable(flood(3100, { ListenOverflows: 1 }), T0 + 1000, 'steady-flood') === null, 'an accept queue overflowed');
+  assert.ok(r.reusable(flood(3100, { ListenDrops: 1 }), T0 + 1000, 'steady-flood') === null, 'a listener dropped');
+  assert.ok(r.reusable(flood(3100, { CurrEstab: 45 }), T0 + 1000, 'steady-flood') === null, 'handshakes completed in numbers: a connection flood inside');
+  assert.ok(r.reusable(flood(3100), T0 + 5_000, 'steady-flood') === null, 'walked at least every quietMaxAgeMs');
 });
 
 // assert.ok, not equal: a failing equal would print two 3 MB tallies

@@ -10,6 +10,13 @@
 //   dropping, SYN cookies sent or failing) and the established gauge (CurrEstab) grew by less than `estMargin` since
 //   the last walk: the table is walked at least every `quietMaxAgeMs` then. A connection flood raises CurrEstab, a SYN
 //   flood fills a queue or draws cookies, a source over the kernel meter's rate is a kernel drop: each walks at once.
+// - Steady flood (the defender's word: a spoofed SYN flood that cookies carry, nobody named by the assessment or the
+//   meter, no source near a threshold, no listener full): the same, except that cookies sent are the flood itself and
+//   do not count; a SYN dropped (queue full, cookies off), a cookie failing or an accept queue overflowing still
+//   walks at once. Each walk there finds the same thing: one half-open entry per forged source, the listener's queue
+//   at its backlog. Under 3,000 spoofed SYN/s beside nginx and a `Connection: close` client, walking every 1 s tick
+//   cost 0.9 % of the machine's two CPUs (`ss`, nearly all of it the kernel's tcp_diag_dump visiting the 262,144
+//   buckets of the established hash), the daemon's largest part (docs/benchmarks.md, issue 14).
 // - Costly (any tick, under attack too): a walk that cost c ms of CPU (the daemon's, and that of the `ss` it ran) is not
 //   repeated within c / `costShare` ms, and never waits over `costMaxAgeMs`: the walks take at most `costShare` of a
 //   core however large the table.
@@ -28,12 +35,14 @@
 //   and `ss -tanH exclude time-wait` 14–22 ms, start-up included, for 85 rows left to parse instead of 25,000
 //   (docs/benchmarks.md, issue 14).
 // The first walk reads /proc; if it finds a large table, the next one takes the dump.
-import type { TablePlan } from '../observe/sample.js';
+import type { TablePlan, TableWord } from '../observe/sample.js';
 import type { SocketTally } from '../observe/socket-tally.js';
 import { STATE } from '../observe/tcp-table.js';
 
 /** Counters whose rise means SYN pressure on some listener: the table is read at once. */
 export const PRESSURE_COUNTERS = ['ListenOverflows', 'ListenDrops', 'TCPReqQFullDrop', 'TCPReqQFullDoCookies', 'SyncookiesSent', 'SyncookiesFailed'] as const;
+/** The same, less the cookies a flood that cookies carry draws: what changes a steady flood's picture. */
+const STEADY_ALARMS = PRESSURE_COUNTERS.filter((name) => name !== 'SyncookiesSent' && name !== 'TCPReqQFullDoCookies');
 
 interface Walk {
   readonly tally: SocketTally;
@@ -71,19 +80,20 @@ export class TableReuse {
   }
 
   /**
-   * The last walk's tally when nothing moved (idle) or, `quiet` (the defender's word: Defender.quiet), nothing pressed
-   * since; null means walk the table.
+   * The last walk's tally when nothing moved (idle) or, by the defender's word (Defender.tableWord), nothing pressed
+   * (quiet) or changed the flood's picture (steady) since; null means walk the table.
    */
-  reusable(counters: Readonly<Record<string, number>>, now: number, quiet = false): SocketTally | null {
+  reusable(counters: Readonly<Record<string, number>>, now: number, word: TableWord = null): SocketTally | null {
     const w = this.last;
     if (w === null || now < w.at) return null;
     const same = (name: string): boolean => counters[name] !== undefined && counters[name] === w.counters[name];
     if (same('InSegs') && same('OutSegs') && now - w.at < this.maxAgeMs) return w.tally;
     if (now - w.at < Math.min(w.costMs / this.costShare, this.costMaxAgeMs)) return w.tally;
-    if (!quiet || now - w.at >= this.quietMaxAgeMs) return null;
+    if (word === null || now - w.at >= this.quietMaxAgeMs) return null;
     const est = counters['CurrEstab'], before = w.counters['CurrEstab'];
     if (est === undefined || before === undefined || est >= before + this.estMargin) return null;
-    return PRESSURE_COUNTERS.every((name) => (counters[name] ?? 0) <= (w.counters[name] ?? 0)) ? w.tally : null;
+    const alarms = word === 'quiet' ? PRESSURE_COUNTERS : STEADY_ALARMS;
+    return alarms.every((name) => (counters[name] ?? 0) <= (w.counters[name] ?? 0)) ? w.tally : null;
   }
 
   /**

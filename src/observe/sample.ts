@@ -22,9 +22,15 @@ export function assertLinux(): void {
 /** How a walk reads the table: /proc, the kernel's dump, or the dump without TIME_WAIT sockets (counted instead). */
 export type TablePlan = 'proc' | 'dump' | 'dump-without-time-wait';
 
-/** The daemon's memory of its last socket-table walk (src/daemon/table-reuse.ts): a quiet tick reuses it. */
+/**
+ * The defender's word on how much a tick needs a fresh walk of the socket table (Defender.tableWord): `quiet`,
+ * nothing to look closer at; `steady-flood`, a flood that SYN cookies carry and nobody to ban; null, walk.
+ */
+export type TableWord = 'quiet' | 'steady-flood' | null;
+
+/** The daemon's memory of its last socket-table walk (src/daemon/table-reuse.ts): a quiet or steady tick reuses it. */
 export interface TableMemory {
-  reusable(counters: Readonly<Record<string, number>>, now: number, quiet: boolean): SocketTally | null;
+  reusable(counters: Readonly<Record<string, number>>, now: number, word: TableWord): SocketTally | null;
   /** `costMs`: the CPU the walk cost this process and the children it ran (ss). */
   walked(tally: SocketTally, counters: Readonly<Record<string, number>>, now: number, costMs: number): void;
   /** How the next walk reads the table, given the kernel's TIME_WAIT count (TableReuse.plan). */
@@ -45,7 +51,7 @@ const KERNEL: TableReaders = { timeWait: () => readTimeWait(), diag: (sink, excl
  * and the last walk's tally is used again when they say no socket can have moved.
  */
 export async function takeSample(opts: {
-  light?: boolean; now?: () => number; listeners?: () => Promise<ListenerRead>; sources?: number; table?: TableMemory; quiet?: boolean; readers?: TableReaders;
+  light?: boolean; now?: () => number; listeners?: () => Promise<ListenerRead>; sources?: number; table?: TableMemory; word?: TableWord; readers?: TableReaders;
   /** Local ports whose established peers the walk collects (the allow-list's SSH sessions: SocketTally.sshPeers). */
   sshPorts?: readonly number[];
 } = {}): Promise<RawSample> {
@@ -53,7 +59,7 @@ export async function takeSample(opts: {
   // the listeners' `ss` runs while the table is walked: the sample costs the longer of the two, not their sum
   const pending = opts.light ? { ok: true as const, listeners: [], badLines: 0 } : (opts.listeners ?? readListeners)();
   const counters = readCounters();
-  const reused = opts.light ? null : (opts.table?.reusable(counters.counters, now(), opts.quiet ?? false) ?? null);
+  const reused = opts.light ? null : (opts.table?.reusable(counters.counters, now(), opts.word ?? null) ?? null);
   const fresh = () => new SocketTally(opts.sources, opts.sshPorts);
   let tally = reused ?? (opts.light ? fresh() : null);
   let tableBadLines = 0;
