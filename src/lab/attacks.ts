@@ -1,8 +1,10 @@
 // Bounded SYN floods from an attacker namespace: hping3 for IPv4 (optionally spoofed via nft numgen), a python3 raw sender for IPv6.
+// An IPv4 flood's count is the kernel's: a counter on its own nft rule. hping3 prints its statistics from its SIGINT
+// handler, which can abort on a corrupted heap ("corrupted double-linked list", seen once in CI) after every packet left.
 import { spawnLong, exec } from '../core/exec.js';
 import { SynguardError } from '../core/errors.js';
 import type { LabHost } from './topology.js';
-import { assertLabRange, floodBudget, hpingArgs, parseHpingSent, spoofRuleset, type FloodBudget } from './flood-args.js';
+import { assertLabRange, floodBudget, floodRuleset, hpingArgs, parseSentCounter, type FloodBudget } from './flood-args.js';
 import { nftApply } from './netns.js';
 import { SYN6_SENDER } from './syn6-sender.js';
 import { ensureTools, pythonBin } from './tools.js';
@@ -42,15 +44,15 @@ export async function synFlood(from: LabHost, opts: SynFloodOptions): Promise<{ 
   ensureTools(['hping3', 'nft']);
   const seq = ++floodSeq;
   const ttl = 32 + (seq % 64);
-  const table = `sgl_spoof_${process.pid}_${seq}`;
-  if (opts.spoofCidr !== undefined) await nftApply(from.ns, spoofRuleset(table, opts.spoofCidr, ttl));
+  const table = `sgl_flood_${process.pid}_${seq}`;
+  await nftApply(from.ns, floodRuleset(table, ttl, opts.spoofCidr));
   try {
     const out = await runBounded(from.ns, 'hping3', hpingArgs(opts.target, opts.port, b, ttl), b);
-    const sent = parseHpingSent(out);
-    if (sent === null) throw new SynguardError('exec', `hping3 in ${from.ns} reported no statistics: ${out.trim().split('\n').slice(-2).join(' / ')}`);
+    const sent = parseSentCounter((await exec('nft', ['list', 'table', 'ip', table], { netns: from.ns })).stdout);
+    if (!sent) throw new SynguardError('exec', `hping3 in ${from.ns} sent no SYN: ${out.trim().split('\n').slice(-2).join(' / ')}`);
     return { packetsSent: sent };
   } finally {
-    if (opts.spoofCidr !== undefined) await exec('nft', ['delete', 'table', 'ip', table], { netns: from.ns });
+    await exec('nft', ['delete', 'table', 'ip', table], { netns: from.ns });
   }
 }
 

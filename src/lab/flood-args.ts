@@ -1,4 +1,4 @@
-// Pure building blocks of a SYN flood: packet budget, hping3 arguments, the nft source-rewrite ruleset, and lab-range checks.
+// Pure building blocks of a SYN flood: packet budget, hping3 arguments, the nft ruleset that counts (and may spoof) it, and lab-range checks.
 import ipaddr from 'ipaddr.js';
 import { SynguardError } from '../core/errors.js';
 import { LAB_RANGES } from './addressing.js';
@@ -46,21 +46,27 @@ export function hpingArgs(target: string, port: number, b: FloodBudget, ttl: num
   return ['-q', '-S', '-p', String(port), '-i', `u${b.intervalUs}`, '-c', String(b.count), '--ttl', String(ttl), target];
 }
 
-/** Packets hping3 says it sent ("N packets tramitted"), or null. */
-export function parseHpingSent(output: string): number | null {
-  const m = /(\d+) packets tra(?:ns)?mitted/.exec(output);
+/** Packets counted by the flood ruleset's counter in `nft list table` output, or null when there is none. */
+export function parseSentCounter(listing: string): number | null {
+  const m = /counter packets (\d+)/.exec(listing);
   return m ? Number(m[1]) : null;
 }
 
-/** nft ruleset rewriting the source of this flood's SYNs (matched by TTL) to a random address in `cidr` (IPv4). */
-export function spoofRuleset(table: string, cidr: string, ttl: number): string {
-  const [net, len] = ipaddr.parseCIDR(cidr);
-  if (net.kind() !== 'ipv4') throw new SynguardError('input', `spoofCidr "${cidr}" must be IPv4 (use a /64 with an IPv6 target to rotate)`);
-  const u32 = net.toByteArray().reduce((a, b) => a * 256 + b, 0);
-  const mod = 2 ** (32 - len);
-  const offset = u32 - (u32 % mod);
+/**
+ * nft ruleset in the attacker's namespace that counts this flood's SYNs (marked by TTL) as they leave and, for a
+ * spoofed flood, rewrites their source to a random address in `spoofCidr` (IPv4 only).
+ */
+export function floodRuleset(table: string, ttl: number, spoofCidr?: string): string {
+  let spoof = '';
+  if (spoofCidr !== undefined) {
+    const [net, len] = ipaddr.parseCIDR(spoofCidr);
+    if (net.kind() !== 'ipv4') throw new SynguardError('input', `spoofCidr "${spoofCidr}" must be IPv4 (use a /64 with an IPv6 target to rotate)`);
+    const u32 = net.toByteArray().reduce((a, b) => a * 256 + b, 0);
+    const mod = 2 ** (32 - len);
+    spoof = ` ip saddr set numgen random mod ${mod} offset ${u32 - (u32 % mod)}`;
+  }
   return `table ip ${table} {
-  chain post { type filter hook postrouting priority 0; policy accept; ip ttl ${ttl} tcp flags & (syn | ack) == syn ip saddr set numgen random mod ${mod} offset ${offset}; }
+  chain post { type filter hook postrouting priority 0; policy accept; ip ttl ${ttl} tcp flags & (syn | ack) == syn counter${spoof}; }
 }
 `;
 }
