@@ -1,6 +1,7 @@
 // Bounded SYN floods from an attacker namespace: hping3 for IPv4 (optionally spoofed via nft numgen), a python3 raw sender for IPv6.
-// An IPv4 flood's count is the kernel's: a counter on its own nft rule. hping3 prints its statistics from its SIGINT
-// handler, which can abort on a corrupted heap ("corrupted double-linked list", seen once in CI) after every packet left.
+// An IPv4 flood's count is the kernel's: a counter on its own nft rule. Stopped at the time limit, hping3 prints its
+// statistics from its SIGINT handler, which can abort on a corrupted heap ("corrupted double-linked list", seen in CI)
+// after its last packet has left.
 import { spawnLong, exec } from '../core/exec.js';
 import { SynguardError } from '../core/errors.js';
 import type { LabHost } from './topology.js';
