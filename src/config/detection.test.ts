@@ -13,7 +13,7 @@ test('no file at all: every signal has its default', () => {
   assert.deepEqual(d.spoofed, { minSources: 64, maxCookieReturn: 0.05 });
   assert.deepEqual(d.weakConfig, { minListenerBacklog: 128, maxSynackRetries: 5 });
   assert.deepEqual(d.synRate, { enabled: true, perSource: 50, burst: 100, perPrefix: 400, prefixBurst: 800, proven: 10_000, hold: 60_000, size: 65_536 });
-  assert.deepEqual(d.capacity, { enabled: true, minAcceptQueue: 1, fullFor: 1000, share: 0.5, minHeld: 10, minConnections: 50, minPerAddress: 2, maxOffenders: 16 });
+  assert.deepEqual(d.capacity, { enabled: true, minAcceptQueue: 1, fullFor: 1000, share: 0.5, minHeld: 10, minConnections: 50, minPerAddress: 2, maxOffenders: 16, slots: {} });
   assert.deepEqual(Object.keys(d).sort(), ['capacity', 'established', 'halfOpen', 'prefixEstablished', 'prefixHalfOpen', 'spoofed', 'synFlood', 'synRate', 'weakConfig']);
   assert.ok(Object.isFrozen(d.established));
   assert.ok(Object.isFrozen(d.synRate));
@@ -41,4 +41,11 @@ test('the kernel meter lives at detection.synRate', () => {
   assert.equal(c.detection.synRate.perSource, 100);
   assert.equal(c.detection.synRate.hold, 120_000);
   assert.throws(() => parseConfig('detection:\n  synRate: { perSource: 20000 }\n'), /detection\.synRate\.proven: must be at least perSource \(20000\)/);
+});
+
+test('capacity.slots: port keys and positive slot counts, errors naming the key', () => {
+  assert.deepEqual(parseConfig('detection:\n  capacity:\n    slots: { 8080: 150, 443: 2000 }\n').detection.capacity.slots, { 8080: 150, 443: 2000 });
+  assert.throws(() => parseConfig('detection:\n  capacity:\n    slots: { http: 150 }\n'), /detection\.capacity\.slots\.http: expected a TCP port \(1-65535\), found the key "http" \(string\)/);
+  assert.throws(() => parseConfig('detection:\n  capacity:\n    slots: { 70000: 150 }\n'), /detection\.capacity\.slots\.70000: expected a TCP port \(1-65535\)/);
+  assert.throws(() => parseConfig('detection:\n  capacity:\n    slots: { 8080: 0 }\n'), /detection\.capacity\.slots\.8080: .*found 0 \(number\)/);
 });

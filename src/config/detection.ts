@@ -7,6 +7,8 @@ import { duration } from './duration.js';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const ratio = z.number().min(0).max(1);
+/** A TCP port as a map key: YAML reads `8080: 150` with the key as text. */
+const portKey = z.string().regex(/^[1-9][0-9]{0,4}$/, 'expected a TCP port (1-65535)').refine((k) => Number(k) <= 65_535, 'expected a TCP port (1-65535)');
 
 export const detectionSchema = z.strictObject({
   /** SYN pressure on the whole host, and what "a SYN flood from few sources" means. */
@@ -59,6 +61,9 @@ export const detectionSchema = z.strictObject({
    * non-empty, a prefix holding `share` of its slots (at least `minHeld`) with at least `minConnections` open (held or
    * queued) is an offender, named by its addresses that
    * hold at least `minPerAddress` each (slowloris spread over a /24 stays under every per-source threshold).
+   * A server that closes what it cannot serve instead of queuing it (Node's `server.maxConnections`, a fixed pool
+   * that rejects) never fills its accept queue: `slots` declares such a server's capacity by its port, and the
+   * listener counts as full while that many connections on the port are held.
    */
   capacity: z.strictObject({
     enabled: z.boolean().default(true),
@@ -69,6 +74,8 @@ export const detectionSchema = z.strictObject({
     minConnections: int(1, 10_000_000).default(50),
     minPerAddress: int(1, 10_000_000).default(2),
     maxOffenders: int(1, 100_000).default(16),
+    /** Port → how many connections its server serves at once, for servers that shed instead of queuing (e.g. 8080: 150). */
+    slots: z.record(portKey, int(1, 10_000_000)).default({}),
   }).prefault({}),
 }).prefault({});
 

@@ -25,6 +25,8 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown
       if (issue.code === 'unrecognized_keys') {
         return issue.keys.map((k) => `${issue.path.length ? `${key}.` : ''}${keyText(k)}: unknown key`).join('; ');
       }
+      // A bad key of a map (detection.capacity.slots): the key's own rule says what was expected.
+      if (issue.code === 'invalid_key') return `${key}: ${issue.issues[0]?.message ?? issue.message}, found the key ${describe(String(issue.path.at(-1)))}`;
       const found = valueAt(input, issue.path);
       // A cross-key rule (clear < ban) may fire on a key left at its default: the message names the value then.
       if (found === undefined && issue.code === 'custom') return `${key}: ${issue.message} (default)`;

@@ -84,7 +84,8 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
     const defender = new Defender(config, {
       store, enforcer, log, now: Date.now,
       sample: async (word) => {
-        const raw = await takeSample({ listeners, sources: sourcesHint, table, word, sshPorts: config.defender.sshPorts });
+        const slotPorts = Object.keys(config.detection.capacity.slots).map(Number);
+        const raw = await takeSample({ listeners, sources: sourcesHint, table, word, sshPorts: config.defender.sshPorts, slotPorts });
         sourcesHint = Math.max(1024, Math.ceil(raw.tally.sourceCount * 1.25)); // size the next tally from this one
         walkedPeers = raw.tally.sshPeers();
         return raw;

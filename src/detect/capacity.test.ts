@@ -1,6 +1,8 @@
 // Capacity-relative detection on real captures: Apache prefork (150 slots) under wrk alone, and full under slowloris
 // from 8 addresses of 198.18.2.0/24 (25 connections each) beside wrk's 10 keep-alive connections from 198.18.1.2,
-// about 1 s in (slots-early: Apache still adding workers) and 6 s in (slots-spread: all 150 held).
+// about 1 s in (slots-early: Apache still adding workers) and 6 s in (slots-spread: all 150 held). slots-shed: the
+// lab's own server with Node's maxConnections 150 under the same load, 6 s in: it closes what it cannot serve, so its
+// accept queue stays empty while the spread holds its 150 slots.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { configFrom } from '../config/load.js';
@@ -14,7 +16,7 @@ const cfg = configFrom({});
 const SPREAD = Array.from({ length: 8 }, (_, i) => `198.18.2.${2 + i}/32`);
 
 function input(capture: string, c = cfg) {
-  const [, cur] = fixtureSnapshots(capture);
+  const [, cur] = fixtureSnapshots(capture, {}, undefined, Object.keys(c.detection.capacity.slots).map(Number));
   return { cur, src: summarizeSources(cur, defenderSourceOptions(c.detection)) };
 }
 
@@ -188,4 +190,24 @@ test('the accept queue is this tick\'s (the LISTEN row\'s rx_queue), not the dae
   const [, cur] = fixtureSnapshots('slots-spread', { listeners: stale });
   assert.equal(cur.listeners[0]?.backlog, 511);
   assert.ok((cur.listeners[0]?.acceptQueue ?? 0) >= 50, `fresh queue: ${cur.listeners[0]?.acceptQueue}`);
+});
+
+test('a server that sheds instead of queuing is full at its declared slots: the spread is named, never without them', () => {
+  // Node's maxConnections closes connection 151 at once: the accept queue is empty, as for a server keeping up
+  const { cur } = input('slots-shed');
+  assert.deepEqual(cur.listeners.map((l) => l.acceptQueue), [0, 0]);
+  assert.deepEqual(looks('slots-shed', [T0, T0 + 2000]).offenders, [], 'no slots declared: it never looks full');
+  const declared = configFrom({ detection: { capacity: { slots: { 8080: 150 } } } });
+  // the spread's 8 addresses hold 150 (18 or 19 each) and wrk's one connection in flight the 151st
+  const { cur: counted } = input('slots-shed', declared);
+  assert.deepEqual(counted.listeners.map((l) => l.held), [151, 151]);
+  const first = looks('slots-shed', [T0], declared);
+  assert.match(first.full[0] ?? '', /:8080 \(151 of its 150 declared slots held\)/);
+  assert.equal(first.pending, true);
+  const out = looks('slots-shed', [T0, T0 + 1000], declared);
+  assert.deepEqual(out.offenders.map((o) => o.value).sort(), SPREAD);
+  assert.match(out.offenders[0]?.evidence.join(' ') ?? '', /198\.18\.2\.0\/24: holds 150 of 151 slots \(99%; 0 more connections waiting\)/);
+  // one slot short of the declaration is not full; slots declared for another port change nothing
+  assert.deepEqual(looks('slots-shed', [T0, T0 + 2000], configFrom({ detection: { capacity: { slots: { 8080: 152 } } } })).full, []);
+  assert.deepEqual(looks('slots-shed', [T0, T0 + 2000], configFrom({ detection: { capacity: { slots: { 8081: 10 } } } })).offenders, []);
 });

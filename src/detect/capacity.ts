@@ -1,5 +1,6 @@
 // Capacity-relative detection: once a server is full (a listener's accept queue stays non-empty: every worker is busy
-// and the kernel queues completed handshakes), who holds its slots? A connection holds a slot when it is ESTABLISHED
+// and the kernel queues completed handshakes; or, for a server that sheds instead of queuing, its declared slots are
+// all held), who holds its slots? A connection holds a slot when it is ESTABLISHED
 // and the server has read everything it sent (rx_queue 0: a worker took it); one with unread bytes is waiting in the
 // queue like any client, so it counts for nobody. A /24 (or /64) that keeps holding most of the held connections of a
 // full server for `fullFor` is an offender even when each of its addresses stays under the per-source thresholds
@@ -27,6 +28,11 @@ export interface CapacityConfig {
   readonly minPerAddress: number;
   /** More named addresses than this: the prefix itself is named instead. */
   readonly maxOffenders: number;
+  /**
+   * Port → the connections its server serves at once, for a server that closes what it cannot serve instead of
+   * queuing it: its listener counts as full while that many connections on the port are held (ListenerStat.held).
+   */
+  readonly slots: Readonly<Record<string, number>>;
 }
 
 export interface CapacityState {
@@ -75,9 +81,12 @@ export function detectCapacity(
   state: CapacityState, listeners: readonly ListenerStat[], established: number, sources: SourceSummary, cfg: CapacityConfig, now: number,
 ): CapacityOutput {
   if (!cfg.enabled) return { state: CAPACITY_IDLE, full: [], offenders: [], pending: false };
-  const full = listeners
-    .filter((l) => l.acceptQueue >= cfg.minAcceptQueue)
-    .map((l) => `${l.address.includes(':') ? `[${l.address}]` : l.address}:${l.port} (${l.acceptQueue} waiting for accept, backlog ${l.backlog ?? '?'})`);
+  const endpoint = (l: ListenerStat): string => `${l.address.includes(':') ? `[${l.address}]` : l.address}:${l.port}`;
+  const full = listeners.flatMap((l) => {
+    if (l.acceptQueue >= cfg.minAcceptQueue) return [`${endpoint(l)} (${l.acceptQueue} waiting for accept, backlog ${l.backlog ?? '?'})`];
+    const slots = cfg.slots[String(l.port)];
+    return slots !== undefined && (l.held ?? 0) >= slots ? [`${endpoint(l)} (${l.held ?? 0} of its ${slots} declared slots held)`] : [];
+  });
   if (full.length === 0) {
     // The stretch survives (see lastFull), but no prefix's hold does: a server whose queue drains between looks is
     // not full of anyone (nginx's queue is non-empty for an instant now and then under load, and its "slots" are

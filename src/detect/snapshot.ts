@@ -20,6 +20,8 @@ export interface ListenerStat {
   readonly acceptQueue: number;
   /** SYN_RECV entries addressed to this listener: its SYN-queue occupancy. */
   readonly synRecv: number;
+  /** Connections on its port that a worker holds, when the port has declared slots (config detection.capacity.slots). */
+  readonly held?: number;
 }
 
 export interface Snapshot {
@@ -72,7 +74,9 @@ function listenerStats(raw: RawSample): ListenerStat[] {
       if (owner) owner.synRecv += count;
     }
   }
-  return base.sort((a, b) => b.synRecv - a.synRecv || a.port - b.port);
+  const held = raw.tally.heldByPort;
+  const withHeld = held.size === 0 ? base : base.map((l) => (held.has(l.port) ? { ...l, held: held.get(l.port) } : l));
+  return withHeld.sort((a, b) => b.synRecv - a.synRecv || a.port - b.port);
 }
 
 export function buildSnapshot(raw: RawSample, prefixes: PrefixLengths): Snapshot {

@@ -159,3 +159,19 @@ test('lab rotating-v6 with the defender: the /64 is banned, the client inside it
   assert.ok(all > 20 && ok / all >= 0.95, `the client inside the banned /64 during the attack: ${ok}/${all}`);
 }));
 
+
+test('lab slowloris-spread against a server that sheds at 150: full at its declared slots, the holders banned, the client in their /24 spared', needs([...FLOODS, 'ss'], async () => {
+  // the builtin server closes connection 151 at once (Node's maxConnections), so its accept queue never fills; the lab
+  // declares its 150 slots (detection.capacity.slots), as its admin would
+  const { scenario } = loadScenario('slowloris-spread');
+  const report = await runScenario('slowloris-spread', scenario, { scale: 0.5, defend: true, outDir: tempDir('sg-e2e-lab-') });
+  const actions = report.defender?.actions ?? [];
+  const said = actions.map((a) => `${a.kind} ${a.value}`).join('; ');
+  assert.equal(actions.find((a) => a.kind === 'ban')?.value, '198.18.2.0/24', said);
+  assert.equal(actions.find((a) => a.kind === 'spared')?.value, '198.18.2.200 in 198.18.2.0/24', said);
+  assert.ok(Number(actions.find((a) => a.kind === 'sockets-killed')?.value ?? 0) >= 140, `the held slots cut: ${said}`);
+  const attack = report.phases.filter((p) => p.name.startsWith('attack'));
+  const ok = attack.reduce((s, p) => s + p.legit.succeeded, 0), all = attack.reduce((s, p) => s + p.legit.attempts, 0);
+  console.log(`# slowloris-spread, shedding server: ${ok}/${all} legitimate during the attack; ${said}`);
+  assert.ok(all > 100 && ok / all >= 0.6, `legitimate success during the attack: ${ok}/${all}`);
+}));

@@ -32,6 +32,16 @@ export interface DefenderStart {
 /** Starts a defender inside the victim namespace; resolves once it is watching. */
 export type DefenderLauncher = (opts: DefenderStart) => Promise<RunningDefender>;
 
+/**
+ * The defender's config with `port: slots` declared under detection.capacity.slots, as the admin of a server that
+ * sheds instead of queuing would declare it (docs/lab.md); slots the scenario declares itself win. Pure.
+ */
+export function withDeclaredSlots(config: Record<string, unknown>, port: number, slots: number): Record<string, unknown> {
+  const obj = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  const detection = obj(config['detection']), capacity = obj(detection['capacity']);
+  return { ...config, detection: { ...detection, capacity: { ...capacity, slots: { [String(port)]: slots, ...obj(capacity['slots']) } } } };
+}
+
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const ACTIONS = new Set(['ban', 'ban-extended', 'spared', 'harden', 'restore', 'spoofing-guard', 'sockets-killed', 'commit-failed']);
 

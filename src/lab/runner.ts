@@ -16,7 +16,7 @@ import { setSysctls, startVictimServer } from './victim.js';
 import { timelineCsv } from './csv.js';
 import { timelineSvg } from './chart.js';
 import { counterDelta, readVictimCounters } from './counters.js';
-import { builtinDefender, requireDefender, type DefenderLauncher, type RunningDefender } from './defender.js';
+import { builtinDefender, requireDefender, withDeclaredSlots, type DefenderLauncher, type RunningDefender } from './defender.js';
 import { startRealServer } from './real-server.js';
 import { SERVER_LIMITS, type ServerKind } from './server-config.js';
 import { runWrkWindows, type WrkWindowResult } from './wrk-run.js';
@@ -115,7 +115,10 @@ export async function runScenario(name: string, loaded: Scenario, opts: RunOptio
       if (launcher) {
         const stateDir = join(dir, 'defender-state');
         mkdirSync(stateDir, { recursive: true });
-        defender = await launcher({ ns: lab.victim.ns, config: s.defender.config, stateDir });
+        // The builtin server sheds beyond maxConnections (Node's server.maxConnections): declare its slots.
+        const shed = s.victim.server === 'builtin' && s.victim.maxConnections > 0;
+        const config = shed ? withDeclaredSlots(s.defender.config, s.victim.port, s.victim.maxConnections) : s.defender.config;
+        defender = await launcher({ ns: lab.victim.ns, config, stateDir });
       }
       const before = await readVictimCounters(lab.victim.ns);
       const origin = Date.now() + 500;

@@ -54,13 +54,15 @@ export async function takeSample(opts: {
   light?: boolean; now?: () => number; listeners?: () => Promise<ListenerRead>; sources?: number; table?: TableMemory; word?: TableWord; readers?: TableReaders;
   /** Local ports whose established peers the walk collects (the allow-list's SSH sessions: SocketTally.sshPeers). */
   sshPorts?: readonly number[];
+  /** Local ports with declared slots, whose held connections the walk counts (SocketTally.heldByPort). */
+  slotPorts?: readonly number[];
 } = {}): Promise<RawSample> {
   const now = opts.now ?? Date.now;
   // the listeners' `ss` runs while the table is walked: the sample costs the longer of the two, not their sum
   const pending = opts.light ? { ok: true as const, listeners: [], badLines: 0 } : (opts.listeners ?? readListeners)();
   const counters = readCounters();
   const reused = opts.light ? null : (opts.table?.reusable(counters.counters, now(), opts.word ?? null) ?? null);
-  const fresh = () => new SocketTally(opts.sources, opts.sshPorts);
+  const fresh = () => new SocketTally(opts.sources, opts.sshPorts, opts.slotPorts);
   let tally = reused ?? (opts.light ? fresh() : null);
   let tableBadLines = 0;
   if (tally === null) {

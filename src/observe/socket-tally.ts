@@ -39,15 +39,24 @@ export class SocketTally implements RowSink {
 
   /** The peers of established sessions to these local ports (the daemon's SSH ports), seen in the same walk. */
   private readonly ssh: SshPeerSink | null;
+  /** Local port with declared slots → its ESTABLISHED connections with nothing unread (held by a worker). */
+  private readonly held = new Map<number, number>();
 
   /**
    * `capacity`: sources expected. Growing costs copies while the JIT is still cold, so a one-shot read starts large;
    * the daemon passes the previous tick's count, so an idle tick allocates little. `sshPorts`: see sshPeers().
+   * `slotPorts`: see heldByPort.
    */
-  constructor(capacity = 1 << 16, sshPorts?: Iterable<number>) {
+  constructor(capacity = 1 << 16, sshPorts?: Iterable<number>, slotPorts: Iterable<number> = []) {
     this.v4 = new Int32Index(capacity);
     this.pool = new Uint32Array(STATE_SLOTS * capacity);
     this.ssh = sshPorts === undefined ? null : new SshPeerSink(sshPorts);
+    for (const port of slotPorts) this.held.set(port, 0);
+  }
+
+  /** For each of the `slotPorts`: its ESTABLISHED connections that a worker has taken (nothing unread). */
+  get heldByPort(): ReadonlyMap<number, number> {
+    return this.held;
   }
 
   /** The SSH peers this walk saw; null when the tally was made without SSH ports. */
@@ -130,6 +139,10 @@ export class SocketTally implements RowSink {
       const key = ordinal * 0x1_0000_0000 + localPort * 0x1_0000 + remotePort;
       if (this.connections.has(key)) return;
       this.connections.add(key);
+      if (rx === 0 && this.held.size > 0) {
+        const n = this.held.get(localPort);
+        if (n !== undefined) this.held.set(localPort, n + 1);
+      }
     }
     this.states[slot] = (this.states[slot] ?? 0) + 1;
     const at = ordinal * STATE_SLOTS;

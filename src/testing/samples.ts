@@ -10,8 +10,9 @@ import { fixtureBytes, fixtureText } from './fixtures.js';
 
 export { T0 };
 
-export function fixtureSample(capture: string, which: 0 | 1, overrides: Partial<RawSample> = {}): RawSample {
-  const tally = new SocketTally();
+/** `slotPorts`: ports with declared slots, whose held connections the tally counts (SocketTally.heldByPort). */
+export function fixtureSample(capture: string, which: 0 | 1, overrides: Partial<RawSample> = {}, slotPorts: readonly number[] = []): RawSample {
+  const tally = new SocketTally(undefined, undefined, slotPorts);
   const parser = new TcpTableParser(tally, true);
   for (const file of ['tcp', 'tcp6']) {
     const b = fixtureBytes(capture, file);
@@ -40,6 +41,6 @@ export function fixtureSample(capture: string, which: 0 | 1, overrides: Partial<
 export const DEFAULT_PREFIXES: PrefixLengths = { ipv4: 24, ipv6: 64 };
 
 /** [previous, current] snapshots of a capture. */
-export function fixtureSnapshots(capture: string, overrides: Partial<RawSample> = {}, prefixes = DEFAULT_PREFIXES): [Snapshot, Snapshot] {
-  return [buildSnapshot(fixtureSample(capture, 0, overrides), prefixes), buildSnapshot(fixtureSample(capture, 1, overrides), prefixes)];
+export function fixtureSnapshots(capture: string, overrides: Partial<RawSample> = {}, prefixes = DEFAULT_PREFIXES, slotPorts: readonly number[] = []): [Snapshot, Snapshot] {
+  return [buildSnapshot(fixtureSample(capture, 0, overrides, slotPorts), prefixes), buildSnapshot(fixtureSample(capture, 1, overrides, slotPorts), prefixes)];
 }
