@@ -36,7 +36,7 @@ export async function runStatus(opts: StatusOptions): Promise<void> {
       await sleep(opts.interval * 1000);
     }
     const [sample, meterNow, daemon] = await Promise.all([ // ss and nft run side by side
-      takeSample(), readMeter(), daemonInfo(opts.stateDir ?? config.defender.stateDir, config.defender.dryRun ? 'dry-run' : config.defender.backend, Date.now()),
+      takeSample({ slotPorts: Object.keys(config.detection.capacity.slots).map(Number) }), readMeter(), daemonInfo(opts.stateDir ?? config.defender.stateDir, config.defender.dryRun ? 'dry-run' : config.defender.backend, Date.now()),
     ]);
     const cur = buildSnapshot(sample, config.prefixes);
     // The proven limit is in force only while the daemon has an attack with real sources open (capsProven).

@@ -36,14 +36,18 @@ export function renderStatus(r: StatusReport): string {
   if (r.listenerError) out.push(`  (${r.listenerError})`);
   if (r.listeners.length === 0) out.push('  none');
   else {
+    // `held`: connections a worker holds on a port with declared slots (detection.capacity.slots), when any has them
+    const held = r.listeners.some((l) => l.held !== undefined);
     const rows = r.listeners.map((l) => [
       `${l.address.includes(':') ? `[${l.address}]` : l.address}:${l.port}${l.dualStack ? ' (v4+v6)' : ''}`,
       n(l.synRecv),
       l.backlog === null ? '?' : n(l.backlog),
       l.fill === null ? '' : `${Math.round(l.fill * 100)}%${l.fill >= 1 ? ' FULL' : ''}`,
       n(l.acceptQueue),
+      ...(held ? [l.held === undefined ? '' : n(l.held)] : []),
     ]);
-    out.push(...table(['listener', 'syn-recv', 'backlog', 'fill', 'accept-q'], rows, new Set([1, 2, 3, 4])));
+    const header = ['listener', 'syn-recv', 'backlog', 'fill', 'accept-q', ...(held ? ['held'] : [])];
+    out.push(...table(header, rows, new Set([1, 2, 3, 4, 5])));
   }
   out.push('');
 
