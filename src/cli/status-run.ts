@@ -1,6 +1,7 @@
 // What `synguard status` runs (status.ts defines the command): one sample, or two for the rates, or a live view.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readConfig } from '../config/read.js';
+import { slotPorts } from '../detect/capacity.js';
 import { buildReport } from '../detect/report.js';
 import { buildSnapshot, type Snapshot } from '../detect/snapshot.js';
 import { capsProven, meterFindings } from '../detect/syn-senders.js';
@@ -36,7 +37,7 @@ export async function runStatus(opts: StatusOptions): Promise<void> {
       await sleep(opts.interval * 1000);
     }
     const [sample, meterNow, daemon] = await Promise.all([ // ss and nft run side by side
-      takeSample({ slotPorts: Object.keys(config.detection.capacity.slots).map(Number) }), readMeter(), daemonInfo(opts.stateDir ?? config.defender.stateDir, config.defender.dryRun ? 'dry-run' : config.defender.backend, Date.now()),
+      takeSample({ slotPorts: slotPorts(config.detection.capacity) }), readMeter(), daemonInfo(opts.stateDir ?? config.defender.stateDir, config.defender.dryRun ? 'dry-run' : config.defender.backend, Date.now()),
     ]);
     const cur = buildSnapshot(sample, config.prefixes);
     // The proven limit is in force only while the daemon has an attack with real sources open (capsProven).

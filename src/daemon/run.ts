@@ -11,6 +11,7 @@ import type { Enforcer } from '../enforce/types.js';
 import { killSockets } from '../enforce/socket-kill.js';
 import { startMeter } from './meter.js';
 import { assertLinux, cachedListeners, takeSample } from '../observe/sample.js';
+import { slotPorts } from '../detect/capacity.js';
 import { Defender } from './defender.js';
 import { TableReuse } from './table-reuse.js';
 import { openGuarded } from './store-guard.js';
@@ -84,8 +85,7 @@ export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise
     const defender = new Defender(config, {
       store, enforcer, log, now: Date.now,
       sample: async (word) => {
-        const slotPorts = Object.keys(config.detection.capacity.slots).map(Number);
-        const raw = await takeSample({ listeners, sources: sourcesHint, table, word, sshPorts: config.defender.sshPorts, slotPorts });
+        const raw = await takeSample({ listeners, sources: sourcesHint, table, word, sshPorts: config.defender.sshPorts, slotPorts: slotPorts(config.detection.capacity) });
         sourcesHint = Math.max(1024, Math.ceil(raw.tally.sourceCount * 1.25)); // size the next tally from this one
         walkedPeers = raw.tally.sshPeers();
         return raw;

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { configFrom } from '../config/load.js';
 import { assess } from './assess.js';
-import { CAPACITY_IDLE, detectCapacity, type CapacityState } from './capacity.js';
+import { CAPACITY_IDLE, detectCapacity, slotPorts, type CapacityState } from './capacity.js';
 import { summarizeSources } from './sources.js';
 import { defenderSourceOptions, INITIAL, track } from './tracker.js';
 import { fixtureSnapshots, T0 } from '../testing/samples.js';
@@ -16,7 +16,7 @@ const cfg = configFrom({});
 const SPREAD = Array.from({ length: 8 }, (_, i) => `198.18.2.${2 + i}/32`);
 
 function input(capture: string, c = cfg) {
-  const [, cur] = fixtureSnapshots(capture, {}, undefined, Object.keys(c.detection.capacity.slots).map(Number));
+  const [, cur] = fixtureSnapshots(capture, {}, undefined, slotPorts(c.detection.capacity));
   return { cur, src: summarizeSources(cur, defenderSourceOptions(c.detection)) };
 }
 

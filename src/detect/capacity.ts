@@ -49,6 +49,9 @@ export interface CapacityState {
 
 export const CAPACITY_IDLE: CapacityState = { fullSince: null };
 
+/** The ports with declared slots, whose held connections a walk of the table must count (SocketTally.heldByPort). */
+export const slotPorts = (cfg: Pick<CapacityConfig, 'slots'>): number[] => Object.keys(cfg.slots).map(Number);
+
 export interface CapacityFinding {
   /** CIDR text: an address as /32 or /128, or the prefix. */
   readonly value: string;
