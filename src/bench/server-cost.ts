@@ -1,4 +1,4 @@
-// `node dist/bench/server-cost.js [--rounds N] [--seconds S] [--modes keep-alive,close] [--perf] [--layers]`: what synguard's
+// `node dist/bench/server-cost.js [--rounds N] [--seconds S] [--modes keep-alive,close] [--perf] [--layers] [--tick]`: what synguard's
 // parts cost a real server with no attack at all. Debian's nginx in a lab victim namespace, wrk (`-t1 -c10`) from the
 // client namespace, alternated in one sitting: nothing of synguard; its nftables rules alone (ban chain, meter and
 // proof, as the daemon installs them at rest, applied with `nft -f`); the daemon itself with defaults. Prints each
@@ -12,8 +12,11 @@
 // With --before DIST, the arms are the rules as the daemon keeps them with no ban in force (meter, proof, empty ban
 // chain) from this build and from the build in DIST (another checkout's dist/), to compare two rule layouts in one
 // sitting. With --perf, a column also gives nftables' CPU per request (µs): its share of both CPUs' samples over the
-// run's requests, which does not move with the run's own requests/s.
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+// run's requests, which does not move with the run's own requests/s. Each arm's p99 latency (wrk --latency) is
+// given against the bare server's too. With --tick, the arms are the daemon's own activity: the daemon as started;
+// the same daemon stopped (SIGSTOP) after its start, so its rules stay and it does nothing; and the daemon ticking
+// every 5 s (`defender.interval`). --settle S waits S seconds after the daemon's start (default 1.5).
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exec } from '../core/exec.js';
@@ -23,7 +26,7 @@ import { meterScript } from '../enforce/meter-script.js';
 import { meterOptions } from '../enforce/nft-meter.js';
 import { startRealServer } from '../lab/real-server.js';
 import { withLab } from '../lab/topology.js';
-import { parseWrk, type WrkMode } from '../lab/wrk.js';
+import { parseWrk, wrkArgs, type WrkMode } from '../lab/wrk.js';
 import { startDaemon } from '../testing/json-lines.js';
 import { cpuTicks, machineTicks, median, stealShare } from './measure.js';
 
@@ -33,6 +36,7 @@ const rounds = Number(opt('--rounds', '5'));
 const seconds = Number(opt('--seconds', '8'));
 const modes = opt('--modes', 'keep-alive,close').split(',') as WrkMode[];
 const perf = argv.includes('--perf');
+const settleS = Number(opt('--settle', '1.5'));
 if (perf && (await exec('perf', ['--version'])).failed) throw new Error('--perf needs perf (apt-get install linux-perf)');
 
 /** Share (%) of all samples in a `perf record -a` file spent in nftables' expressions, sets and hooks. */
@@ -68,7 +72,7 @@ const LAYERS = {
   rest: await restRules(join(import.meta.dirname, '..')),
   before: beforeDist === '' ? '' : await restRules(beforeDist),
 } as const;
-const ARMS = beforeDist !== '' ? (['none', 'rest', 'before'] as const) : argv.includes('--layers') ? (['none', 'base', 'ban', 'proof', 'meter', 'rules'] as const) : (['none', 'rules', 'daemon'] as const);
+const ARMS = beforeDist !== '' ? (['none', 'rest', 'before'] as const) : argv.includes('--layers') ? (['none', 'base', 'ban', 'proof', 'meter', 'rules'] as const) : argv.includes('--tick') ? (['none', 'daemon', 'stopped', 'tick5'] as const) : (['none', 'rules', 'daemon'] as const);
 type Arm = (typeof ARMS)[number];
 
 const result = await withLab({ attackers: 1 }, async (lab) => {
@@ -78,10 +82,11 @@ const result = await withLab({ attackers: 1 }, async (lab) => {
   chmodSync(runDir, 0o755);
   const server = await startRealServer('nginx', ns, runDir, lab.id, { port: 8080, backlog: 511 });
   const rps = new Map<string, number[]>();
-  const cpu = new Map<WrkMode, number[]>();
+  const cpu = new Map<string, number[]>();
   const shares = new Map<string, number[]>();
   const perRequest = new Map<string, number[]>(); // µs of nftables CPU per request
   const steal = new Map<string, number[]>(); // share of the CPU stolen during each run
+  const p99 = new Map<string, number[]>(); // wrk's p99 latency, ms
   const push = <K>(m: Map<K, number[]>, k: K, v: number) => m.set(k, [...(m.get(k) ?? []), v]);
   try {
     for (let r = 0; r < rounds; r++) {
@@ -90,19 +95,21 @@ const result = await withLab({ attackers: 1 }, async (lab) => {
         let daemon: ReturnType<typeof startDaemon> | null = null;
         const state = mkdtempSync(join(tmpdir(), 'sg-server-cost-state-'));
         try {
-          if (arm !== 'none' && arm !== 'daemon') {
-            const applied = await exec('nft', ['-f', '-'], { netns: ns, input: LAYERS[arm] });
+          if (arm in LAYERS) {
+            const applied = await exec('nft', ['-f', '-'], { netns: ns, input: LAYERS[arm as keyof typeof LAYERS] });
             if (applied.failed) throw new Error(`nft -f failed: ${applied.stderr}`);
-          } else if (arm === 'daemon') {
-            daemon = startDaemon(ns, state);
+          } else if (arm !== 'none') {
+            if (arm === 'tick5') writeFileSync(join(state, 'config.yaml'), 'defender:\n  interval: 5\n');
+            daemon = startDaemon(ns, state, arm === 'tick5' ? ['--config', join(state, 'config.yaml')] : []);
             await daemon.waitFor((l) => l.event === 'http' || l.event === 'reconcile', { ms: 20_000, what: 'the daemon start' });
-            await new Promise((resolve) => setTimeout(resolve, 1500));
+            await new Promise((resolve) => setTimeout(resolve, settleS * 1000));
+            if (arm === 'stopped') daemon.child.kill('SIGSTOP'); // its rules stay; it reads and writes nothing
           }
           for (const mode of modes) {
             const pid = daemon?.child.pid;
             const c0 = pid === undefined ? 0 : cpuTicks(pid), t0 = Date.now();
             const url = `http://${lab.victim.v4[0]}:8080/`;
-            const args = ['-t1', '-c10', `-d${seconds}s`, ...(mode === 'close' ? ['-H', 'Connection: close'] : []), url];
+            const args = wrkArgs(url, { connections: 10, durationS: seconds, mode });
             const perfFile = join(state, 'perf.data');
             const sampling = perf ? exec('perf', ['record', '-a', '-F', '999', '-o', perfFile, '--', 'sleep', String(seconds - 1)], { timeoutMs: (seconds + 15) * 1000 }) : null;
             const m0 = machineTicks();
@@ -116,11 +123,13 @@ const result = await withLab({ attackers: 1 }, async (lab) => {
               push(perRequest, `${arm} ${mode}`, ((share / 100) * cpus().length * 1e6) / parsed.requestsPerSec);
             }
             push(rps, `${arm} ${mode}`, parsed.requestsPerSec);
+            push(p99, `${arm} ${mode}`, parsed.latencyMs.p99 ?? NaN);
             push(steal, `${arm} ${mode}`, stolen);
-            if (pid !== undefined) push(cpu, mode, (cpuTicks(pid) - c0) / ((Date.now() - t0) / 1000)); // clock ticks are 1/100 s
+            if (pid !== undefined) push(cpu, `${arm} ${mode}`, (cpuTicks(pid) - c0) / ((Date.now() - t0) / 1000)); // clock ticks are 1/100 s
           }
         } finally {
           if (daemon) {
+            daemon.child.kill('SIGCONT');
             daemon.child.kill('SIGTERM');
             await daemon.exited;
           }
@@ -146,15 +155,15 @@ const result = await withLab({ attackers: 1 }, async (lab) => {
   const lines = [
     `nginx (1 worker) and wrk -t1 -c10, ${rounds} rounds of ${seconds} s per arm and mode, alternated; Node ${process.version}, load average ${(loadavg()[0] ?? 0).toFixed(1)} at the end.`,
     '',
-    '| wrk mode | arm | req/s | vs nothing | steal-adjusted | CPU stolen, % | nftables share of CPU samples | nftables µs per request | daemon CPU, % of a core |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| wrk mode | arm | req/s | vs nothing | p99, ms | p99 vs nothing | steal-adjusted | CPU stolen, % | nftables share of CPU samples | nftables µs per request | daemon CPU, % of a core |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const mode of modes) {
     for (const arm of ARMS) {
       const key = `${arm} ${mode}`;
       const vs = arm === 'none' ? '1' : ratio(rps, arm, mode), adjusted = arm === 'none' ? '1' : ratio(kept, arm, mode);
       const stolen = (steal.get(key) ?? []).map((x) => 100 * x);
-      lines.push(`| ${mode} | ${arm} | ${median(rps.get(key) ?? []).toFixed(0)} | ${vs} | ${adjusted} | ${cell(stolen)} | ${perf ? cell(shares.get(key), 2, ' %') : '–'} | ${perf ? cell(perRequest.get(key), 3) : '–'} | ${arm === 'daemon' ? cell(cpu.get(mode)) : '–'} |`);
+      lines.push(`| ${mode} | ${arm} | ${median(rps.get(key) ?? []).toFixed(0)} | ${vs} | ${cell(p99.get(key), 2)} | ${arm === 'none' ? '1' : ratio(p99, arm, mode)} | ${adjusted} | ${cell(stolen)} | ${perf ? cell(shares.get(key), 2, ' %') : '–'} | ${perf ? cell(perRequest.get(key), 3) : '–'} | ${cpu.has(key) ? cell(cpu.get(key)) : '–'} |`);
     }
   }
   return lines.join('\n');
