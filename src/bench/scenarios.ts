@@ -1,9 +1,10 @@
-// `node dist/bench/scenarios.js [--scale S] [--runs N] [--pairs P] [--only a,b] [--servers builtin,nginx,apache-prefork] [--client wrk|builtin]`:
+// `node dist/bench/scenarios.js [--scale S] [--runs N] [--pairs P [--aa]] [--only a,b] [--servers builtin,nginx,apache-prefork] [--client wrk|builtin]`:
 // each scenario against each victim server with the defender off and on: the probe's legitimate success during the
 // attack, wrk's success and p99 (from 5 s after the flood starts) against that run's own baseline, bans, time to first
 // ban, and legitimate addresses banned. Then, with --runs N, the flood-start-to-first-ban latency of concentrated-syn.
 // With --pairs P instead of the table: P interleaved off/on pairs per scenario and server (src/bench/paired.ts), wrk's
-// requests/s and p99 off against on in each attack window, as medians with their range, and the load average.
+// requests/s and p99 off against on in each attack window, as medians with their range, and the load average. With
+// --aa as well, both sides run without the defender: the pairs' own spread, the least difference they can show.
 import { cidrContains, parseCidr } from '../core/address.js';
 import { planPeers } from '../lab/addressing.js';
 import { runScenario } from '../lab/runner.js';
@@ -23,6 +24,7 @@ const list = (name: string, dflt: readonly string[]): string[] => (args.includes
 const scale = opt('--scale', 0.5);
 const runs = opt('--runs', 0);
 const pairs = opt('--pairs', 0);
+const aa = args.includes('--aa');
 /**
  * The scenarios of the server table: the two SYN floods, connections held open, slowloris in both shapes, and the
  * spoofed flood on a host with cookies already on (what the defender itself costs the server).
@@ -84,7 +86,7 @@ async function pairedTables(): Promise<void> {
       for (let i = 0; i < pairs; i++) {
         for (const side of pairOrder(i)) {
           loads.push(loadavg()[0] ?? 0);
-          reports[side].push(await runScenario(name, scenario, { scale, defend: side === 'on', server, client }));
+          reports[side].push(await runScenario(name, scenario, { scale, defend: side === 'on' && !aa, server, client }));
         }
       }
       loads.push(loadavg()[0] ?? 0);
@@ -97,6 +99,7 @@ async function pairedTables(): Promise<void> {
     }
   }
   console.log(`scale ${scale}, client ${client}, ${pairs} interleaved off/on pairs (off first, then on first, ...).`);
+  if (aa) console.log('A/A: the "on" side ran without the defender too, so every ratio is the measure\'s own spread.');
   console.log(PAIRED_LEGEND);
   for (const [key, rows] of tables) {
     console.log(`\n${key}:\n`);

@@ -1,4 +1,4 @@
-// `node dist/bench/server-cost.js [--rounds N] [--seconds S] [--modes keep-alive,close] [--perf] [--layers] [--tick]`: what synguard's
+// `node dist/bench/server-cost.js [--rounds N] [--seconds S] [--modes keep-alive,close] [--perf] [--layers] [--tick] [--floor]`: what synguard's
 // parts cost a real server with no attack at all. Debian's nginx in a lab victim namespace, wrk (`-t1 -c10`) from the
 // client namespace, alternated in one sitting: nothing of synguard; its nftables rules alone (ban chain, meter and
 // proof, as the daemon installs them at rest, applied with `nft -f`); the daemon itself with defaults. Prints each
@@ -15,11 +15,14 @@
 // run's requests, which does not move with the run's own requests/s. Each arm's p99 latency (wrk --latency) is
 // given against the bare server's too. With --tick, the arms are the daemon's own activity: the daemon as started;
 // the same daemon stopped (SIGSTOP) after its start, so its rules stay and it does nothing; and the daemon ticking
-// every 5 s (`defender.interval`). --settle S waits S seconds after the daemon's start (default 1.5).
+// every 5 s (`defender.interval`). --settle S waits S seconds after the daemon's start (default 1.5). With --floor,
+// the arms say what this measure can tell apart: nothing again (an A/A arm: its ratios are the measure's own spread);
+// the rules as the daemon keeps them at rest; and the same rules beside a bare Node.js process whose timer fires once
+// a second (WAKER): what any once-a-second wake costs, with nothing of the daemon's work.
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exec } from '../core/exec.js';
+import { exec, spawnLong } from '../core/exec.js';
 import { configFrom } from '../config/load.js';
 import { TABLE, banStatements, initScript, proofStatements } from '../enforce/nft-script.js';
 import { meterScript } from '../enforce/meter-script.js';
@@ -72,7 +75,13 @@ const LAYERS = {
   rest: await restRules(join(import.meta.dirname, '..')),
   before: beforeDist === '' ? '' : await restRules(beforeDist),
 } as const;
-const ARMS = beforeDist !== '' ? (['none', 'rest', 'before'] as const) : argv.includes('--layers') ? (['none', 'base', 'ban', 'proof', 'meter', 'rules'] as const) : argv.includes('--tick') ? (['none', 'daemon', 'stopped', 'tick5'] as const) : (['none', 'rules', 'daemon'] as const);
+/** A process that only wakes once a second, allocating a little as a tick does: the floor of any periodic daemon. */
+const WAKER = 'setInterval(() => { const a = []; for (let i = 0; i < 2000; i++) a.push({ i }); }, 1000);';
+const ARMS = beforeDist !== '' ? (['none', 'rest', 'before'] as const)
+  : argv.includes('--layers') ? (['none', 'base', 'ban', 'proof', 'meter', 'rules'] as const)
+  : argv.includes('--tick') ? (['none', 'daemon', 'stopped', 'tick5'] as const)
+  : argv.includes('--floor') ? (['none', 'again', 'rest', 'wake'] as const)
+  : (['none', 'rules', 'daemon'] as const);
 type Arm = (typeof ARMS)[number];
 
 const result = await withLab({ attackers: 1 }, async (lab) => {
@@ -93,12 +102,17 @@ const result = await withLab({ attackers: 1 }, async (lab) => {
       for (const arm of r % 2 ? [...ARMS].reverse() : ARMS) {
         await exec('nft', ['delete', 'table', 'inet', 'synguard'], { netns: ns }); // absent is fine
         let daemon: ReturnType<typeof startDaemon> | null = null;
+        let waker: ReturnType<typeof spawnLong> | null = null;
         const state = mkdtempSync(join(tmpdir(), 'sg-server-cost-state-'));
         try {
-          if (arm in LAYERS) {
-            const applied = await exec('nft', ['-f', '-'], { netns: ns, input: LAYERS[arm as keyof typeof LAYERS] });
+          if (arm in LAYERS || arm === 'wake') {
+            const applied = await exec('nft', ['-f', '-'], { netns: ns, input: LAYERS[arm === 'wake' ? 'rest' : (arm as keyof typeof LAYERS)] });
             if (applied.failed) throw new Error(`nft -f failed: ${applied.stderr}`);
-          } else if (arm !== 'none') {
+            if (arm === 'wake') {
+              waker = spawnLong(process.execPath, ['-e', WAKER], { netns: ns, stdio: 'ignore' });
+              await new Promise((resolve) => setTimeout(resolve, settleS * 1000));
+            }
+          } else if (arm !== 'none' && arm !== 'again') {
             if (arm === 'tick5') writeFileSync(join(state, 'config.yaml'), 'defender:\n  interval: 5\n');
             daemon = startDaemon(ns, state, arm === 'tick5' ? ['--config', join(state, 'config.yaml')] : []);
             await daemon.waitFor((l) => l.event === 'http' || l.event === 'reconcile', { ms: 20_000, what: 'the daemon start' });
@@ -106,7 +120,7 @@ const result = await withLab({ attackers: 1 }, async (lab) => {
             if (arm === 'stopped') daemon.child.kill('SIGSTOP'); // its rules stay; it reads and writes nothing
           }
           for (const mode of modes) {
-            const pid = daemon?.child.pid;
+            const pid = (daemon ?? waker)?.child.pid; // for the wake arm, the bare process's CPU
             const c0 = pid === undefined ? 0 : cpuTicks(pid), t0 = Date.now();
             const url = `http://${lab.victim.v4[0]}:8080/`;
             const args = wrkArgs(url, { connections: 10, durationS: seconds, mode });
@@ -128,6 +142,10 @@ const result = await withLab({ attackers: 1 }, async (lab) => {
             if (pid !== undefined) push(cpu, `${arm} ${mode}`, (cpuTicks(pid) - c0) / ((Date.now() - t0) / 1000)); // clock ticks are 1/100 s
           }
         } finally {
+          if (waker) {
+            waker.child.kill('SIGKILL');
+            await waker.exited;
+          }
           if (daemon) {
             daemon.child.kill('SIGCONT');
             daemon.child.kill('SIGTERM');
