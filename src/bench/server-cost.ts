@@ -105,20 +105,20 @@ const result = await withLab({ attackers: 1 }, async (lab) => {
         let waker: ReturnType<typeof spawnLong> | null = null;
         const state = mkdtempSync(join(tmpdir(), 'sg-server-cost-state-'));
         try {
-          if (arm in LAYERS || arm === 'wake') {
-            const applied = await exec('nft', ['-f', '-'], { netns: ns, input: LAYERS[arm === 'wake' ? 'rest' : (arm as keyof typeof LAYERS)] });
+          // The arm's rules (the wake arm keeps those of rest), then its process, given the same settle.
+          const rules = arm === 'wake' ? LAYERS.rest : arm in LAYERS ? LAYERS[arm as keyof typeof LAYERS] : null;
+          if (rules !== null) {
+            const applied = await exec('nft', ['-f', '-'], { netns: ns, input: rules });
             if (applied.failed) throw new Error(`nft -f failed: ${applied.stderr}`);
-            if (arm === 'wake') {
-              waker = spawnLong(process.execPath, ['-e', WAKER], { netns: ns, stdio: 'ignore' });
-              await new Promise((resolve) => setTimeout(resolve, settleS * 1000));
-            }
-          } else if (arm !== 'none' && arm !== 'again') {
+          }
+          if (arm === 'wake') waker = spawnLong(process.execPath, ['-e', WAKER], { netns: ns, stdio: 'ignore' });
+          else if (rules === null && arm !== 'none' && arm !== 'again') {
             if (arm === 'tick5') writeFileSync(join(state, 'config.yaml'), 'defender:\n  interval: 5\n');
             daemon = startDaemon(ns, state, arm === 'tick5' ? ['--config', join(state, 'config.yaml')] : []);
             await daemon.waitFor((l) => l.event === 'http' || l.event === 'reconcile', { ms: 20_000, what: 'the daemon start' });
-            await new Promise((resolve) => setTimeout(resolve, settleS * 1000));
-            if (arm === 'stopped') daemon.child.kill('SIGSTOP'); // its rules stay; it reads and writes nothing
           }
+          if (daemon ?? waker) await new Promise((resolve) => setTimeout(resolve, settleS * 1000));
+          if (arm === 'stopped') daemon?.child.kill('SIGSTOP'); // its rules stay; it reads and writes nothing
           for (const mode of modes) {
             const pid = (daemon ?? waker)?.child.pid; // for the wake arm, the bare process's CPU
             const c0 = pid === undefined ? 0 : cpuTicks(pid), t0 = Date.now();
@@ -173,7 +173,7 @@ const result = await withLab({ attackers: 1 }, async (lab) => {
   const lines = [
     `nginx (1 worker) and wrk -t1 -c10, ${rounds} rounds of ${seconds} s per arm and mode, alternated; Node ${process.version}, load average ${(loadavg()[0] ?? 0).toFixed(1)} at the end.`,
     '',
-    '| wrk mode | arm | req/s | vs nothing | p99, ms | p99 vs nothing | steal-adjusted | CPU stolen, % | nftables share of CPU samples | nftables µs per request | daemon CPU, % of a core |',
+    '| wrk mode | arm | req/s | vs nothing | p99, ms | p99 vs nothing | steal-adjusted | CPU stolen, % | nftables share of CPU samples | nftables µs per request | process CPU (daemon or waker), % of a core |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const mode of modes) {
