@@ -1,10 +1,12 @@
-// `node dist/bench/scenarios.js [--scale S] [--runs N] [--pairs P [--aa]] [--only a,b] [--servers builtin,nginx,apache-prefork] [--client wrk|builtin]`:
+// `node dist/bench/scenarios.js [--scale S] [--runs N] [--pairs P [--sides A,B | --aa]] [--only a,b] [--servers builtin,nginx,apache-prefork] [--client wrk|builtin]`:
 // each scenario against each victim server with the defender off and on: the probe's legitimate success during the
 // attack, wrk's success and p99 (from 5 s after the flood starts) against that run's own baseline, bans, time to first
 // ban, and legitimate addresses banned. Then, with --runs N, the flood-start-to-first-ban latency of concentrated-syn.
-// With --pairs P instead of the table: P interleaved off/on pairs per scenario and server (src/bench/paired.ts), wrk's
-// requests/s and p99 off against on in each attack window, as medians with their range, and the load average. With
-// --aa as well, both sides run without the defender: the pairs' own spread, the least difference they can show.
+// With --pairs P instead of the table: P interleaved pairs per scenario and server (src/bench/paired.ts), wrk's
+// requests/s and p99 of side B against side A in each window, as medians with their interval and range, and the load
+// average. Sides (--sides A,B, default off,on): off (no defender), on (the defender), rules (the defender, paused 3 s
+// into the first attack: from then on its rules and sets work alone). --aa is --sides off,off: the pairs' own spread,
+// the least difference they can show.
 import { cidrContains, parseCidr } from '../core/address.js';
 import { planPeers } from '../lab/addressing.js';
 import { runScenario } from '../lab/runner.js';
@@ -13,7 +15,7 @@ import type { LabReport } from '../lab/report.js';
 import { SERVER_KINDS, type ServerKind } from '../lab/server-config.js';
 import { loadavg } from 'node:os';
 import { median } from './measure.js';
-import { PAIRED_HEADER, PAIRED_LEGEND, pairedRows, pairOrder, wrkIn } from './paired.js';
+import { PAIRED_LEGEND, pairedHeader, pairedRows, pairOrder, wrkIn } from './paired.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: number): number => {
@@ -24,7 +26,14 @@ const list = (name: string, dflt: readonly string[]): string[] => (args.includes
 const scale = opt('--scale', 0.5);
 const runs = opt('--runs', 0);
 const pairs = opt('--pairs', 0);
-const aa = args.includes('--aa');
+const SIDES = ['off', 'on', 'rules'] as const;
+type Side = (typeof SIDES)[number];
+const sides = list('--sides', args.includes('--aa') ? ['off', 'off'] : ['off', 'on']);
+if (sides.length !== 2 || !sides.every((x): x is Side => (SIDES as readonly string[]).includes(x))) {
+  console.error(`--sides takes two of ${SIDES.join(', ')}, comma-separated (got ${sides.join(',')})`);
+  process.exit(2);
+}
+const [sideA, sideB] = sides as [Side, Side];
 /**
  * The scenarios of the server table: the two SYN floods, connections held open, slowloris in both shapes, and the
  * spoofed flood on a host with cookies already on (what the defender itself costs the server).
@@ -74,36 +83,44 @@ function firstBanMs(r: LabReport): number | null {
   return start === undefined || !ban ? null : ban.at - start;
 }
 
-/** P interleaved off/on pairs of each scenario against each server: wrk's figures per attack window and mode, off against on. */
+/** How a run of a side goes: off without the defender, on with it, rules with it paused 3 s into the first attack. */
+function sideRun(side: Side, scenario: ReturnType<typeof loadScenario>['scenario']): { defend: boolean; pauseDefenderAtS?: number } {
+  if (side === 'off') return { defend: false };
+  if (side === 'on') return { defend: true };
+  return { defend: true, pauseDefenderAtS: Math.min(...scenario.attacks.map((a) => a.startS)) + 3 };
+}
+
+/** P interleaved pairs of each scenario against each server: wrk's figures per window and mode, side B against side A. */
 async function pairedTables(): Promise<void> {
   const tables = new Map<string, string[]>();
   const notes: string[] = [];
   for (const name of only) {
     const { scenario } = loadScenario(name);
     for (const server of servers) {
-      const reports: Record<'off' | 'on', LabReport[]> = { off: [], on: [] };
+      const reports: Record<'a' | 'b', LabReport[]> = { a: [], b: [] };
       const loads: number[] = [];
       for (let i = 0; i < pairs; i++) {
         for (const side of pairOrder(i)) {
           loads.push(loadavg()[0] ?? 0);
-          reports[side].push(await runScenario(name, scenario, { scale, defend: side === 'on' && !aa, server, client }));
+          reports[side].push(await runScenario(name, scenario, { scale, server, client, ...sideRun(side === 'a' ? sideA : sideB, scenario) }));
         }
       }
       loads.push(loadavg()[0] ?? 0);
-      for (const [key, row] of pairedRows(name, server, reports.off, reports.on, loads)) tables.set(key, [...(tables.get(key) ?? []), row]);
-      const bans = new Set(reports.on.flatMap((r) => (r.defender?.actions ?? []).filter((a) => a.kind === 'ban').map((a) => a.value)));
-      const hit = new Set(reports.on.flatMap((r) => legitBanned(r, name)));
-      notes.push(`${name} / ${server}: bans (on) ${bans.size ? [...bans].join(', ') : 'none'}; legitimate addresses banned: ${hit.size ? [...hit].join(', ') : 0}`);
-      const failed = [...reports.off, ...reports.on].flatMap((r) => (r.wrk ?? []).filter((w) => !w.result).map((w) => `${w.window} ${w.mode}: ${w.error ?? 'no report'}`));
+      for (const [key, row] of pairedRows(name, server, reports.a, reports.b, loads)) tables.set(key, [...(tables.get(key) ?? []), row]);
+      const defended = [...(sideA === 'off' ? [] : reports.a), ...(sideB === 'off' ? [] : reports.b)];
+      const bans = new Set(defended.flatMap((r) => (r.defender?.actions ?? []).filter((a) => a.kind === 'ban').map((a) => a.value)));
+      const hit = new Set(defended.flatMap((r) => legitBanned(r, name)));
+      if (defended.length > 0) notes.push(`${name} / ${server}: bans ${bans.size ? [...bans].join(', ') : 'none'}; legitimate addresses banned: ${hit.size ? [...hit].join(', ') : 0}`);
+      const failed = [...reports.a, ...reports.b].flatMap((r) => (r.wrk ?? []).filter((w) => !w.result).map((w) => `${w.window} ${w.mode}: ${w.error ?? 'no report'}`));
       if (failed.length > 0) notes.push(`${name} / ${server}: wrk gave no report in ${failed.length} window(s), left out of their pairs: ${failed.join('; ')}`);
     }
   }
-  console.log(`scale ${scale}, client ${client}, ${pairs} interleaved off/on pairs (off first, then on first, ...).`);
-  if (aa) console.log('A/A: the "on" side ran without the defender too, so every ratio is the measure\'s own spread.');
+  console.log(`scale ${scale}, client ${client}, ${pairs} interleaved ${sideA}/${sideB} pairs (${sideA} first, then ${sideB} first, ...).`);
+  if (sideA === sideB) console.log(`A/A: both sides ran ${sideA}, so every ratio is the measure's own spread.`);
   console.log(PAIRED_LEGEND);
   for (const [key, rows] of tables) {
     console.log(`\n${key}:\n`);
-    console.log(PAIRED_HEADER);
+    console.log(pairedHeader(sideA, sideB));
     for (const row of rows) console.log(row);
   }
   console.log('');

@@ -18,6 +18,11 @@ export interface DefenderEvent {
 export interface RunningDefender {
   /** Everything it did so far. */
   actions(): DefenderEvent[];
+  /**
+   * Stops it in place (SIGSTOP): its rules and sets stay in the kernel and it does nothing more, so a bench can tell
+   * the rules' cost from the daemon's. `stop` resumes it first.
+   */
+  pause(): void;
   stop(): Promise<void>;
 }
 
@@ -74,9 +79,15 @@ export function builtinDefender(): DefenderLauncher | null {
     const failed = exited.then((code) => { throw new SynguardError('exec', `synguard run exited (${String(code)}) before watching: ${errors.trim().split('\n').pop() ?? ''}`); });
     await Promise.race([watching, failed]);
     void failed.catch(() => undefined);
+    let paused = false;
     return {
       actions: () => [...actions],
+      pause: () => {
+        paused = child.kill('SIGSTOP');
+        if (paused) actions.push({ atEpochMs: Date.now(), kind: 'paused', value: 'SIGSTOP: its rules and sets stay, it does nothing more' });
+      },
       stop: async () => {
+        if (paused) child.kill('SIGCONT');
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
         await exited;

@@ -52,6 +52,13 @@ test('time to mitigate is the first defender action after the attack start; time
   assert.equal(report.recoveryThresholdMs, 4); // 2 × max(1 ms, 2 ms floor)
   assert.equal(report.timeToRecoverMs, 4000); // bucket [6 s, 7 s) is the first good one that lasts
   assert.ok(report.events.some((e) => e.kind === 'defender'));
+  // a bench's pause of the defender is on the timeline, and is no mitigation
+  const paused = buildReport({
+    name: 't', scenario, labId: 'abcdef', origin, scale: 1, samples: samples(), steps: [], events: [],
+    defender: { actions: [{ at: 2500, kind: 'paused', value: 'SIGSTOP' }, { at: 4000, kind: 'ban', value: '198.18.2.2' }] },
+  });
+  assert.equal(paused.timeToMitigateMs, 2000);
+  assert.ok(paused.events.some((e) => e.value === 'paused SIGSTOP'));
 });
 
 test('timeToRecover: 0 when never hurt, null when never recovered, resets on a relapse', () => {

@@ -95,7 +95,8 @@ export function buildReport(i: ReportInput): LabReport {
   const w = attackWindow(s);
   const baseP99 = ph.find((p) => p.name === 'baseline')?.legit.p99Ms ?? null;
   const threshold = baseP99 === null ? null : 2 * Math.max(baseP99, P99_FLOOR_MS);
-  const firstAction = i.defender?.actions.map((a) => a.at).filter((at) => w !== null && at >= w.start).sort((a, b) => a - b)[0];
+  // A bench's pause of the defender (RunningDefender.pause) is no mitigation.
+  const firstAction = i.defender?.actions.filter((a) => a.kind !== 'paused').map((a) => a.at).filter((at) => w !== null && at >= w.start).sort((a, b) => a - b)[0];
   return {
     scenario: i.name,
     description: s.description,

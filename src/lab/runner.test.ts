@@ -30,6 +30,7 @@ const fakeDefender: DefenderLauncher = ({ ns, stateDir }) => {
   })();
   return Promise.resolve({
     actions: () => [...actions],
+    pause: () => { actions.push({ atEpochMs: wallClock(), kind: 'paused', value: '' }); },
     stop: async () => {
       stopped = true;
       await loop;
@@ -39,9 +40,11 @@ const fakeDefender: DefenderLauncher = ({ ns, stateDir }) => {
 
 test('a defender plugged into the seam: actions in the report, time to mitigate measured', { timeout: 60_000 }, needs(FLOODS, async () => {
   const { scenario } = loadScenario('concentrated-syn');
-  const r = await runScenario('concentrated-syn', scenario, { scale: 0.3, defend: true, defender: fakeDefender, outDir: tempDir('sgl-def-') });
-  assert.equal(r.defender?.actions.length, 1);
-  assert.equal(r.defender?.actions[0]?.kind, 'ban');
+  const r = await runScenario('concentrated-syn', scenario, { scale: 0.3, defend: true, defender: fakeDefender, outDir: tempDir('sgl-def-'), pauseDefenderAtS: 20 });
+  assert.deepEqual(r.defender?.actions.map((a) => a.kind), ['ban', 'paused']);
+  // paused on the scenario's clock, scaled like its other times: 20 s × 0.3
+  const paused = r.defender?.actions[1]?.at ?? NaN;
+  assert.ok(Math.abs(paused - 6000) < 500, `paused at ${paused} ms`);
   assert.ok(r.timeToMitigateMs !== null && r.timeToMitigateMs >= 0 && r.timeToMitigateMs < 3000, `mitigated after ${r.timeToMitigateMs} ms`);
   assert.ok(r.events.some((e) => e.kind === 'defender'));
   assert.ok(existsSync(join(r.files?.dir ?? '', 'defender-state')));

@@ -38,6 +38,11 @@ export interface RunOptions {
   server?: ServerKind;
   /** Overrides the scenario's client.kind. */
   client?: 'builtin' | 'wrk';
+  /**
+   * Seconds into the run (before scaling, like the scenario's own times) at which the defender is paused where it
+   * stands (RunningDefender.pause): from then on the run measures its rules alone.
+   */
+  pauseDefenderAtS?: number;
 }
 
 /** Programs a scenario needs, beyond ip/nft/sysctl. */
@@ -111,6 +116,7 @@ export async function runScenario(name: string, loaded: Scenario, opts: RunOptio
       ? await startVictimServer(lab.victim.ns, { ...listen, maxConnections: s.victim.maxConnections })
       : await startRealServer(s.victim.server, lab.victim.ns, dir, lab.id, listen);
     let defender: RunningDefender | null = null;
+    let pause: NodeJS.Timeout | undefined;
     try {
       if (launcher) {
         const stateDir = join(dir, 'defender-state');
@@ -143,6 +149,8 @@ export async function runScenario(name: string, loaded: Scenario, opts: RunOptio
         events.push({ at: Date.now() - origin, kind: 'change', value: value + failed });
         log(`${((Date.now() - origin) / 1000).toFixed(1)}s victim: ${value}${failed}`);
       });
+      const running = defender;
+      if (running && opts.pauseDefenderAtS !== undefined) pause = setTimeout(() => running.pause(), origin + opts.pauseDefenderAtS * scale * 1000 - Date.now());
       const steps = await Promise.all(s.attacks.map((a, i) => runStep(lab, s, a, i, origin, log)));
       await Promise.all(changes);
       const samples = await probe.done;
@@ -159,6 +167,7 @@ export async function runScenario(name: string, loaded: Scenario, opts: RunOptio
       writeFileSync(report.files.json, JSON.stringify(report, null, 2) + '\n');
       return report;
     } finally {
+      clearTimeout(pause);
       await defender?.stop();
       await server.stop();
     }
