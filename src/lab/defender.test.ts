@@ -24,7 +24,7 @@ test('the builtin server\'s maxConnections becomes its declared slots, beside th
 test('pause stops the daemon where it stands (SIGSTOP, noted as an action); stop resumes it, so it ends by its own SIGTERM handling', { timeout: 60_000 }, needs(LAB, async () => {
   await withNs(async (ns) => {
     const stateDir = join(tempDir('sgl-pause-'), 'state');
-    const defender = await requireDefender(builtinDefender())({ ns, config: { http: { enabled: false } }, stateDir });
+    const defender = await requireDefender(builtinDefender(0))({ ns, config: { http: { enabled: false } }, stateDir });
     const pid = runningDaemon(stateDir);
     assert.ok(pid !== null, 'the daemon wrote its pid file');
     const state = () => /^State:\s+(\S)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];

@@ -50,8 +50,16 @@ export function withDeclaredSlots(config: Record<string, unknown>, port: number,
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const ACTIONS = new Set(['ban', 'ban-extended', 'spared', 'harden', 'restore', 'spoofing-guard', 'sockets-killed', 'commit-failed']);
 
+/**
+ * How long the launcher waits after the daemon's first reconcile before the run starts: past its start-up (loading
+ * the HTTP API, compiling its first ticks), which would otherwise fall into the run's baseline window and bill a
+ * one-off cost as a standing one (round 15 of issue 14 in docs/benchmarks.md: up to 1.3× p99 in the first mode
+ * measured after the start).
+ */
+export const SETTLE_MS = 4000;
+
 /** The built-in launcher: `synguard run` in the victim namespace, its JSON log lines read back as actions. */
-export function builtinDefender(): DefenderLauncher | null {
+export function builtinDefender(settleMs = SETTLE_MS): DefenderLauncher | null {
   return async ({ ns, config, stateDir }) => {
     mkdirSync(stateDir, { recursive: true, mode: 0o700 });
     const configPath = join(stateDir, 'config.yaml');
@@ -76,8 +84,9 @@ export function builtinDefender(): DefenderLauncher | null {
       }
     });
     child.stderr?.on('data', (d: Buffer) => { errors += d.toString(); });
-    const failed = exited.then((code) => { throw new SynguardError('exec', `synguard run exited (${String(code)}) before watching: ${errors.trim().split('\n').pop() ?? ''}`); });
+    const failed = exited.then((code) => { throw new SynguardError('exec', `synguard run exited (${String(code)}) before the run began: ${errors.trim().split('\n').pop() ?? ''}`); });
     await Promise.race([watching, failed]);
+    await Promise.race([new Promise((r) => setTimeout(r, settleMs)), failed]);
     void failed.catch(() => undefined);
     let paused = false;
     return {
