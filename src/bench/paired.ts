@@ -93,7 +93,11 @@ export function summarizePairs(pairs: readonly Pair[]): PairedSummary | null {
  * when it straddles the line (the pairs cannot tell) or there is no interval.
  */
 export function withinVerdict(s: PairedSummary, tolerance = 0.05): { rps: 'yes' | 'no' | '?'; p99: 'yes' | 'no' | '?' } {
-  const judge = (ci: Spread['ci'], ok: (x: number) => boolean): 'yes' | 'no' | '?' => (!ci ? '?' : ok(ci.lo) && ok(ci.hi) ? 'yes' : !ok(ci.lo) && !ok(ci.hi) ? 'no' : '?');
+  const judge = (ci: Spread['ci'], ok: (x: number) => boolean): 'yes' | 'no' | '?' => {
+    if (!ci) return '?';
+    const lo = ok(ci.lo), hi = ok(ci.hi);
+    return lo && hi ? 'yes' : !lo && !hi ? 'no' : '?';
+  };
   return {
     rps: judge(s.rpsRatio.ci, (x) => x >= 1 - tolerance),
     p99: judge(s.p99Ratio?.ci, (x) => x <= 1 + tolerance),

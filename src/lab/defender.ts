@@ -53,8 +53,8 @@ const ACTIONS = new Set(['ban', 'ban-extended', 'spared', 'harden', 'restore', '
 /**
  * How long the launcher waits after the daemon's first reconcile before the run starts: past its start-up (loading
  * the HTTP API, compiling its first ticks), which would otherwise fall into the run's baseline window and bill a
- * one-off cost as a standing one (round 15 of issue 14 in docs/benchmarks.md: up to 1.3× p99 in the first mode
- * measured after the start).
+ * one-off cost as a standing one (issue 14 in docs/benchmarks.md: round 15 saw up to 1.3× p99 in the first mode
+ * measured after a start; round 17's pairs could not tell the difference either way).
  */
 export const SETTLE_MS = 4000;
 
