@@ -30,7 +30,7 @@ test('pause stops the daemon where it stands (SIGSTOP, noted as an action); stop
     const state = () => /^State:\s+(\S)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
     assert.notEqual(state(), 'T');
     defender.pause();
-    await new Promise((r) => setTimeout(r, 200));
+    for (let i = 0; i < 100 && state() !== 'T'; i++) await new Promise((r) => setTimeout(r, 20)); // at most 2 s
     assert.equal(state(), 'T', 'stopped in place');
     assert.deepEqual(defender.actions().map((a) => a.kind), ['paused']);
     await defender.stop();
