@@ -1,4 +1,4 @@
-// `node dist/bench/server-cost.js [--rounds N] [--seconds S] [--modes keep-alive,close] [--perf] [--layers] [--tick] [--floor]`: what synguard's
+// `node dist/bench/server-cost.js [--rounds N] [--seconds S] [--modes keep-alive,close] [--perf] [--layers] [--tick] [--floor] [--hooks]`: what synguard's
 // parts cost a real server with no attack at all. Debian's nginx in a lab victim namespace, wrk (`-t1 -c10`) from the
 // client namespace, alternated in one sitting: nothing of synguard; its nftables rules alone (ban chain, meter and
 // proof, as the daemon installs them at rest, applied with `nft -f`); the daemon itself with defaults. Prints each
@@ -18,7 +18,8 @@
 // every 5 s (`defender.interval`). --settle S waits S seconds after the daemon's start (default 1.5). With --floor,
 // the arms say what this measure can tell apart: nothing again (an A/A arm: its ratios are the measure's own spread);
 // the rules as the daemon keeps them at rest; and the same rules beside a bare Node.js process whose timer fires once
-// a second (WAKER): what any once-a-second wake costs, with nothing of the daemon's work.
+// a second (WAKER): what any once-a-second wake costs, with nothing of the daemon's work. With --hooks, the arms are
+// the rules' skeleton on three pairs of netfilter hooks (hookSkeleton): does an earlier hook cost a packet less?
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,11 +76,35 @@ const LAYERS = {
   rest: await restRules(join(import.meta.dirname, '..')),
   before: beforeDist === '' ? '' : await restRules(beforeDist),
 } as const;
+/**
+ * With --hooks, the rules' skeleton on three pairs of hooks: the flags test on every packet each way, a jump to an
+ * empty chain for a SYN, and the proof's set for a data or FIN packet sent. `inet`: prerouting (raw) and output, as
+ * built; `ingress`: the devices' ingress hook in place of prerouting, output kept; `netdev`: the devices' ingress and
+ * egress hooks, in a netdev table.
+ */
+function hookSkeleton(arm: 'inet' | 'ingress' | 'netdev', devices: readonly string[]): string {
+  const family = arm === 'netdev' ? 'netdev' : 'inet', t = `${family} ${TABLE}`;
+  const devs = `devices = { ${devices.join(', ')} }`;
+  const input = arm === 'inet' ? 'hook prerouting priority raw' : `hook ingress ${devs} priority -500`;
+  const output = arm === 'netdev' ? `hook egress ${devs} priority 0` : 'hook output priority filter';
+  return [
+    `add table ${t}`,
+    `add set ${t} proven4 { type ipv4_addr; flags dynamic, timeout; size 65536; timeout 15m; }`,
+    `add chain ${t} m`, `add chain ${t} p`,
+    `add chain ${t} c { type filter ${input}; policy accept; }`,
+    `add chain ${t} o { type filter ${output}; policy accept; }`,
+    `add rule ${t} c tcp flags & (syn | ack) == syn jump m`,
+    `add rule ${t} o tcp flags & (fin | psh) != 0 tcp flags & (syn | rst) == 0 ${arm === 'netdev' ? '' : 'oif != "lo" '}goto p`,
+    `add rule ${t} p ${arm === 'netdev' ? 'meta protocol ip' : 'meta nfproto ipv4'} add @proven4 { ip daddr }`,
+    '',
+  ].join('\n');
+}
 /** A process that only wakes once a second, allocating a little as a tick does: the floor of any periodic daemon. */
 const WAKER = 'setInterval(() => { const a = []; for (let i = 0; i < 2000; i++) a.push({ i }); }, 1000);';
 const ARMS = beforeDist !== '' ? (['none', 'rest', 'before'] as const)
   : argv.includes('--layers') ? (['none', 'base', 'ban', 'proof', 'meter', 'rules'] as const)
   : argv.includes('--tick') ? (['none', 'daemon', 'stopped', 'tick5'] as const)
+  : argv.includes('--hooks') ? (['none', 'inet', 'ingress', 'netdev'] as const)
   : argv.includes('--floor') ? (['none', 'again', 'rest', 'wake'] as const)
   : (['none', 'rules', 'daemon'] as const);
 type Arm = (typeof ARMS)[number];
@@ -96,17 +121,21 @@ const result = await withLab({ attackers: 1 }, async (lab) => {
   const perRequest = new Map<string, number[]>(); // µs of nftables CPU per request
   const steal = new Map<string, number[]>(); // share of the CPU stolen during each run
   const p99 = new Map<string, number[]>(); // wrk's p99 latency, ms
+  const links = await exec('ip', ['-n', ns, '-o', 'link', 'show', 'type', 'veth'], {});
+  const victimDevices = [...links.stdout.matchAll(/^\d+: ([^@:]+)/gm)].map((m) => m[1] ?? '');
   const push = <K>(m: Map<K, number[]>, k: K, v: number) => m.set(k, [...(m.get(k) ?? []), v]);
   try {
     for (let r = 0; r < rounds; r++) {
       for (const arm of r % 2 ? [...ARMS].reverse() : ARMS) {
-        await exec('nft', ['delete', 'table', 'inet', 'synguard'], { netns: ns }); // absent is fine
+        await exec('nft', ['delete', 'table', 'inet', TABLE], { netns: ns }); // absent is fine
+        await exec('nft', ['delete', 'table', 'netdev', TABLE], { netns: ns });
         let daemon: ReturnType<typeof startDaemon> | null = null;
         let waker: ReturnType<typeof spawnLong> | null = null;
         const state = mkdtempSync(join(tmpdir(), 'sg-server-cost-state-'));
         try {
           // The arm's rules (the wake arm keeps those of rest), then its process, given the same settle.
-          const rules = arm === 'wake' ? LAYERS.rest : arm in LAYERS ? LAYERS[arm as keyof typeof LAYERS] : null;
+          const rules = arm === 'wake' ? LAYERS.rest : arm in LAYERS ? LAYERS[arm as keyof typeof LAYERS]
+            : arm === 'inet' || arm === 'ingress' || arm === 'netdev' ? hookSkeleton(arm, victimDevices) : null;
           if (rules !== null) {
             const applied = await exec('nft', ['-f', '-'], { netns: ns, input: rules });
             if (applied.failed) throw new Error(`nft -f failed: ${applied.stderr}`);
