@@ -1,4 +1,4 @@
-// `node dist/bench/server-cost.js [--rounds N] [--seconds S] [--modes keep-alive,close] [--perf] [--layers] [--tick] [--floor] [--hooks]`: what synguard's
+// `node dist/bench/server-cost.js [--rounds N] [--seconds S] [--modes keep-alive,close] [--perf] [--layers] [--tick] [--floor] [--hooks] [--proof]`: what synguard's
 // parts cost a real server with no attack at all. Debian's nginx in a lab victim namespace, wrk (`-t1 -c10`) from the
 // client namespace, alternated in one sitting: nothing of synguard; its nftables rules alone (ban chain, meter and
 // proof, as the daemon installs them at rest, applied with `nft -f`); the daemon itself with defaults. Prints each
@@ -19,7 +19,9 @@
 // the arms say what this measure can tell apart: nothing again (an A/A arm: its ratios are the measure's own spread);
 // the rules as the daemon keeps them at rest; and the same rules beside a bare Node.js process whose timer fires once
 // a second (WAKER): what any once-a-second wake costs, with nothing of the daemon's work. With --hooks, the arms are
-// the rules' skeleton on three pairs of netfilter hooks (hookSkeleton): does an earlier hook cost a packet less?
+// the rules' skeleton on three pairs of netfilter hooks (hookSkeleton): does an earlier hook cost a packet less? With
+// --proof, the rules at rest against two cheaper proofs: a data packet proves its destination one time in 8 (a FIN
+// always), or only a FIN does.
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +65,11 @@ async function restRules(dist: string): Promise<string> {
   return [bans.initScript(), bans.restScript(), meter.meterScript(options.meterOptions(config.configFrom({}), false, false)), ...meter.allowStatements(['127.0.0.0/8', '::1/128']), ''].join('\n');
 }
 const beforeDist = opt('--before', '');
+/** `text` with `from` replaced by `to`; throws when `from` is not there (the rules changed, and the arm would be rest's). */
+function edited(text: string, from: string, to: string): string {
+  if (!text.includes(from)) throw new Error(`server-cost: the rules no longer hold "${from}"`);
+  return text.replace(from, to);
+}
 /**
  * With --layers, each part of the rules alone instead of the daemon: two empty base chains (the hooks themselves),
  * the ban chain, the proof rule (output), the meter (with the proof rule it needs), and all of them.
@@ -74,6 +81,8 @@ const LAYERS = {
   meter: METER,
   rules: initScript() + METER,
   rest: await restRules(join(import.meta.dirname, '..')),
+  sampled: edited(await restRules(join(import.meta.dirname, '..')), 'add rule inet synguard prove meta nfproto ipv4', 'add rule inet synguard prove tcp flags & fin == 0 numgen random mod 8 != 0 return\nadd rule inet synguard prove meta nfproto ipv4'),
+  fin: edited(await restRules(join(import.meta.dirname, '..')), 'output tcp flags & (fin | psh) != 0 tcp flags & (syn | rst) == 0', 'output tcp flags & (fin | syn | rst) == fin'),
   before: beforeDist === '' ? '' : await restRules(beforeDist),
 } as const;
 /**
@@ -104,6 +113,7 @@ const WAKER = 'setInterval(() => { const a = []; for (let i = 0; i < 2000; i++) 
 const ARMS = beforeDist !== '' ? (['none', 'rest', 'before'] as const)
   : argv.includes('--layers') ? (['none', 'base', 'ban', 'proof', 'meter', 'rules'] as const)
   : argv.includes('--tick') ? (['none', 'daemon', 'stopped', 'tick5'] as const)
+  : argv.includes('--proof') ? (['none', 'rest', 'sampled', 'fin'] as const)
   : argv.includes('--hooks') ? (['none', 'inet', 'ingress', 'netdev'] as const)
   : argv.includes('--floor') ? (['none', 'again', 'rest', 'wake'] as const)
   : (['none', 'rules', 'daemon'] as const);
