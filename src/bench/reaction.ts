@@ -67,8 +67,7 @@ async function oneRun(dist: string): Promise<Trace> {
       })();
       await sleep(Math.max(0, t0 - performance.now()));
       const flood = synFlood(lab.attackers[0]!, { target: lab.victim.v4[0]!, port: 8080, pps: 3000, maxPackets: 40_000, durationS: 12, spoofCidr: '198.19.0.0/16' });
-      await sampling;
-      await flood;
+      await Promise.all([sampling, flood]);
       // Per second: the CPU and forks between the sample at its start and the one at its end.
       const at = (ms: number) => samples.find((s) => s.at >= ms);
       const cpuMs: number[] = [], childMs: number[] = [], forked: number[] = [];
@@ -82,7 +81,9 @@ async function oneRun(dist: string): Promise<Trace> {
       return { cpuMs, childMs, forks: forked };
     } finally {
       child.kill('SIGTERM');
+      const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
       await exited;
+      clearTimeout(kill);
       await server.stop();
       rmSync(state, { recursive: true, force: true });
     }
