@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnLong } from '../core/exec.js';
 import { synFlood } from '../lab/attacks.js';
+import { SETTLE_MS } from '../lab/defender.js';
 import { withLab } from '../lab/topology.js';
 import { setSysctls, startVictimServer } from '../lab/victim.js';
 import { parseStatTimes } from '../observe/proc-stat.js';
@@ -55,7 +56,7 @@ async function oneRun(dist: string): Promise<Trace> {
     const { child, exited } = spawnLong(process.execPath, [join(dist, 'cli/main.js'), 'run', '--state-dir', state], { netns: ns });
     try {
       await jsonLines(child).waitFor((l) => l.event === 'reconcile', { ms: 20_000, what: 'the daemon start' });
-      await sleep(4000);
+      await sleep(SETTLE_MS); // as the lab's launcher does: past the daemon's start-up
       const pid = child.pid ?? NaN;
       const samples: { at: number; cpu: { own: number; children: number }; forks: number }[] = [];
       const t0 = performance.now() - FROM_S * 1000; // the flood starts at t0

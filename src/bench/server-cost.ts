@@ -74,15 +74,16 @@ function edited(text: string, from: string, to: string): string {
  * With --layers, each part of the rules alone instead of the daemon: two empty base chains (the hooks themselves),
  * the ban chain, the proof rule (output), the meter (with the proof rule it needs), and all of them.
  */
+const REST = await restRules(join(import.meta.dirname, '..'));
 const LAYERS = {
   base: [TABLE_LINE, ...['prerouting priority raw', 'output priority filter'].map((hook, i) => `add chain inet ${TABLE} c${i} { type filter hook ${hook}; policy accept; }`), ''].join('\n'),
   ban: [TABLE_LINE, ...banStatements(), ''].join('\n'),
   proof: [TABLE_LINE, ...proofStatements(), ''].join('\n'),
   meter: METER,
   rules: initScript() + METER,
-  rest: await restRules(join(import.meta.dirname, '..')),
-  sampled: edited(await restRules(join(import.meta.dirname, '..')), 'add rule inet synguard prove meta nfproto ipv4', 'add rule inet synguard prove tcp flags & fin == 0 numgen random mod 8 != 0 return\nadd rule inet synguard prove meta nfproto ipv4'),
-  fin: edited(await restRules(join(import.meta.dirname, '..')), 'output tcp flags & (fin | psh) != 0 tcp flags & (syn | rst) == 0', 'output tcp flags & (fin | syn | rst) == fin'),
+  rest: REST,
+  sampled: edited(REST, 'add rule inet synguard prove meta nfproto ipv4', 'add rule inet synguard prove tcp flags & fin == 0 numgen random mod 8 != 0 return\nadd rule inet synguard prove meta nfproto ipv4'),
+  fin: edited(REST, 'output tcp flags & (fin | psh) != 0 tcp flags & (syn | rst) == 0', 'output tcp flags & (fin | syn | rst) == fin'),
   before: beforeDist === '' ? '' : await restRules(beforeDist),
 } as const;
 /**
