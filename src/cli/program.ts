@@ -3,6 +3,7 @@
 // the HTTP API. The help, a mistyped command and the manual generator get the whole tree (buildProgram).
 import { Command, CommanderError } from 'commander';
 import { SynguardError } from '../core/errors.js';
+import { outputClosed } from '../core/teardown.js';
 import { COMMAND_MODULES, commandModule, type CommandModule } from './commands.js';
 import { VERSION } from './version.js';
 
@@ -50,10 +51,13 @@ export async function buildProgram(only?: string): Promise<Command> {
   return program;
 }
 
-/** A reader that closed stdout (`| head -1`) has all it wanted: stop quietly, exit 0, never an EPIPE trace. */
+/**
+ * A reader that closed stdout (`| head -1`) has all it wanted: stop quietly, exit 0, never an EPIPE trace; a lab in
+ * progress is torn down first, and the daemon carries on (core/teardown.ts).
+ */
 function exitWhenStdoutCloses(): void {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(0);
+    if (err.code === 'EPIPE') return outputClosed();
     throw err;
   });
 }

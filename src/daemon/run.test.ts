@@ -2,7 +2,7 @@
 // SIGTERM stops it cleanly; a second daemon on the same state directory is refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,8 @@ import { exec, spawnLong } from '../core/exec.js';
 import { withNs } from '../testing/test-ns.js';
 import { tempDir } from '../testing/temp.js';
 import { NETNS, needs } from '../testing/needs.js';
+import { TICK_FILE } from '../store/pidfile.js';
+import { jsonLines } from '../testing/json-lines.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 
@@ -72,6 +74,34 @@ test('SIGHUP puts a new setting in force, a bad config is kept out, a second dae
       assert.equal(after[0], 'stopping', `no 'stopping' line: ${events.join(', ')}`);
       assert.equal(after.at(-1), 'stop');
       assert.deepEqual(after.filter((e) => !['stopping', 'stop', 'commit', 'sockets-killed', 'ban-rules-rest'].includes(e)), [], after.join(', '));
+    } finally {
+      child.kill('SIGKILL');
+      await exec('nft', ['delete', 'table', 'inet', 'synguard'], { netns: ns });
+    }
+  });
+}));
+
+// `synguard run | tee log`, and tee killed: the log has no reader, but the server still needs its defender. It keeps
+// ticking (its tick mark moves on) after a line meets the closed pipe, and a SIGTERM still stops it cleanly.
+test('its log\'s reader gone: it keeps defending, and a SIGTERM still stops it cleanly', needs([...NETNS, 'nft'], async () => {
+  await withNs(async (ns) => {
+    const state = tempDir('sg-run-epipe-');
+    const config = join(state, 'config.yaml');
+    writeFileSync(config, 'defender:\n  interval: 0.2\n');
+    const { child, exited } = spawnLong(process.execPath, [CLI, 'run', '--state-dir', state, '--config', config], { netns: ns });
+    try {
+      await jsonLines(child).waitFor((l) => l.event === 'reconcile');
+      const mark = () => statSync(join(state, TICK_FILE), { throwIfNoEntry: false })?.mtimeMs ?? 0;
+      for (let i = 0; i < 100 && mark() === 0; i++) await sleep(50); // its first tick done
+      child.stdout!.destroy();
+      child.stderr!.destroy();
+      const before = mark();
+      child.kill('SIGHUP'); // its 'reload' line meets the closed pipe
+      await sleep(1500);
+      assert.equal(child.exitCode, null, 'still running');
+      assert.ok(mark() > before, 'still ticking');
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0);
     } finally {
       child.kill('SIGKILL');
       await exec('nft', ['delete', 'table', 'inet', 'synguard'], { netns: ns });

@@ -82,6 +82,38 @@ test('SIGINT during a run tears the lab down', { timeout: 60_000 }, needs(FLOODS
   assert.deepEqual(await listLeftovers({ id }), []);
 }));
 
+/** Starts a short spoofed-syn run and reads its first progress line, which names the lab's id. */
+async function startRun(tag: string): Promise<{ id: string; child: ReturnType<typeof spawnLong>['child']; exited: Promise<number | null> }> {
+  const { child, exited } = spawnLong(process.execPath, [main, 'lab', 'run', 'spoofed-syn', '--short', '--out', join(tempDir(`sgl-${tag}-`), 'run')]);
+  const text = await new Promise<string>((resolve) => {
+    let seen = '';
+    child.stderr!.on('data', (d: Buffer) => { seen += String(d); if (seen.includes('\n')) resolve(seen); });
+    child.once('exit', () => resolve(seen));
+  });
+  const id = /lab ([0-9a-f]{6}) up/.exec(text)?.[1];
+  assert.ok(id, `its first line names the lab: ${text}`);
+  return { id, child, exited };
+}
+
+// `synguard lab run X 2>&1 | head -1`: the reader leaves after one line, and the run's next line meets a closed pipe.
+test('its reader gone (`2>&1 | head -1`): the lab is torn down, exit 0', { timeout: 60_000 }, needs(FLOODS, async () => {
+  const { id, child, exited } = await startRun('epipe');
+  child.stdout!.destroy();
+  child.stderr!.destroy();
+  assert.equal(await exited, 0);
+  assert.deepEqual(await listLeftovers({ id }), []);
+}));
+
+// Ctrl-C on `synguard lab run X 2>&1 | tee log` ends the reader too: the teardown's own line meets a closed pipe.
+test('Ctrl-C on a pipeline (reader and run both interrupted): the lab is torn down', { timeout: 60_000 }, needs(FLOODS, async () => {
+  const { id, child, exited } = await startRun('pipeline');
+  child.stdout!.destroy();
+  child.stderr!.destroy();
+  child.kill('SIGINT');
+  assert.equal(await exited, null, 'it ends by the signal, after its teardown');
+  assert.deepEqual(await listLeftovers({ id }), []);
+}));
+
 test('--sysctl is repeatable, one KEY=VALUE each: the scenario after it stays the scenario', async () => {
   const r = await cli('run', '--sysctl', 'tcp_syncookies=1', '--sysctl', 'somaxconn=4096', 'no-such-scenario');
   assert.equal(r.exitCode, 2, r.stderr);

@@ -2,10 +2,10 @@
 import { LINK_LOCAL_PEER, LINK_LOCAL_VICTIM, VICTIM_V4, VICTIM_V6, planPeers, type PeerPlan } from './addressing.js';
 import { newLabId, nsName, vethName } from './names.js';
 import { execOrThrow } from '../core/exec.js';
+import { beforeEarlyEnd } from '../core/teardown.js';
 import { addNs, deleteNs, ipBatch, nftApply } from './netns.js';
 import { claimRun, ownedRuns, releaseRun } from './owners.js';
 import { ensureRoot, ensureTools } from './tools.js';
-import { untrackOnSignal, trackOnSignal } from './signals.js';
 
 export { listLeftovers, removeLeftovers } from './leftovers.js';
 
@@ -74,9 +74,10 @@ export async function createLab(opts: LabOptions = {}): Promise<Lab> {
   const victimNs = nsName(id, 'victim');
   const allNs = [victimNs, ...peers.map((p) => nsName(id, p.role))];
   let torn: Promise<void> | undefined;
+  let forget = (): void => undefined;
   const teardown = (): Promise<void> => {
     torn ??= (async () => {
-      untrackOnSignal(lab);
+      forget();
       const errors: string[] = [];
       // every planned name, created or not: a signal may arrive while a namespace is being added
       for (const ns of [...allNs].reverse()) {
@@ -97,7 +98,7 @@ export async function createLab(opts: LabOptions = {}): Promise<Lab> {
     teardown,
   };
   claimRun(id);
-  trackOnSignal(lab);
+  forget = beforeEarlyEnd(`lab ${id}`, teardown);
   try {
     for (const ns of allNs) await addNs(ns);
     await ipBatch(victimNs, peers.map((p) => `link add ${vethName(id, 'v', p.link)} type veth peer name ${vethName(id, 'p', p.link)} netns ${nsName(id, p.role)}`));
