@@ -3,7 +3,7 @@
 // the HTTP API. The help, a mistyped command and the manual generator get the whole tree (buildProgram).
 import { Command, CommanderError } from 'commander';
 import { SynguardError } from '../core/errors.js';
-import { outputClosed } from '../core/teardown.js';
+import { watchOutput } from '../core/teardown.js';
 import { COMMAND_MODULES, commandModule, type CommandModule } from './commands.js';
 import { VERSION } from './version.js';
 
@@ -51,20 +51,9 @@ export async function buildProgram(only?: string): Promise<Command> {
   return program;
 }
 
-/**
- * A reader that closed stdout (`| head -1`) has all it wanted: stop quietly, exit 0, never an EPIPE trace; a lab in
- * progress is torn down first, and the daemon carries on (core/teardown.ts).
- */
-function exitWhenStdoutCloses(): void {
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') return outputClosed();
-    throw err;
-  });
-}
-
 /** Runs argv (process.argv's shape) and returns the exit code. */
 export async function run(argv: string[]): Promise<number> {
-  exitWhenStdoutCloses();
+  watchOutput(); // `synguard bans | head -1`: the reader has all it wanted: exit 0, never an EPIPE trace
   try {
     // argv[2] is the command's name unless it is an option (`--help`, `-V`): then the whole tree answers
     await (await buildProgram(argv[2])).parseAsync(argv);

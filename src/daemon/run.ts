@@ -20,7 +20,7 @@ import { looseModes } from '../store/index.js';
 import { eventBus } from '../bus/events.js';
 import { applyHardening, restoreHardening } from '../ops/hardening.js';
 import { jsonLog, type Log } from '../core/log.js';
-import { outliveClosedOutput } from '../core/teardown.js';
+import { watchOutput } from '../core/teardown.js';
 import { claimPidFile, markTick } from '../store/pidfile.js';
 import { loadToken, startHttp } from '../http/index.js';
 import { tokenPath } from '../http/token.js';
@@ -47,7 +47,7 @@ function allowList(config: Config, log: Log, sshPeers?: () => string[] | null): 
 
 export async function runDaemon(opts: RunOptions, log: Log = jsonLog()): Promise<void> {
   assertLinux();
-  outliveClosedOutput(); // `synguard run | tee`, tee gone: its lines are lost, not the defence
+  watchOutput({ outlive: true }); // `synguard run | tee`, tee gone: its lines are lost, not the defence
   let config = await readConfig(opts.configPath); // no config file: the built-in defaults without parsing YAML
   const stateDir = opts.stateDir ?? config.defender.stateDir;
   const dryRun = opts.dryRun === true || config.defender.dryRun;

@@ -65,7 +65,8 @@ test('lab down removes leftovers of dead runs but never a live run', needs(LAB, 
   }
 }));
 
-test('SIGINT during a run tears the lab down', { timeout: 60_000 }, needs(FLOODS, async () => {
+// Ctrl-C, a kill, and the terminal gone (an SSH session dropped sends SIGHUP).
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) test(`${signal} during a run tears the lab down`, { timeout: 60_000 }, needs(FLOODS, async () => {
   const before = new Set(await labNs());
   const { child, exited } = spawnLong(process.execPath, [main, 'lab', 'run', 'spoofed-syn', '--short', '--out', join(tempDir('sgl-sigint-'), 'run')]);
   let mine: string[] = [];
@@ -75,8 +76,8 @@ test('SIGINT during a run tears the lab down', { timeout: 60_000 }, needs(FLOODS
   }
   assert.ok(mine.length >= 3, `the run created its namespaces: ${mine.join(', ')}`);
   await new Promise((r) => setTimeout(r, 2500)); // mid-flood
-  child.kill('SIGINT');
-  await exited;
+  child.kill(signal);
+  assert.equal(await exited, null, 'it ends by the signal, after its teardown');
   const id = /^sgl-([0-9a-f]{6})-/.exec(mine[0] ?? '')?.[1];
   assert.ok(id);
   assert.deepEqual(await listLeftovers({ id }), []);
