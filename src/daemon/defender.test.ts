@@ -25,6 +25,8 @@ interface Rig {
   kills: Array<{ values: readonly string[]; except: readonly string[] }>;
   /** What each sample was told: may it reuse the last walk of the socket table? */
   wordsAsked: TableWord[];
+  /** The next samples hand back the last walk's tally, as TableReuse does when a walk was too costly to repeat. */
+  reuseWalk: boolean;
 }
 
 function rig(config: Config = configFrom({}), withEnforcer = true, backend: 'dry-run' | 'route' = 'dry-run', meter: MeterReader | null = null): Rig {
@@ -32,6 +34,7 @@ function rig(config: Config = configFrom({}), withEnforcer = true, backend: 'dry
   const log = memoryLog();
   const clock = { now: T0 };
   let next: RawSample = fixtureSample('idle', 0);
+  let last: RawSample | null = null;
   let which: 0 | 1 = 0;
   const enforcer = Object.assign(new DryRunEnforcer(() => undefined), { failNext: false, commits: 0 });
   // As the route backend: no kernel timeouts, so the daemon itself must remove a ban when it runs out.
@@ -52,7 +55,11 @@ function rig(config: Config = configFrom({}), withEnforcer = true, backend: 'dry
   const wordsAsked: TableWord[] = [];
   const defender = new Defender(config, {
     store, log, enforcer, now: () => clock.now,
-    sample: (word) => { wordsAsked.push(word); return Promise.resolve({ ...next, takenAt: clock.now }); },
+    sample: (word) => {
+      wordsAsked.push(word);
+      last = { ...next, ...(r.reuseWalk && last ? { tally: last.tally } : {}), takenAt: clock.now };
+      return Promise.resolve(last);
+    },
     decide: policyFor(buildAllowList({ configured: config.defender.allowList }), config),
     killSockets: (values, except) => { kills.push({ values, except }); return Promise.resolve(0); },
     harden: (mode) => { hardening.push(mode); return Promise.resolve([mode]); },
@@ -60,7 +67,8 @@ function rig(config: Config = configFrom({}), withEnforcer = true, backend: 'dry
   });
   // Each feed alternates the capture's two counter samples, one second apart, so rates come out as captured.
   const feed = (capture: string) => { which = which === 0 ? 1 : 0; next = fixtureSample(capture, which); };
-  return { defender, store, log, enforcer, hardening, clock, feed, kills, wordsAsked };
+  const r: Rig = { defender, store, log, enforcer, hardening, clock, feed, kills, wordsAsked, reuseWalk: false };
+  return r;
 }
 
 async function tick(r: Rig, capture: string, seconds = 1): Promise<void> {
@@ -257,6 +265,20 @@ test('a prefix holding a full server\'s slots: the daemon looks again sooner unt
   // the 8 addresses of the spread, aggregated by the policy into their /24 (prefixAfter.ipv4 8)
   assert.deepEqual(r.store.decisions.active(r.clock.now).map((d) => d.value), ['198.18.2.0/24'], events(r).join(', '));
   assert.equal(r.defender.urgent, false);
+});
+
+test('a source climbing towards a ban: a tick that reuses the last walk keeps the daemon looking sooner', async () => {
+  const r = rig(configFrom({ detection: { established: { ban: 400, clear: 200 } } }));
+  await r.defender.start();
+  await tick(r, 'connection-flood');
+  assert.equal(r.defender.urgent, true, '198.18.0.2 with 300 established, between clear and ban, up from nothing');
+  r.reuseWalk = true;
+  await tick(r, 'connection-flood', 0.2);
+  assert.equal(r.defender.urgent, true, 'a reused walk shows nothing new: still climbing as far as anyone knows');
+  assert.equal(r.wordsAsked.at(-1), null, 'and the next sample is asked for a fresh walk');
+  r.reuseWalk = false;
+  await tick(r, 'connection-flood', 0.2);
+  assert.equal(r.defender.urgent, false, 'a fresh walk with the same count: no longer rising');
 });
 
 /** A meter whose next reading the test sets; it records what the daemon lifts. */

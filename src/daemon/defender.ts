@@ -56,6 +56,9 @@ export class Defender {
   private readonly kernel: Reconciler;
   /** Counts of the sources climbing towards a threshold, between ticks. */
   private climbing: ReadonlyMap<string, number> = new Map();
+  private rising = false;
+  /** The walk of the socket table the last tick read: the same again means a reused walk (daemon/table-reuse.ts). */
+  private lastTally: RawSample['tally'] | null = null;
   /** A source is climbing towards a ban threshold, or a prefix holds a full server's slots: the run loop looks again sooner (FAST_TICK_S). */
   urgent = false;
   lastAssessment: Assessment | null = null;
@@ -114,14 +117,21 @@ export class Defender {
     const cur = buildSnapshot(raw, cfg.prefixes);
     const sources = summarizeSources(cur, defenderSourceOptions(cfg.detection));
     const assessment = assess(this.prev, cur, cfg.detection, sources, this.meter.findings.senders);
-    const approach = approaching(this.climbing, sources, cfg.detection);
-    this.climbing = approach.counts;
+    // A reused walk shows nothing new, so it cannot say a source stopped climbing: the looks stay sooner until a
+    // fresh walk. (A walk too costly to repeat within 0.2 s made a slowloris climbing at 100 connections/s look
+    // flat for one tick: the daemon then waited a whole second and banned at 1.75 s, not 0.75 s: issue 14, round 19.)
+    if (raw.tally !== this.lastTally) {
+      const approach = approaching(this.climbing, sources, cfg.detection);
+      this.climbing = approach.counts;
+      this.rising = approach.rising;
+    }
+    this.lastTally = raw.tally;
     const out = track(this.tracker, {
       assessment, sources, detection: cfg.detection,
       calmMs: cfg.defender.hardening.calmDown, now: t,
       listeners: cur.listeners, established: cur.established,
     });
-    this.urgent = approach.rising || out.capacityPending;
+    this.urgent = this.rising || out.capacityPending;
     const emit = this.deps.emit ?? (() => undefined);
     const ending = this.tracker.attack; // the attack that may end this tick (the new state is CALM)
     const prev = this.prev;
