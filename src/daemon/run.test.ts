@@ -16,12 +16,17 @@ import { jsonLines } from '../testing/json-lines.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 
+/** `synguard run` in `ns`, with its own state directory and config (a 0.2 s tick). */
+function startRun(ns: string): ReturnType<typeof spawnLong> & { state: string; config: string } {
+  const state = tempDir('sg-run-');
+  const config = join(state, 'config.yaml');
+  writeFileSync(config, 'defender:\n  interval: 0.2\n');
+  return { state, config, ...spawnLong(process.execPath, [CLI, 'run', '--state-dir', state, '--config', config], { netns: ns }) };
+}
+
 test('SIGHUP puts a new setting in force, a bad config is kept out, a second daemon is refused, SIGTERM stops', needs([...NETNS, 'nft'], async () => {
   await withNs(async (ns) => {
-    const state = tempDir('sg-run-');
-    const config = join(state, 'config.yaml');
-    writeFileSync(config, 'defender:\n  interval: 0.2\n');
-    const { child, exited } = spawnLong(process.execPath, [CLI, 'run', '--state-dir', state, '--config', config], { netns: ns });
+    const { state, config, child, exited } = startRun(ns);
     const events: string[] = [];
     createInterface({ input: child.stdout! }).on('line', (l) => { try { events.push(String((JSON.parse(l) as { event: string }).event)); } catch { /* not JSON */ } });
     const seen = async (event: string) => {
@@ -85,10 +90,7 @@ test('SIGHUP puts a new setting in force, a bad config is kept out, a second dae
 // ticking (its tick mark moves on) after a line meets the closed pipe, and a SIGTERM still stops it cleanly.
 test('its log\'s reader gone: it keeps defending, and a SIGTERM still stops it cleanly', needs([...NETNS, 'nft'], async () => {
   await withNs(async (ns) => {
-    const state = tempDir('sg-run-epipe-');
-    const config = join(state, 'config.yaml');
-    writeFileSync(config, 'defender:\n  interval: 0.2\n');
-    const { child, exited } = spawnLong(process.execPath, [CLI, 'run', '--state-dir', state, '--config', config], { netns: ns });
+    const { state, child, exited } = startRun(ns);
     try {
       await jsonLines(child).waitFor((l) => l.event === 'reconcile');
       const mark = () => statSync(join(state, TICK_FILE), { throwIfNoEntry: false })?.mtimeMs ?? 0;
