@@ -72,6 +72,10 @@ test('costly: a walk that cost c ms of CPU is not repeated within c / costShare 
   r.walked(tally, moving(100), T0, 2400); // a million rows
   assert.ok(r.reusable(moving(900), T0 + 4999) === tally);
   assert.ok(r.reusable(moving(900), T0 + 5000) === null, 'never older than costMaxAgeMs');
+  // a connection flood beginning: CurrEstab up by estMargin (25) since the walk; only a walk can name its source
+  r.walked(tally, moving(100), T0, 300);
+  assert.ok(r.reusable({ ...moving(900), CurrEstab: 44 }, T0 + 200) === tally, 'up by 24: the walk serves');
+  assert.ok(r.reusable({ ...moving(900), CurrEstab: 45 }, T0 + 200) === null, 'up by 25: walked at once, costly or not');
 });
 
 test('the plan: /proc first and for small tables, the dump from dumpMin rows, without TIME_WAIT when they are over twMin and twRatio times the rest', () => {
