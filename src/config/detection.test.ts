@@ -47,5 +47,7 @@ test('capacity.slots: port keys and positive slot counts, errors naming the key'
   assert.deepEqual(parseConfig('detection:\n  capacity:\n    slots: { 8080: 150, 443: 2000 }\n').detection.capacity.slots, { 8080: 150, 443: 2000 });
   assert.throws(() => parseConfig('detection:\n  capacity:\n    slots: { http: 150 }\n'), /detection\.capacity\.slots\.http: expected a TCP port \(1-65535\), found the key "http" \(string\)/);
   assert.throws(() => parseConfig('detection:\n  capacity:\n    slots: { 70000: 150 }\n'), /detection\.capacity\.slots\.70000: expected a TCP port \(1-65535\)/);
+  // a key that is blank in the path is quoted there too (found by the config fuzz, seed 1587458933)
+  assert.throws(() => parseConfig('detection:\n  capacity:\n    slots:\n      " ":\n'), /config: detection\.capacity\.slots\." ": expected a TCP port/);
   assert.throws(() => parseConfig('detection:\n  capacity:\n    slots: { 8080: 0 }\n'), /detection\.capacity\.slots\.8080: .*found 0 \(number\)/);
 });

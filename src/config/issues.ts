@@ -21,7 +21,7 @@ export const keyText = (k: string): string => (/^[^\s:"']+$/.test(k) ? k : JSON.
 export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown): string {
   return issues
     .map((issue) => {
-      const key = issue.path.map(String).join('.') || '(top level)';
+      const key = issue.path.map((p) => keyText(String(p))).join('.') || '(top level)';
       if (issue.code === 'unrecognized_keys') {
         return issue.keys.map((k) => `${issue.path.length ? `${key}.` : ''}${keyText(k)}: unknown key`).join('; ');
       }

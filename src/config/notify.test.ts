@@ -36,7 +36,7 @@ test('each bad value is named by its key', () => {
   rejects({ notify: { webhooks: [{ url: 'not a url' }] } }, /notify\.webhooks\.0\.url:/);
   rejects({ notify: { webhooks: [{ url: 'https://u:p@198.18.0.1/' }] } }, /notify\.webhooks\.0\.url: .*without user:password/);
   rejects({ notify: { webhooks: [{ url: 'http://198.18.0.1/', secret: 'x' }] } }, /notify\.webhooks\.0\.secret: unknown key/);
-  rejects({ notify: { webhooks: [{ url: 'http://198.18.0.1/', headers: { 'Bad Name': 'x' } }] } }, /notify\.webhooks\.0\.headers\.Bad Name/);
+  rejects({ notify: { webhooks: [{ url: 'http://198.18.0.1/', headers: { 'Bad Name': 'x' } }] } }, /notify\.webhooks\.0\.headers\."Bad Name"/);
   rejects({ notify: { webhooks: [{ url: 'http://198.18.0.1/', headers: { X: 'a\r\nInjected: 1' } }] } }, /notify\.webhooks\.0\.headers\.X: expected a header value on one line/);
   rejects({ notify: { webhooks: [{ url: 'http://198.18.0.1/', timeout: 5 }] } }, /notify\.webhooks\.0\.timeout: expected a duration/);
   rejects({ notify: { commands: [{ run: 'curl -X POST x' }] } }, /notify\.commands\.0\.run:/);
