@@ -10,8 +10,6 @@ const live = new Map<Teardown, string>();
 let watching = false;
 let outlive = false;
 let ending: Promise<void> | undefined;
-/** Set before the teardowns start: one that unregisters itself must not take the handlers away mid-teardown. */
-let ended = false;
 
 /** Ctrl-C, a kill, and the terminal gone (an SSH session dropped): each would end the process without its teardowns. */
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -25,8 +23,9 @@ export function beforeEarlyEnd(what: string, fn: Teardown): () => void {
   watchOutput();
   if (live.size === 0) for (const signal of SIGNALS) process.on(signal, onSignal);
   live.set(fn, what);
+  // endEarly empties `live` before the teardowns run, so one that unregisters itself keeps the handlers in place
   return () => {
-    if (!live.delete(fn) || live.size > 0 || ended) return;
+    if (!live.delete(fn) || live.size > 0) return;
     for (const signal of SIGNALS) process.removeListener(signal, onSignal);
   };
 }
@@ -53,9 +52,8 @@ function onStreamError(err: NodeJS.ErrnoException): void {
  * Ends the process: runs the registered teardowns (once, however often this is called meanwhile), then exits with
  * `code`, or re-raises `signal` with its default action. Without teardowns, it exits at once.
  */
-export function endEarly(how: { readonly code: number } | { readonly signal: NodeJS.Signals }): Promise<void> {
+function endEarly(how: { readonly code: number } | { readonly signal: NodeJS.Signals }): Promise<void> {
   if (ending !== undefined) return ending;
-  ended = true;
   const jobs = [...live];
   live.clear();
   if (jobs.length > 0) say(`synguard: ${'signal' in how ? how.signal : 'output closed'}: tearing down ${jobs.map(([, what]) => what).join(', ')}\n`);
