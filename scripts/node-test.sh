@@ -13,6 +13,13 @@ for arg in "${@:-dist/}"; do
   if [ -d "$arg" ]; then mapfile -t -O "${#files[@]}" files < <(find "$arg" -name '*.test.js' -type f | sort); else files+=("$arg"); fi
 done
 
+# A lab run killed before its teardown (SIGKILL, or the machine's previous session ended mid-run) leaves its namespaces
+# and owner file behind. They are no leftover of this run, yet the tests' leftover checks would count them: `lab down`
+# removes what dead runs left (never a live run's) before any test runs, and says what it removed.
+if [ "$(id -u)" = 0 ] && [ -f dist/cli/main.js ]; then
+  node dist/cli/main.js lab down | sed 's/^/node-test: before the tests, lab down: /'
+fi
+
 tap=$(mktemp)
 scratch=$(mktemp -d)
 chmod 1777 "$scratch" # what /tmp is: lab servers' workers and unprivileged test processes use it too
