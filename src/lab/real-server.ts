@@ -6,9 +6,12 @@ import { exec, spawnLong } from '../core/exec.js';
 import { SynguardError } from '../core/errors.js';
 import { apacheConfig, configPath, INDEX_HTML, nginxConfig, serverCommand, type ServerKind, type ServerListen } from './server-config.js';
 import { ensureTools } from './tools.js';
+import { sessionSize } from '../observe/proc-stat.js';
 
 export interface RunningServer {
   readonly kind: ServerKind;
+  /** Its processes now, master and workers (Apache prefork's pool grows with its connections, then shrinks slowly). */
+  processes(): number;
   stop(): Promise<void>;
 }
 
@@ -64,5 +67,6 @@ export async function startRealServer(kind: Exclude<ServerKind, 'builtin'>, ns: 
     }
     await sleep(100);
   }
-  return { kind, stop };
+  // setsid made the server's first process a session leader: the session holds exactly the server's processes
+  return { kind, stop, processes: () => sessionSize(child.pid ?? -1) };
 }

@@ -35,6 +35,10 @@ for (const server of ['nginx', 'apache-prefork']) {
     for (const w of report.wrk ?? []) {
       assert.ok((w.result?.requests ?? 0) > 100, `${w.mode}: ${w.error ?? ''}`);
       assert.equal(w.result?.errors.non2xx3xx, 0, 'every response is a 200');
+      // its processes, counted at the window's ends: nginx its master and 1 worker; Apache its master and a pool from StartServers 5
+      const p = w.serverProcesses;
+      if (server === 'nginx') assert.deepEqual(p, { start: 2, end: 2 });
+      else assert.ok(p && p.start >= 6 && p.end >= 6 && p.end <= 151, JSON.stringify(p));
     }
     assert.equal(report.phases[0]?.legit.succeeded, report.phases[0]?.legit.attempts, 'the probe gets 200s too');
     const files = readdirSync(join(dir, 'server'));
@@ -101,6 +105,9 @@ test('slowloris spread over a /24 fills Apache prefork; the defender names the 8
   for (const h of holders) assert.ok(!spared.split(/[ ,]+/).includes(h), `${h} is a holder, never spared`);
   assert.ok(!bans.some((b) => b.startsWith('198.18.1.') || b === '198.18.2.200/32'), `no legitimate address: ${bans.join(', ')}`);
   assert.ok(actions.some((a) => a.kind === 'sockets-killed'), 'the holders\' sockets are killed, freeing the workers');
+  // the 200 held connections grew Apache's pool well past the baseline's, before their holders were banned
+  const procs = (window: string) => report.wrk?.filter((w) => w.window === window).flatMap((w) => [w.serverProcesses?.start ?? NaN, w.serverProcesses?.end ?? NaN]) ?? [];
+  assert.ok(Math.max(...procs('attack, after 5 s')) >= Math.min(...procs('baseline')) + 20, `Apache's processes: baseline ${procs('baseline').join(', ')}; attack ${procs('attack, after 5 s').join(', ')}`);
   const after = report.wrk?.filter((w) => w.window === 'recovery') ?? [];
   assert.ok(after.every((w) => (w.result?.requestsPerSec ?? 0) > 100), 'wrk is served again after the flood');
   assert.deepEqual(await listLeftovers({ id: report.labId }), []);

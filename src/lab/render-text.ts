@@ -64,10 +64,15 @@ export function renderText(r: LabReport): string {
   return out.join('\n') + '\n';
 }
 
-/** wrk's figures, one line per window and mode: requests/s, success, latency percentiles, errors by kind. */
+/**
+ * wrk's figures, one line per window and mode: requests/s, success, latency percentiles, a real server's processes at
+ * the window's start and end, errors by kind.
+ */
 export function wrkLines(rows: readonly WrkWindowResult[]): string[] {
   const width = Math.max(10, ...rows.map((w) => w.window.length + 2));
-  const out = [`wrk (${rows[0]?.result ? 'requests from the client namespace' : 'load client'})`, pad('window', width) + pad('mode', 12) + pad('req/s', 10) + pad('ok', 18) + pad('p50', 9) + pad('p90', 9) + pad('p99', 9) + 'errors'];
+  const procs = rows.some((w) => w.serverProcesses);
+  const procCell = (w: WrkWindowResult): string => (procs ? pad(w.serverProcesses ? `${w.serverProcesses.start}→${w.serverProcesses.end}` : '-', 12) : '');
+  const out = [`wrk (${rows[0]?.result ? 'requests from the client namespace' : 'load client'})`, pad('window', width) + pad('mode', 12) + pad('req/s', 10) + pad('ok', 18) + pad('p50', 9) + pad('p90', 9) + pad('p99', 9) + (procs ? pad('processes', 12) : '') + 'errors'];
   for (const w of rows) {
     if (!w.result) {
       out.push(pad(w.window, width) + pad(w.mode, 12) + `failed: ${w.error ?? ''}`);
@@ -78,7 +83,7 @@ export function wrkLines(rows: readonly WrkWindowResult[]): string[] {
     out.push(
       pad(w.window, width) + pad(w.mode, 12) + pad(String(Math.round(r.requestsPerSec)), 10) +
         pad(`${ok.ok}/${ok.ok + ok.failed}${ok.ratio === null ? '' : ` ${(100 * ok.ratio).toFixed(1)}%`}`, 18) +
-        pad(lat(r.latencyMs.p50), 9) + pad(lat(r.latencyMs.p90), 9) + pad(lat(r.latencyMs.p99), 9) + (errors || 'none'),
+        pad(lat(r.latencyMs.p50), 9) + pad(lat(r.latencyMs.p90), 9) + pad(lat(r.latencyMs.p99), 9) + procCell(w) + (errors || 'none'),
     );
   }
   return out;

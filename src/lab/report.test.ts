@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseScenario } from './scenario-load.js';
 import { buildReport, timeToRecover } from './report.js';
-import { renderText } from './render-text.js';
+import { renderText, wrkLines } from './render-text.js';
+import type { WrkWindowResult } from './wrk-run.js';
 import { timelineCsv } from './csv.js';
 import { timelineSvg } from './chart.js';
 import type { Sample } from './probe.js';
@@ -85,4 +86,18 @@ test('text, CSV and SVG renderings', () => {
   assert.equal((svg.match(/<polyline/g) ?? []).length, 1);
   assert.equal((svg.match(/<path d="M[^"]* M/g) ?? []).length, 1, 'the latency line breaks where nothing succeeded');
   assert.match(svg, /ban 198\.18\.2\.2/);
+});
+
+test('wrk\'s lines show a real server\'s processes at each window\'s start and end, and no such column without them', () => {
+  const result = { requests: 1000, durationS: 5, requestsPerSec: 200, latencyMs: { p50: 1, p75: 1.5, p90: 2, p99: 4 }, errors: { connect: 0, read: 0, write: 0, timeout: 0, non2xx3xx: 0 } };
+  const rows: WrkWindowResult[] = [
+    { window: 'baseline', mode: 'close', start: 0, end: 5000, result, serverProcesses: { start: 6, end: 21 } },
+    { window: 'attack, after 5 s', mode: 'close', start: 10_000, end: 25_000, result, serverProcesses: { start: 104, end: 93 } },
+  ];
+  const lines = wrkLines(rows);
+  assert.match(lines[1] ?? '', /p99 +processes +errors$/);
+  assert.match(lines[2] ?? '', /^baseline .* 6→21 +none$/);
+  assert.match(lines[3] ?? '', /^attack, after 5 s .* 104→93 +none$/);
+  const plain = wrkLines(rows.map(({ serverProcesses: _, ...w }) => w));
+  assert.ok(plain.every((l) => !l.includes('processes') && !l.includes('→')), plain.join('\n'));
 });

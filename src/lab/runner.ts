@@ -112,9 +112,8 @@ export async function runScenario(name: string, loaded: Scenario, opts: RunOptio
     const dir = opts.outDir ?? join(tmpdir(), 'synguard-lab', `${name}-${lab.id}`);
     mkdirSync(dir, { recursive: true });
     const listen = { port: s.victim.port, backlog: s.victim.backlog };
-    const server = s.victim.server === 'builtin'
-      ? await startVictimServer(lab.victim.ns, { ...listen, maxConnections: s.victim.maxConnections })
-      : await startRealServer(s.victim.server, lab.victim.ns, dir, lab.id, listen);
+    const real = s.victim.server === 'builtin' ? null : await startRealServer(s.victim.server, lab.victim.ns, dir, lab.id, listen);
+    const server = real ?? await startVictimServer(lab.victim.ns, { ...listen, maxConnections: s.victim.maxConnections });
     let defender: RunningDefender | null = null;
     let pause: NodeJS.Timeout | undefined;
     try {
@@ -138,7 +137,7 @@ export async function runScenario(name: string, loaded: Scenario, opts: RunOptio
       const target = s.probe.family === 6 ? `[${VICTIM_V6}]` : VICTIM_V4;
       const modes = s.client.mode === 'both' ? (['keep-alive', 'close'] as const) : [s.client.mode];
       const wrk: Promise<WrkWindowResult[]> | null = s.client.kind === 'wrk'
-        ? runWrkWindows(c.ns, `http://${target}:${s.victim.port}/`, wrkWindows(s), modes, s.client.connections, origin, dir)
+        ? runWrkWindows(c.ns, `http://${target}:${s.victim.port}/`, wrkWindows(s), modes, s.client.connections, origin, dir, real ? () => real.processes() : null)
         : null;
       const events: TimelineEvent[] = scheduledEvents(s).filter((e) => e.kind !== 'change');
       const changes = s.changes.map(async (ch) => {

@@ -14,14 +14,20 @@ export interface WrkWindowResult {
   result: WrkResult | null;
   /** Set when wrk failed or printed no report. */
   error?: string;
+  /** A real server's processes as the window started and ended (Apache prefork's pool: docs/benchmarks.md, round 20). */
+  serverProcesses?: { start: number; end: number };
 }
+
+/** Counts the victim server's processes now. */
+export type ProcessCount = () => number;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
-async function runOne(ns: string, url: string, w: PhaseWindow, mode: WrkMode, connections: number, origin: number, outDir: string | null): Promise<WrkWindowResult> {
+async function runOne(ns: string, url: string, w: PhaseWindow, mode: WrkMode, connections: number, origin: number, outDir: string | null, count: ProcessCount | null): Promise<WrkWindowResult> {
   await sleep(origin + w.start - Date.now());
   const durationS = Math.floor((w.end - w.start) / 1000);
   const start = Date.now() - origin;
+  const before = count?.();
   const { child, exited } = spawnLong('wrk', wrkArgs(url, { connections, durationS, mode }), { netns: ns });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
@@ -32,13 +38,16 @@ async function runOne(ns: string, url: string, w: PhaseWindow, mode: WrkMode, co
   const how = code === null ? `killed by ${child.signalCode ?? 'a signal'}` : `exit ${code}`;
   if (outDir) writeFileSync(join(outDir, `wrk-${w.name.replace(/[^a-z0-9]+/gi, '-')}-${mode}.txt`), out);
   const result = parseWrk(out);
-  const base = { window: w.name, mode, start, end: Date.now() - origin, result };
+  const base = { window: w.name, mode, start, end: Date.now() - origin, result, ...(count && before !== undefined ? { serverProcesses: { start: before, end: count() } } : {}) };
   return result ? base : { ...base, error: `${out.trim().split('\n').slice(-2).join(' / ') || 'no output'} (wrk: ${how})` };
 }
 
-/** Runs each window in turn (each mode side by side within a window); resolves after the last. wrk's own text goes to outDir. */
-export async function runWrkWindows(ns: string, url: string, windows: readonly PhaseWindow[], modes: readonly WrkMode[], connections: number, origin: number, outDir: string | null = null): Promise<WrkWindowResult[]> {
+/**
+ * Runs each window in turn (each mode side by side within a window); resolves after the last. wrk's own text goes to
+ * outDir; with `count`, each window records the server's processes at its start and end.
+ */
+export async function runWrkWindows(ns: string, url: string, windows: readonly PhaseWindow[], modes: readonly WrkMode[], connections: number, origin: number, outDir: string | null = null, count: ProcessCount | null = null): Promise<WrkWindowResult[]> {
   const out: WrkWindowResult[] = [];
-  for (const w of windows) out.push(...(await Promise.all(modes.map((m) => runOne(ns, url, w, m, connections, origin, outDir)))));
+  for (const w of windows) out.push(...(await Promise.all(modes.map((m) => runOne(ns, url, w, m, connections, origin, outDir, count)))));
   return out;
 }

@@ -1,5 +1,6 @@
-// CPU times from /proc/PID/stat (proc(5)): the process's own and its waited-for children's. Pure parser, thin reader.
-import { readFileSync } from 'node:fs';
+// /proc/PID/stat (proc(5)): CPU times, the process's own and its waited-for children's, and the session a process
+// belongs to. Pure parsers, thin readers.
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Clock ticks of fields 14–17: user and system time, then those of the children the process has waited for. */
 export interface StatTimes {
@@ -24,6 +25,31 @@ export function parseStatTimes(text: string): StatTimes | null {
   if (times.some((t) => !Number.isInteger(t) || t < 0)) return null;
   const [utime, stime, cutime, cstime] = times as [number, number, number, number];
   return { utime, stime, cutime, cstime };
+}
+
+/** The session id (field 6) of one /proc/PID/stat line, counted after the last parenthesis too; null when it is not one. */
+export function parseStatSession(text: string): number | null {
+  const close = text.lastIndexOf(')');
+  if (close < 0) return null;
+  const session = Number(text.slice(close + 2).split(' ')[3]); // state, ppid, pgrp, session
+  return Number.isInteger(session) && session > 0 ? session : null;
+}
+
+/**
+ * How many processes session `sid` holds now: a server started under setsid is its leader, so this counts its master
+ * and every worker it forked (Apache prefork's pool grows and shrinks with its load).
+ */
+export function sessionSize(sid: number, proc = '/proc'): number {
+  let n = 0;
+  for (const entry of readdirSync(proc)) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (parseStatSession(readFileSync(`${proc}/${entry}/stat`, 'utf8')) === sid) n++;
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return n;
 }
 
 /** CPU (ms) of this process's children that have ended and been waited for so far; null when /proc cannot say. */
