@@ -126,3 +126,40 @@ export function spawnLong(file: string, args: readonly string[], options: Pick<E
   });
   return { child, exited };
 }
+
+export interface BoundedRun {
+  /** stdout and stderr as they came. */
+  readonly output: string;
+  /** The exit code, or null when a signal ended it (then `signal`). */
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** Still running at `interruptMs`, so it got SIGINT. */
+  readonly interrupted: boolean;
+}
+
+/**
+ * Runs a program that ends by itself, bounded: SIGINT at `interruptMs` if it still runs (hping3 and wrk then print
+ * what they did, and end) and every second after while it does (a program still setting up when the first came, as a
+ * starved wrk may be, meets a later one), SIGKILL at `killMs`. Resolves once it has exited.
+ */
+export async function runBounded(file: string, args: readonly string[], o: { readonly netns?: string; readonly interruptMs: number; readonly killMs: number }): Promise<BoundedRun> {
+  const { child, exited } = spawnLong(file, args, o.netns === undefined ? {} : { netns: o.netns });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  let interrupted = false;
+  let again: NodeJS.Timeout | undefined;
+  const interrupt = (): void => {
+    if (child.kill('SIGINT')) interrupted = true;
+  };
+  const soft = setTimeout(() => {
+    interrupt();
+    again = setInterval(interrupt, 1000);
+  }, o.interruptMs);
+  const hard = setTimeout(() => child.kill('SIGKILL'), o.killMs);
+  const code = await exited;
+  clearTimeout(soft);
+  clearInterval(again);
+  clearTimeout(hard);
+  return { output, code, signal: child.signalCode, interrupted };
+}

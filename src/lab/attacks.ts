@@ -2,7 +2,7 @@
 // An IPv4 flood's count is the kernel's: a counter on its own nft rule. Stopped at the time limit, hping3 prints its
 // statistics from its SIGINT handler, which can abort on a corrupted heap ("corrupted double-linked list", seen in CI)
 // after its last packet has left.
-import { spawnLong, exec } from '../core/exec.js';
+import { exec, runBounded } from '../core/exec.js';
 import { SynguardError } from '../core/errors.js';
 import type { LabHost } from './topology.js';
 import { assertLabRange, floodBudget, floodRuleset, hpingArgs, parseSentCounter, type FloodBudget } from './flood-args.js';
@@ -22,18 +22,9 @@ export interface SynFloodOptions {
 
 let floodSeq = 0;
 
-/** Runs a program until it exits or the flood's time is up (SIGINT, then SIGKILL); returns its stdout. */
-async function runBounded(ns: string, file: string, args: string[], b: FloodBudget): Promise<string> {
-  const { child, exited } = spawnLong(file, args, { netns: ns });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const soft = setTimeout(() => child.kill('SIGINT'), b.durationS * 1000);
-  const hard = setTimeout(() => child.kill('SIGKILL'), b.durationS * 1000 + 2000);
-  await exited;
-  clearTimeout(soft);
-  clearTimeout(hard);
-  return out;
+/** Runs a flood program until it exits or the flood's time is up (SIGINT, then SIGKILL 2 s later); returns its output. */
+async function runFlood(ns: string, file: string, args: string[], b: FloodBudget): Promise<string> {
+  return (await runBounded(file, args, { netns: ns, interruptMs: b.durationS * 1000, killMs: b.durationS * 1000 + 2000 })).output;
 }
 
 /** Floods `target:port` with SYNs from `from`; resolves when the flood has ended (≤ 30 s, ≤ maxPackets). */
@@ -48,7 +39,7 @@ export async function synFlood(from: LabHost, opts: SynFloodOptions): Promise<{ 
   const table = `sgl_flood_${process.pid}_${seq}`;
   await nftApply(from.ns, floodRuleset(table, ttl, opts.spoofCidr));
   try {
-    const out = await runBounded(from.ns, 'hping3', hpingArgs(opts.target, opts.port, b, ttl), b);
+    const out = await runFlood(from.ns, 'hping3', hpingArgs(opts.target, opts.port, b, ttl), b);
     const sent = parseSentCounter((await exec('nft', ['list', 'table', 'ip', table], { netns: from.ns })).stdout);
     if (!sent) throw new SynguardError('exec', `hping3 in ${from.ns} sent no SYN: ${out.trim().split('\n').slice(-2).join(' / ')}`);
     return { packetsSent: sent };
@@ -63,7 +54,7 @@ async function synFlood6(from: LabHost, opts: SynFloodOptions, b: FloodBudget): 
   if (!src) throw new SynguardError('input', `attacker ${from.ns} has no IPv6 address`);
   const endAt = (Date.now() + b.durationS * 1000) / 1000;
   const args = ['-c', SYN6_SENDER, opts.target, String(opts.port), String(opts.pps), String(b.count), endAt.toFixed(3), mode, src];
-  const out = await runBounded(from.ns, pythonBin(), args, { ...b, durationS: b.durationS + 1 });
+  const out = await runFlood(from.ns, pythonBin(), args, { ...b, durationS: b.durationS + 1 });
   const m = /sent (\d+)/.exec(out);
   if (!m) throw new SynguardError('exec', `IPv6 SYN sender in ${from.ns} failed: ${out.trim().split('\n').slice(-2).join(' / ')}`);
   return { packetsSent: Number(m[1]) };

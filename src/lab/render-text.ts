@@ -66,7 +66,7 @@ export function renderText(r: LabReport): string {
 
 /**
  * wrk's figures, one line per window and mode: requests/s, success, latency percentiles, a real server's processes at
- * the window's start and end, errors by kind.
+ * the window's start and end, errors by kind, and whether wrk had to be stopped.
  */
 export function wrkLines(rows: readonly WrkWindowResult[]): string[] {
   const width = Math.max(10, ...rows.map((w) => w.window.length + 2));
@@ -83,7 +83,8 @@ export function wrkLines(rows: readonly WrkWindowResult[]): string[] {
     out.push(
       pad(w.window, width) + pad(w.mode, 12) + pad(String(Math.round(r.requestsPerSec)), 10) +
         pad(`${ok.ok}/${ok.ok + ok.failed}${ok.ratio === null ? '' : ` ${(100 * ok.ratio).toFixed(1)}%`}`, 18) +
-        pad(lat(r.latencyMs.p50), 9) + pad(lat(r.latencyMs.p90), 9) + pad(lat(r.latencyMs.p99), 9) + procCell(w) + (errors || 'none'),
+        pad(lat(r.latencyMs.p50), 9) + pad(lat(r.latencyMs.p90), 9) + pad(lat(r.latencyMs.p99), 9) + procCell(w) + (errors || 'none') +
+        (w.interrupted ? ` (wrk ran past its window and was stopped: it measured ${r.durationS.toFixed(1)} s)` : ''),
     );
   }
   return out;

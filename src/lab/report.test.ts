@@ -88,16 +88,18 @@ test('text, CSV and SVG renderings', () => {
   assert.match(svg, /ban 198\.18\.2\.2/);
 });
 
-test('wrk\'s lines show a real server\'s processes at each window\'s start and end, and no such column without them', () => {
+test('wrk\'s lines show a real server\'s processes at each window\'s start and end (no such column without them), and a wrk stopped late', () => {
   const result = { requests: 1000, durationS: 5, requestsPerSec: 200, latencyMs: { p50: 1, p75: 1.5, p90: 2, p99: 4 }, errors: { connect: 0, read: 0, write: 0, timeout: 0, non2xx3xx: 0 } };
   const rows: WrkWindowResult[] = [
     { window: 'baseline', mode: 'close', start: 0, end: 5000, result, serverProcesses: { start: 6, end: 21 } },
     { window: 'attack, after 5 s', mode: 'close', start: 10_000, end: 25_000, result, serverProcesses: { start: 104, end: 93 } },
+    { window: 'recovery', mode: 'close', start: 25_000, end: 30_000, result: { ...result, durationS: 3.14159 }, interrupted: true },
   ];
   const lines = wrkLines(rows);
   assert.match(lines[1] ?? '', /p99 +processes +errors$/);
   assert.match(lines[2] ?? '', /^baseline .* 6→21 +none$/);
   assert.match(lines[3] ?? '', /^attack, after 5 s .* 104→93 +none$/);
+  assert.match(lines[4] ?? '', /^recovery .* - +none \(wrk ran past its window and was stopped: it measured 3\.1 s\)$/);
   const plain = wrkLines(rows.map(({ serverProcesses: _, ...w }) => w));
   assert.ok(plain.every((l) => !l.includes('processes') && !l.includes('→')), plain.join('\n'));
 });

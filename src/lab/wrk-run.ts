@@ -1,7 +1,7 @@
 // Runs wrk from the client namespace once per window (and per mode), each run bounded by its window; collects the parsed figures.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnLong } from '../core/exec.js';
+import { runBounded } from '../core/exec.js';
 import type { PhaseWindow } from './plan.js';
 import { parseWrk, wrkArgs, type WrkMode, type WrkResult } from './wrk.js';
 
@@ -14,6 +14,8 @@ export interface WrkWindowResult {
   result: WrkResult | null;
   /** Set when wrk failed or printed no report. */
   error?: string;
+  /** wrk still ran 2 s after its window and was stopped with SIGINT: its figures cover a shorter time (result.durationS). */
+  interrupted?: true;
   /** A real server's processes as the window started and ended (Apache prefork's pool: docs/benchmarks.md, round 20). */
   serverProcesses?: { start: number; end: number };
 }
@@ -28,17 +30,21 @@ async function runOne(ns: string, url: string, w: PhaseWindow, mode: WrkMode, co
   const durationS = Math.floor((w.end - w.start) / 1000);
   const start = Date.now() - origin;
   const before = count?.();
-  const { child, exited } = spawnLong('wrk', wrkArgs(url, { connections, durationS, mode }), { netns: ns });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const hard = setTimeout(() => child.kill('SIGKILL'), durationS * 1000 + 5000);
-  const code = await exited;
-  clearTimeout(hard);
-  const how = code === null ? `killed by ${child.signalCode ?? 'a signal'}` : `exit ${code}`;
+  // wrk sleeps its duration only once it has set up, and a flood that takes the CPUs (cookies off) delayed that by 4 s
+  // and more: still asleep when the window was over, it was killed before printing anything (round 20). SIGINT is
+  // wrk's own stop: during that sleep it makes wrk print what it measured, over the time it measured (its report's
+  // duration); one that comes before the sleep is lost, so another follows each second.
+  const ms = durationS * 1000;
+  const run = await runBounded('wrk', wrkArgs(url, { connections, durationS, mode }), { netns: ns, interruptMs: ms + 2000, killMs: ms + 10_000 });
+  const out = run.output;
+  const how = run.code === null ? `killed by ${run.signal ?? 'a signal'}` : `exit ${run.code}`;
   if (outDir) writeFileSync(join(outDir, `wrk-${w.name.replace(/[^a-z0-9]+/gi, '-')}-${mode}.txt`), out);
   const result = parseWrk(out);
-  const base = { window: w.name, mode, start, end: Date.now() - origin, result, ...(count && before !== undefined ? { serverProcesses: { start: before, end: count() } } : {}) };
+  const base = {
+    window: w.name, mode, start, end: Date.now() - origin, result,
+    ...(run.interrupted ? { interrupted: true as const } : {}),
+    ...(count && before !== undefined ? { serverProcesses: { start: before, end: count() } } : {}),
+  };
   return result ? base : { ...base, error: `${out.trim().split('\n').slice(-2).join(' / ') || 'no output'} (wrk: ${how})` };
 }
 
