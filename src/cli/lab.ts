@@ -19,6 +19,7 @@ interface RunFlags {
   sysctl?: string[];
   server?: string;
   client?: string;
+  wrkMode?: string;
 }
 
 function parseSysctls(pairs: readonly string[] = []): Record<string, string> | undefined {
@@ -57,9 +58,12 @@ export function registerLab(program: Command): void {
     .option('--sysctl <key=value>', 'override a victim sysctl (e.g. tcp_syncookies=1); repeat for more', collect)
     .option('--server <kind>', `victim server: ${SERVER_KINDS.join(', ')} (Debian's packages, own config under the run's directory)`)
     .option('--client <kind>', 'load client beside the probe: builtin (the probe alone) or wrk (keep-alive and Connection: close)')
+    .option('--wrk-mode <mode>', 'wrk\'s load: keep-alive, close (a new connection per request) or both side by side (the default); implies --client wrk')
     .action(async (name: string, f: RunFlags) => {
       const server = oneOf<ServerKind>('--server', f.server, SERVER_KINDS);
-      const client = oneOf('--client', f.client, ['builtin', 'wrk'] as const);
+      const wrkMode = oneOf('--wrk-mode', f.wrkMode, ['keep-alive', 'close', 'both'] as const);
+      if (wrkMode && f.client === 'builtin') throw new SynguardError('usage', '--wrk-mode sets wrk\'s load: it goes with --client wrk, not --client builtin');
+      const client = wrkMode ? 'wrk' : oneOf('--client', f.client, ['builtin', 'wrk'] as const);
       const [{ loadScenario }, { runScenario }, { renderText }] = await Promise.all([import('../lab/scenario-load.js'), import('../lab/runner.js'), import('../lab/render-text.js')]);
       const { name: scenarioName, scenario } = loadScenario(name);
       const sysctls = parseSysctls(f.sysctl);
@@ -70,6 +74,7 @@ export function registerLab(program: Command): void {
         ...(sysctls ? { sysctls } : {}),
         ...(server ? { server } : {}),
         ...(client ? { client } : {}),
+        ...(wrkMode ? { wrkMode } : {}),
         ...(f.json ? {} : { log: (line: string) => process.stderr.write(`  … ${line}\n`) }),
       });
       process.stdout.write(f.json ? JSON.stringify(report) + '\n' : renderText(report));

@@ -48,6 +48,24 @@ for (const server of ['nginx', 'apache-prefork']) {
   }));
 }
 
+test('--wrk-mode close runs wrk alone, in close mode, and implies --client wrk; a wrong use is one line and no lab', { timeout: 60_000 }, needs(REAL, async () => {
+  const r = await exec(process.execPath, [main, 'lab', 'run', 'baseline', '--short', '--json', '--server', 'nginx', '--wrk-mode', 'close', '--out', join(out, 'close-only')], { timeoutMs: 60_000 });
+  assert.equal(r.exitCode, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as LabReport;
+  assert.deepEqual(report.wrk?.map((w) => [w.window, w.mode]), [['baseline', 'close']]);
+  assert.ok((report.wrk?.[0]?.result?.requests ?? 0) > 100, report.wrk?.[0]?.error);
+  assert.deepEqual(await listLeftovers({ id: report.labId }), []);
+  for (const [args, why] of [
+    [['--client', 'builtin', '--wrk-mode', 'close'], /--wrk-mode sets wrk's load: it goes with --client wrk, not --client builtin/],
+    [['--wrk-mode', 'pipelined'], /--wrk-mode expects one of keep-alive, close, both, got "pipelined"/],
+  ] as const) {
+    const bad = await exec(process.execPath, [main, 'lab', 'run', 'baseline', '--short', ...args], { timeoutMs: 30_000 });
+    assert.notEqual(bad.exitCode, 0);
+    assert.match(bad.stderr, why);
+    assert.doesNotMatch(bad.stderr, /lab [0-9a-f]{6} up/, 'refused before any lab');
+  }
+}));
+
 test('a run directory the workers cannot enter: one clear line, nothing left', { timeout: 60_000 }, needs(REAL, async () => {
   const closed = tempDir('sgl-closed-'); // mode 700
   const r = await exec(process.execPath, [main, 'lab', 'run', 'baseline', '--short', '--server', 'nginx', '--out', join(closed, 'run')], { timeoutMs: 60_000 });

@@ -38,6 +38,8 @@ export interface RunOptions {
   server?: ServerKind;
   /** Overrides the scenario's client.kind. */
   client?: 'builtin' | 'wrk';
+  /** Overrides the scenario's client.mode (wrk keep-alive, close, or both side by side). */
+  wrkMode?: Scenario['client']['mode'];
   /**
    * Seconds into the run (before scaling, like the scenario's own times) at which the defender is paused where it
    * stands (RunningDefender.pause): from then on the run measures its rules alone.
@@ -100,7 +102,7 @@ export async function runScenario(name: string, loaded: Scenario, opts: RunOptio
   const s: Scenario = {
     ...base,
     victim: { ...base.victim, sysctls: { ...base.victim.sysctls, ...opts.sysctls }, server: opts.server ?? base.victim.server },
-    client: { ...base.client, kind: opts.client ?? base.client.kind },
+    client: { ...base.client, kind: opts.client ?? base.client.kind, mode: opts.wrkMode ?? base.client.mode },
   };
   const launcher = (opts.defend ?? s.defender.enabled) ? requireDefender(opts.defender === undefined ? builtinDefender() : opts.defender) : null;
   ensureRoot();
