@@ -42,4 +42,7 @@ test('runBounded: a program that ends in time is left alone; one still running g
   // SIGINT ignored, which exec keeps: only the SIGKILL ends it
   const deaf = await runBounded('bash', ['-c', 'trap "" INT; exec sleep 30'], { interruptMs: 200, killMs: 600 });
   assert.deepEqual(deaf, { output: '', code: null, signal: 'SIGKILL', interrupted: true });
+  // no interruptMs: nothing but the SIGKILL
+  const killed = await runBounded('sleep', ['30'], { killMs: 300 });
+  assert.deepEqual(killed, { output: '', code: null, signal: 'SIGKILL', interrupted: false });
 });

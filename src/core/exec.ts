@@ -138,11 +138,11 @@ export interface BoundedRun {
 }
 
 /**
- * Runs a program that ends by itself, bounded: SIGINT at `interruptMs` if it still runs (hping3 and wrk then print
- * what they did, and end) and every second after while it does (a program still setting up when the first came, as a
- * starved wrk may be, meets a later one), SIGKILL at `killMs`. Resolves once it has exited.
+ * Runs a program that ends by itself, bounded: SIGINT at `interruptMs` if given and it still runs (hping3 and wrk then
+ * print what they did, and end) and every second after while it does (a program still setting up when the first came,
+ * as a starved wrk may be, meets a later one), SIGKILL at `killMs`. Resolves once it has exited.
  */
-export async function runBounded(file: string, args: readonly string[], o: { readonly netns?: string; readonly interruptMs: number; readonly killMs: number }): Promise<BoundedRun> {
+export async function runBounded(file: string, args: readonly string[], o: { readonly netns?: string; readonly interruptMs?: number; readonly killMs: number }): Promise<BoundedRun> {
   const { child, exited } = spawnLong(file, args, o.netns === undefined ? {} : { netns: o.netns });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
@@ -152,7 +152,7 @@ export async function runBounded(file: string, args: readonly string[], o: { rea
   const interrupt = (): void => {
     if (child.kill('SIGINT')) interrupted = true;
   };
-  const soft = setTimeout(() => {
+  const soft = o.interruptMs === undefined ? undefined : setTimeout(() => {
     interrupt();
     again = setInterval(interrupt, 1000);
   }, o.interruptMs);

@@ -1,6 +1,6 @@
 // Real-connection attacks from an attacker namespace: a connection flood (held open) and a trickle (steady, small, legitimate-looking requests).
 import { fileURLToPath } from 'node:url';
-import { spawnLong } from '../core/exec.js';
+import { runBounded } from '../core/exec.js';
 import { SynguardError } from '../core/errors.js';
 import { MAX_FLOOD_S, assertLabRange } from './flood-args.js';
 import type { LabHost } from './topology.js';
@@ -30,13 +30,8 @@ async function runLoad(from: LabHost, opts: LoadOptions, hold: boolean, slowMs?:
   const sources = opts.sources ?? [(v6 ? from.v6[0] : from.v4[0]) ?? ''].filter(Boolean);
   const cfg = { target: opts.target, port: opts.port, rate: opts.rate, count: Math.floor(opts.maxConnections), endAt: Date.now() + durationMs, sources, hold, ...(slowMs === undefined ? {} : { slowMs }) };
   const script = fileURLToPath(new URL('./load-client.js', import.meta.url));
-  const { child, exited } = spawnLong(process.execPath, [script, JSON.stringify(cfg)], { netns: from.ns });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const hard = setTimeout(() => child.kill('SIGKILL'), durationMs + 5000);
-  await exited;
-  clearTimeout(hard);
+  // it ends by itself at endAt and prints its counts then; a SIGINT would lose them as a SIGKILL does
+  const { output: out } = await runBounded(process.execPath, [script, JSON.stringify(cfg)], { netns: from.ns, killMs: durationMs + 5000 });
   const line = out.split('\n').find((l) => l.startsWith('{"attempted"'));
   if (!line) throw new SynguardError('exec', `load generator in ${from.ns} failed: ${out.trim().split('\n').slice(-2).join(' / ')}`);
   return JSON.parse(line) as LoadResult;
