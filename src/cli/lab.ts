@@ -62,8 +62,9 @@ export function registerLab(program: Command): void {
     .action(async (name: string, f: RunFlags) => {
       const server = oneOf<ServerKind>('--server', f.server, SERVER_KINDS);
       const wrkMode = oneOf('--wrk-mode', f.wrkMode, ['keep-alive', 'close', 'both'] as const);
-      if (wrkMode && f.client === 'builtin') throw new SynguardError('usage', '--wrk-mode sets wrk\'s load: it goes with --client wrk, not --client builtin');
-      const client = wrkMode ? 'wrk' : oneOf('--client', f.client, ['builtin', 'wrk'] as const);
+      const chosen = oneOf('--client', f.client, ['builtin', 'wrk'] as const);
+      if (wrkMode && chosen === 'builtin') throw new SynguardError('usage', '--wrk-mode sets wrk\'s load: it goes with --client wrk, not --client builtin');
+      const client = wrkMode ? 'wrk' : chosen;
       const [{ loadScenario }, { runScenario }, { renderText }] = await Promise.all([import('../lab/scenario-load.js'), import('../lab/runner.js'), import('../lab/render-text.js')]);
       const { name: scenarioName, scenario } = loadScenario(name);
       const sysctls = parseSysctls(f.sysctl);

@@ -58,6 +58,7 @@ test('--wrk-mode close runs wrk alone, in close mode, and implies --client wrk; 
   for (const [args, why] of [
     [['--client', 'builtin', '--wrk-mode', 'close'], /--wrk-mode sets wrk's load: it goes with --client wrk, not --client builtin/],
     [['--wrk-mode', 'pipelined'], /--wrk-mode expects one of keep-alive, close, both, got "pipelined"/],
+    [['--client', 'curl', '--wrk-mode', 'close'], /--client expects one of builtin, wrk, got "curl"/],
   ] as const) {
     const bad = await exec(process.execPath, [main, 'lab', 'run', 'baseline', '--short', ...args], { timeoutMs: 30_000 });
     assert.notEqual(bad.exitCode, 0);
