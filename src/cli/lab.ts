@@ -20,6 +20,7 @@ interface RunFlags {
   server?: string;
   client?: string;
   wrkMode?: string;
+  warmUp?: string;
 }
 
 function parseSysctls(pairs: readonly string[] = []): Record<string, string> | undefined {
@@ -31,6 +32,12 @@ function parseSysctls(pairs: readonly string[] = []): Record<string, string> | u
     out[m[1] ?? ''] = m[2] ?? '';
   }
   return out;
+}
+
+function parseWarmUp(text: string): number {
+  const n = Number(text);
+  if (!(Number.isInteger(n) && n >= 0 && n <= 30) || text.trim() === '') throw new SynguardError('usage', `--warm-up expects whole seconds from 0 to 30, got "${text}"`);
+  return n;
 }
 
 function parseScale(f: RunFlags): number {
@@ -59,14 +66,17 @@ export function registerLab(program: Command): void {
     .option('--server <kind>', `victim server: ${SERVER_KINDS.join(', ')} (Debian's packages, own config under the run's directory)`)
     .option('--client <kind>', 'load client beside the probe: builtin (the probe alone) or wrk (keep-alive and Connection: close)')
     .option('--wrk-mode <mode>', 'wrk\'s load: keep-alive, close (a new connection per request) or both side by side (the default); implies --client wrk')
+    .option('--warm-up <seconds>', 'seconds wrk loads the server before the baseline, unmeasured, so the baseline is the server warm (0-30; default: the scenario\'s client.warmUpS)')
     .action(async (name: string, f: RunFlags) => {
       const server = oneOf<ServerKind>('--server', f.server, SERVER_KINDS);
       const wrkMode = oneOf('--wrk-mode', f.wrkMode, ['keep-alive', 'close', 'both'] as const);
       const chosen = oneOf('--client', f.client, ['builtin', 'wrk'] as const);
       if (wrkMode && chosen === 'builtin') throw new SynguardError('usage', '--wrk-mode sets wrk\'s load: it goes with --client wrk, not --client builtin');
+      const warmUpS = f.warmUp === undefined ? undefined : parseWarmUp(f.warmUp);
       const client = wrkMode ? 'wrk' : chosen;
       const [{ loadScenario }, { runScenario }, { renderText }] = await Promise.all([import('../lab/scenario-load.js'), import('../lab/runner.js'), import('../lab/render-text.js')]);
       const { name: scenarioName, scenario } = loadScenario(name);
+      if (warmUpS !== undefined && (client ?? scenario.client.kind) !== 'wrk') throw new SynguardError('usage', '--warm-up is wrk\'s warm-up: it goes with --client wrk (this run\'s client is the probe alone)');
       const sysctls = parseSysctls(f.sysctl);
       const report = await runScenario(scenarioName, scenario, {
         scale: parseScale(f),
@@ -76,6 +86,7 @@ export function registerLab(program: Command): void {
         ...(server ? { server } : {}),
         ...(client ? { client } : {}),
         ...(wrkMode ? { wrkMode } : {}),
+        ...(warmUpS !== undefined ? { warmUpS } : {}),
         ...(f.json ? {} : { log: (line: string) => process.stderr.write(`  … ${line}\n`) }),
       });
       process.stdout.write(f.json ? JSON.stringify(report) + '\n' : renderText(report));

@@ -46,14 +46,20 @@ test('events are in time order', () => {
   assert.equal(scheduledEvents(s).length, 5);
 });
 
-test('wrk windows: baseline, the attack\'s first 5 s, the rest, recovery; under 1 s dropped', () => {
+test('wrk windows: the warm-up before t = 0, baseline, the attack\'s first 5 s, the rest, recovery; under 1 s dropped', () => {
   assert.deepEqual(wrkWindows(s).map((p) => [p.name, p.start, p.end]), [
-    ['baseline', 0, 5000], ['attack, first 5 s', 5000, 10000], ['attack, after 5 s', 10000, 25000], ['recovery', 25000, 30000],
+    ['warm-up', -10_000, 0], ['baseline', 0, 5000], ['attack, first 5 s', 5000, 10000], ['attack, after 5 s', 10000, 25000], ['recovery', 25000, 30000],
   ]);
+  // the warm-up is the server's, not the timeline's: --short leaves it whole
   const short = scaleScenario(s, 0.3); // attack 1.5 s-7.5 s of 9 s
   assert.deepEqual(wrkWindows(short).map((p) => [p.name, p.start, p.end]), [
-    ['baseline', 0, 1500], ['attack, first 5 s', 1500, 6500], ['attack, after 5 s', 6500, 7500], ['recovery', 7500, 9000],
+    ['warm-up', -10_000, 0], ['baseline', 0, 1500], ['attack, first 5 s', 1500, 6500], ['attack, after 5 s', 6500, 7500], ['recovery', 7500, 9000],
   ]);
+  const cold = { ...s, client: { ...s.client, warmUpS: 0 } };
+  assert.deepEqual(wrkWindows(cold).map((p) => p.name), ['baseline', 'attack, first 5 s', 'attack, after 5 s', 'recovery']);
   const calm = parseScenario('description: t\ndurationS: 0.5\nvictim: { backlog: 64 }\n', 'c');
   assert.deepEqual(wrkWindows(calm), []);
+  const quiet = parseScenario('description: t\ndurationS: 8\nvictim: { backlog: 64 }\nclient: { kind: wrk, warmUpS: 3 }\n', 'q');
+  assert.deepEqual(wrkWindows(quiet).map((p) => [p.name, p.start, p.end]), [['warm-up', -3000, 0], ['baseline', 0, 8000]]);
+  assert.throws(() => parseScenario('description: t\ndurationS: 8\nvictim: { backlog: 64 }\nclient: { warmUpS: 31 }\n', 'w'), /warmUpS/);
 });

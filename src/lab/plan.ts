@@ -81,13 +81,19 @@ export function phases(s: Scenario): PhaseWindow[] {
 /** wrk's result is one figure per run, so it runs once per window: the target is "p99 under 2× baseline from 5 s after the flood starts". */
 export const SETTLE_MS = 5000;
 
-/** The windows wrk runs in: baseline, the attack's first 5 s, the rest of the attack, recovery (windows under 1 s dropped). */
+/**
+ * The windows wrk runs in: the warm-up before t = 0 (client.warmUpS, unmeasured by the tables), baseline, the attack's
+ * first 5 s, the rest of the attack, recovery (windows under 1 s dropped).
+ */
 export function wrkWindows(s: Scenario): PhaseWindow[] {
   const total = ms(s.durationS);
   const w = attackWindow(s);
-  if (!w) return total >= 1000 ? [{ name: 'baseline', start: 0, end: total }] : [];
+  const warm = ms(s.client.warmUpS);
+  const warmUp: PhaseWindow[] = warm > 0 ? [{ name: 'warm-up', start: -warm, end: 0 }] : [];
+  if (!w) return total >= 1000 ? [...warmUp, { name: 'baseline', start: 0, end: total }] : [];
   const settled = Math.min(w.start + SETTLE_MS, w.end);
   return [
+    ...warmUp,
     { name: 'baseline', start: 0, end: w.start },
     { name: 'attack, first 5 s', start: w.start, end: settled },
     { name: 'attack, after 5 s', start: settled, end: w.end },

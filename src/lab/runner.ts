@@ -40,6 +40,8 @@ export interface RunOptions {
   client?: 'builtin' | 'wrk';
   /** Overrides the scenario's client.mode (wrk keep-alive, close, or both side by side). */
   wrkMode?: Scenario['client']['mode'];
+  /** Overrides the scenario's client.warmUpS (seconds of unmeasured wrk load before t = 0). */
+  warmUpS?: number;
   /**
    * Seconds into the run (before scaling, like the scenario's own times) at which the defender is paused where it
    * stands (RunningDefender.pause): from then on the run measures its rules alone.
@@ -102,7 +104,7 @@ export async function runScenario(name: string, loaded: Scenario, opts: RunOptio
   const s: Scenario = {
     ...base,
     victim: { ...base.victim, sysctls: { ...base.victim.sysctls, ...opts.sysctls }, server: opts.server ?? base.victim.server },
-    client: { ...base.client, kind: opts.client ?? base.client.kind, mode: opts.wrkMode ?? base.client.mode },
+    client: { ...base.client, kind: opts.client ?? base.client.kind, mode: opts.wrkMode ?? base.client.mode, warmUpS: opts.warmUpS ?? base.client.warmUpS },
   };
   const launcher = (opts.defend ?? s.defender.enabled) ? requireDefender(opts.defender === undefined ? builtinDefender() : opts.defender) : null;
   ensureRoot();
@@ -127,8 +129,9 @@ export async function runScenario(name: string, loaded: Scenario, opts: RunOptio
         const config = shed ? withDeclaredSlots(s.defender.config, s.victim.port, s.victim.maxConnections) : s.defender.config;
         defender = await launcher({ ns: lab.victim.ns, config, stateDir });
       }
-      const before = await readVictimCounters(lab.victim.ns);
-      const origin = Date.now() + 500;
+      // wrk's warm-up runs before t = 0: the probe, the attacks and the counters start at t = 0.
+      const warmMs = s.client.kind === 'wrk' ? s.client.warmUpS * 1000 : 0;
+      const origin = Date.now() + 500 + warmMs;
       const c = lab.client;
       const all = s.probe.family === 6 ? c.v6 : c.v4;
       const sources = s.probe.sources === 'primary' ? all.slice(0, 1) : s.probe.sources === 'shared' ? all.slice(1, 2) : all;
@@ -141,6 +144,9 @@ export async function runScenario(name: string, loaded: Scenario, opts: RunOptio
       const wrk: Promise<WrkWindowResult[]> | null = s.client.kind === 'wrk'
         ? runWrkWindows(c.ns, `http://${target}:${s.victim.port}/`, wrkWindows(s), modes, s.client.connections, origin, dir, real ? () => real.processes() : null)
         : null;
+      if (warmMs > 0) log(`wrk warms the server up for ${s.client.warmUpS} s before t = 0`);
+      await new Promise((r) => setTimeout(r, origin - 300 - Date.now()));
+      const before = await readVictimCounters(lab.victim.ns);
       const events: TimelineEvent[] = scheduledEvents(s).filter((e) => e.kind !== 'change');
       const changes = s.changes.map(async (ch) => {
         const wait = origin + ch.atS * 1000 - Date.now();

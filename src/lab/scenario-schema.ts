@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { SERVER_KINDS } from './server-config.js';
 
 const seconds = z.number().min(0).max(600);
+/** wrk's unmeasured load before t = 0 (client.warmUpS). */
+export const WARM_UP_S = 10;
 const sysctls = z.record(z.string().min(1), z.union([z.number(), z.string()]));
 const family = z.union([z.literal(4), z.literal(6)]).default(4);
 const step = {
@@ -83,7 +85,12 @@ export const scenarioSchema = z.strictObject({
     /** wrk connections per mode; `both` runs a keep-alive wrk and a `Connection: close` wrk side by side. */
     connections: z.number().int().min(1).max(1000).default(10),
     mode: z.enum(['keep-alive', 'close', 'both']).default('both'),
-  }).default({ kind: 'builtin', connections: 10, mode: 'both' }),
+    /**
+     * Seconds wrk loads the server before t = 0, unmeasured, so the baseline is the server at its steady state under
+     * this load, not its cold start (Apache prefork grows its pool for 5 s and more: docs/benchmarks.md, round 21).
+     */
+    warmUpS: z.number().int().min(0).max(30).default(WARM_UP_S),
+  }).default({ kind: 'builtin', connections: 10, mode: 'both', warmUpS: WARM_UP_S }),
   attacks: z.array(attackStep).default([]),
   changes: z.array(z.strictObject({ atS: seconds, sysctls })).default([]),
   defender: z.strictObject({
