@@ -130,10 +130,11 @@ test('slowloris spread over a /24 fills Apache prefork; the defender names the 8
   assert.ok(!bans.some((b) => b.startsWith('198.18.1.') || b === '198.18.2.200/32'), `no legitimate address: ${bans.join(', ')}`);
   assert.ok(actions.some((a) => a.kind === 'sockets-killed'), 'the holders\' sockets are killed, freeing the workers');
   // wrk's own load grows Apache's pool from its cold start (StartServers 5 and the master) during the warm-up, before
-  // the baseline: the reason for the warm-up (docs/benchmarks.md, round 21)
+  // the baseline: the reason for the warm-up. By how much varies: 24 to 151 processes after it (docs/benchmarks.md,
+  // round 21).
   const warm = report.wrk?.filter((w) => w.window === 'warm-up').map((w) => w.serverProcesses) ?? [];
   const cold = Math.min(...warm.map((p) => p?.start ?? NaN)), grown = Math.max(...warm.map((p) => p?.end ?? NaN));
-  assert.ok(warm.length === 2 && cold <= 7 && grown >= cold + 20, `Apache's processes over the warm-up: ${JSON.stringify(warm)}`);
+  assert.ok(warm.length === 2 && cold <= 7 && grown >= cold + 10, `Apache's processes over the warm-up: ${JSON.stringify(warm)}`);
   const after = report.wrk?.filter((w) => w.window === 'recovery') ?? [];
   assert.ok(after.every((w) => (w.result?.requestsPerSec ?? 0) > 100), 'wrk is served again after the flood');
   assert.deepEqual(await listLeftovers({ id: report.labId }), []);
