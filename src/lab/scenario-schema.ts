@@ -86,8 +86,8 @@ export const scenarioSchema = z.strictObject({
     connections: z.number().int().min(1).max(1000).default(10),
     mode: z.enum(['keep-alive', 'close', 'both']).default('both'),
     /**
-     * Seconds wrk loads the server before t = 0, unmeasured, so the baseline is the server at its steady state under
-     * this load, not its cold start (Apache prefork grows its pool for 5 s and more: docs/benchmarks.md, round 21).
+     * Seconds wrk loads the server before t = 0, unmeasured, so the baseline is the server running under this load,
+     * not its cold start (Apache prefork's pool grows to ~130 processes in wrk's first 10 s: docs/benchmarks.md, round 21).
      */
     warmUpS: z.number().int().min(0).max(30).default(WARM_UP_S),
   }).default({ kind: 'builtin', connections: 10, mode: 'both', warmUpS: WARM_UP_S }),

@@ -14,24 +14,27 @@ export interface StatTimes {
 const TICK_MS = 10;
 
 /**
- * The four times of one /proc/PID/stat line; null when it is not one. Fields are counted after the command name's
+ * The fields of one /proc/PID/stat line from field 3 (state) on, or null. They are counted after the command name's
  * closing parenthesis, the last one on the line: the name itself may hold spaces and parentheses.
  */
-export function parseStatTimes(text: string): StatTimes | null {
+function fieldsAfterName(text: string): string[] | null {
   const close = text.lastIndexOf(')');
-  if (close < 0) return null;
-  const f = text.slice(close + 2).trim().split(' '); // f[0] is field 3 (state)
+  return close < 0 ? null : text.slice(close + 2).trim().split(' ');
+}
+
+/** The four times of one /proc/PID/stat line; null when it is not one. */
+export function parseStatTimes(text: string): StatTimes | null {
+  const f = fieldsAfterName(text);
+  if (!f) return null;
   const times = [f[11], f[12], f[13], f[14]].map(Number);
   if (times.some((t) => !Number.isInteger(t) || t < 0)) return null;
   const [utime, stime, cutime, cstime] = times as [number, number, number, number];
   return { utime, stime, cutime, cstime };
 }
 
-/** The session id (field 6) of one /proc/PID/stat line, counted after the last parenthesis too; null when it is not one. */
+/** The session id (field 6) of one /proc/PID/stat line; null when it is not one. */
 export function parseStatSession(text: string): number | null {
-  const close = text.lastIndexOf(')');
-  if (close < 0) return null;
-  const session = Number(text.slice(close + 2).split(' ')[3]); // state, ppid, pgrp, session
+  const session = Number(fieldsAfterName(text)?.[3]); // state, ppid, pgrp, session
   return Number.isInteger(session) && session > 0 ? session : null;
 }
 
